@@ -1,0 +1,407 @@
+"""The process file as frozen pydantic models: what a process *is*, field by field.
+
+One model per concept of ``docs/format.md``. Models check what a single field can know (units, ranges,
+condition syntax); facts that span fields (a step routed to another that exists, a role that is declared,
+soundness of the flow) are checked in :mod:`bpr.model.refs` and :mod:`bpr.model.soundness`, which name
+the exact path of each problem. Construct processes through :mod:`bpr.model.load`, which runs all checks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+from bpr.model.conditions import ConditionError, parse_condition
+from bpr.model.distributions import AttributeDistribution, Duration
+from bpr.model.units import parse_rate
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+"""Stable ASCII identifier of a step, role, calendar or attribute (display names go in ``name``)."""
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+CHANNELS: tuple[str, ...] = ("counter", "mail", "online", "internal", "phone")
+Channel = Literal["counter", "mail", "online", "internal", "phone"]
+Medium = Literal["paper", "digital"]
+
+_CLOCK = re.compile(r"^([01]?[0-9]|2[0-4]):([0-5][0-9])$")
+
+
+def clock_minutes(text: str) -> int:
+    """``"08:30"`` -> 510 minutes after midnight."""
+    match = _CLOCK.match(text.strip())
+    if not match:
+        raise ValueError(f"cannot read time of day {text!r}; write HH:MM such as '08:30'")
+    minutes = int(match.group(1)) * 60 + int(match.group(2))
+    if minutes > 24 * 60:
+        raise ValueError(f"time of day {text!r} is after 24:00")
+    return minutes
+
+
+def _check_clock(text: str) -> str:
+    clock_minutes(text)
+    return text
+
+
+def _check_span(text: str) -> str:
+    start, sep, end = text.partition("-")
+    if not sep:
+        raise ValueError(f"cannot read working hours {text!r}; write a span such as '08:30-12:00'")
+    if clock_minutes(start) >= clock_minutes(end):
+        raise ValueError(f"working hours {text!r} end before they start")
+    return text
+
+
+def _check_condition(text: str) -> str:
+    try:
+        parse_condition(text)
+    except ConditionError as error:
+        raise ValueError(str(error)) from None
+    return text
+
+
+def _check_rate(text: str) -> str:
+    parse_rate(text)
+    return text
+
+
+Clock = Annotated[str, AfterValidator(_check_clock)]
+Span = Annotated[str, AfterValidator(_check_span)]
+ConditionText = Annotated[str, AfterValidator(_check_condition)]
+Rate = Annotated[str, AfterValidator(_check_rate)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class Model(BaseModel):
+    """Base of every file model: unknown fields are errors, values never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- calendars -------------------------------------------------------------------------------------
+
+
+class Calendar(Model):
+    """When work (or arrival) can happen. ``always: true`` is 24/7, used for theory checks and online forms."""
+
+    always: bool = False
+    days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+    hours: tuple[Span, ...] = ("08:30-12:00", "13:00-17:15")
+    holidays: str | None = Field(default="JP", description="country code for public holidays, or null")
+    closed: tuple[str, ...] = Field(
+        default=("12-29", "12-30", "12-31", "01-02", "01-03"),
+        description="extra closed dates: 'MM-DD' every year or 'YYYY-MM-DD' once (default: year-end closure)",
+    )
+    timezone: str = "Asia/Tokyo"
+
+    @field_validator("closed")
+    @classmethod
+    def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            if not re.match(r"^(\d{4}-)?\d{2}-\d{2}$", text):
+                raise ValueError(f"cannot read closed date {text!r}; write 'MM-DD' or 'YYYY-MM-DD'")
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _no_overlap(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        spans = sorted(tuple(clock_minutes(part) for part in span.split("-")) for span in value)
+        for (_, end), (start, _) in zip(spans, spans[1:]):
+            if start < end:
+                raise ValueError(f"working hours overlap: {value}")
+        return value
+
+    def periods(self) -> tuple[tuple[int, int], ...]:
+        """Working spans of a day as (start, end) minutes after midnight, sorted."""
+        if self.always:
+            return ((0, 1440),)
+        return tuple(sorted(tuple(clock_minutes(p) for p in span.split("-")) for span in self.hours))  # type: ignore[misc]
+
+    def minutes_per_day(self) -> int:
+        return sum(end - start for start, end in self.periods())
+
+
+def _calendar_shorthand(value: object) -> object:
+    return {"always": True} if value == "always" else value
+
+
+
+
+# --- roles, attributes, arrivals -------------------------------------------------------------------
+
+
+class Role(Model):
+    """A pool of interchangeable staff: a swimlane in diagrams, a resource in the simulation."""
+
+    name: str = ""
+    staff: Annotated[int, Field(ge=1, le=100_000)] | Literal["unlimited"] = 1
+    department: str = ""
+    authority: Annotated[int, Field(ge=0, le=20)] = 1
+    hourly_cost: Annotated[float, Field(ge=0)] = 0.0
+    calendar: Id | None = None
+    external: bool = Field(default=False, description="not city staff (the applicant, a contractor): no staff cost")
+
+
+class Profile(Model):
+    """Relative arrival intensity by weekday and hour (1.0 = average); missing keys count as 1.0."""
+
+    weekday: dict[Weekday, Annotated[float, Field(ge=0)]] = {}
+    hour: dict[Annotated[int, Field(ge=0, le=23)], Annotated[float, Field(ge=0)]] = {}
+
+
+class Arrival(Model):
+    """A stream of new cases through one channel."""
+
+    channel: Channel
+    rate: Rate
+    pattern: Literal["poisson", "regular"] = "poisson"
+    calendar: Id | None = Field(default=None, description="when cases arrive; default the process calendar")
+    start: Id | None = Field(default=None, description="first step for this channel; default the process start")
+    profile: Profile | None = None
+    attributes: dict[Id, AttributeDistribution] = Field(default={}, description="per-channel attribute overrides")
+    priority: int = 0
+
+    def rate_value(self) -> tuple[float, str]:
+        return parse_rate(self.rate)
+
+
+# --- steps -----------------------------------------------------------------------------------------
+
+
+class Control(Model):
+    """Marks a step as a required control that a redesign must keep."""
+
+    kind: Literal["legal", "segregation", "audit", "other"] = "legal"
+    basis: str = Field(min_length=1, description="e.g. the article of the ordinance that requires it")
+
+
+class StepBase(Model):
+    id: Id
+    name: str = ""
+    description: str = ""
+    control: Control | None = None
+
+    @property
+    def label(self) -> str:
+        """What people read: the display name, or the id when there is none."""
+        return self.name or self.id
+
+
+class Task(StepBase):
+    """Work by a role."""
+
+    type: Literal["task"]
+    role: Id
+    duration: Duration
+    medium: Medium = "digital"
+    rekey: bool = Field(default=False, description="types in data that already exists on a form or in a system")
+    citizen_present: bool = Field(default=False, description="the citizen waits while this happens")
+    stamp: bool = False
+    next: Id
+
+
+class Reject(Model):
+    """A return for rework (差し戻し): with ``probability`` the case goes back to ``to``."""
+
+    probability: Probability
+    to: Id
+
+
+class AuthorityRule(Model):
+    """專決規程 row: cases matching ``when`` (or all, when omitted) need at least ``level``."""
+
+    when: ConditionText | None = None
+    level: Annotated[int, Field(ge=0, le=20)]
+
+
+class Delegation(Model):
+    """Cases matching ``when`` are decided by ``role`` instead of the approval's own role."""
+
+    when: ConditionText
+    role: Id
+
+
+class Approval(StepBase):
+    """A sign-off; may return the case for rework, wait for a batched in-tray, or be delegated."""
+
+    type: Literal["approval"]
+    role: Id
+    duration: Duration
+    medium: Medium = "digital"
+    stamp: bool = Field(default=False, description="a personal seal (hanko) is pressed")
+    checks: tuple[str, ...] = Field(default=(), description="what this approval verifies")
+    reject: Reject | None = None
+    batch: tuple[Clock, ...] | None = Field(default=None, description="in-tray cleared only at these times")
+    required_authority: tuple[AuthorityRule, ...] = ()
+    delegations: tuple[Delegation, ...] = ()
+    citizen_present: bool = False
+    next: Id
+
+    @field_validator("required_authority")
+    @classmethod
+    def _catch_all_last(cls, rules: tuple[AuthorityRule, ...]) -> tuple[AuthorityRule, ...]:
+        for rule in rules[:-1]:
+            if rule.when is None:
+                raise ValueError("only the last required_authority rule may omit 'when'")
+        return rules
+
+
+class Handoff(StepBase):
+    """The file moves between departments: internal mail, courier, fax, or someone walks it over."""
+
+    type: Literal["handoff"]
+    mode: Literal["internal_mail", "courier", "post", "fax", "walk", "electronic"] = "internal_mail"
+    delay: Duration
+    departures: tuple[Clock, ...] | None = Field(default=None, description="leaves only at these times (mail run)")
+    calendar: Id | None = Field(default=None, description="days the run goes; default the process calendar")
+    medium: Medium = "paper"
+    next: Id
+
+
+class Branch(Model):
+    """One way out of a decision: by ``probability``, by a ``when`` condition, or ``otherwise``."""
+
+    to: Id
+    probability: Probability | None = None
+    when: ConditionText | None = None
+    otherwise: bool = False
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Branch:
+        given = [self.probability is not None, self.when is not None, self.otherwise]
+        if sum(given) != 1:
+            raise ValueError("a branch needs exactly one of 'probability', 'when' or 'otherwise: true'")
+        return self
+
+
+class Decision(StepBase):
+    """An exclusive choice: all branches by probability, or by conditions checked in order."""
+
+    type: Literal["decision"]
+    next: tuple[Branch, ...] = Field(min_length=2)
+
+    @field_validator("next")
+    @classmethod
+    def _consistent(cls, branches: tuple[Branch, ...]) -> tuple[Branch, ...]:
+        by_probability = [b.probability is not None for b in branches]
+        if any(by_probability) and not all(by_probability):
+            raise ValueError("mix of probability and condition branches; use one kind per decision")
+        if all(by_probability):
+            total = sum(b.probability or 0.0 for b in branches)
+            if abs(total - 1) > 1e-9:
+                raise ValueError(f"branch probabilities sum to {total:g}, not 1")
+        else:
+            for branch in branches[:-1]:
+                if branch.otherwise:
+                    raise ValueError("'otherwise' must be the last branch")
+        return branches
+
+
+class Parallel(StepBase):
+    """Start several branches at once (合議); they meet again at ``join``."""
+
+    type: Literal["parallel"]
+    next: tuple[Id, ...] = Field(min_length=2)
+    join: Id
+
+
+class Join(StepBase):
+    """Wait until every branch of the matching parallel step has arrived."""
+
+    type: Literal["join"]
+    next: Id
+
+
+class End(StepBase):
+    type: Literal["end"]
+    outcome: str = Field(default="", description="e.g. 'approved', 'refused', 'withdrawn'")
+
+
+Step = Annotated[Union[Task, Approval, Handoff, Decision, Parallel, Join, End], Field(discriminator="type")]
+STEP_TYPES: tuple[str, ...] = ("task", "approval", "handoff", "decision", "parallel", "join", "end")
+WorkStep = Union[Task, Approval]
+
+
+# --- the process -----------------------------------------------------------------------------------
+
+
+class Process(Model):
+    """A whole process file. Build it with :func:`bpr.model.load.load_process` or ``parse_process``."""
+
+    format: Literal[1] = Field(default=1, description="version of the file format")
+    id: Id
+    name: str
+    description: str = ""
+    version: str = "1"
+    calendar: Annotated[Calendar, Field(default_factory=Calendar)]
+    calendars: dict[Id, Calendar] = {}
+    roles: dict[Id, Role] = Field(min_length=1)
+    attributes: dict[Id, AttributeDistribution] = {}
+    arrivals: tuple[Arrival, ...] = Field(min_length=1)
+    start: Id | None = Field(default=None, description="first step; default the first in 'steps'")
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    _locations: dict[str, tuple[int, int]] = PrivateAttr(default_factory=dict)
+    _file: str = PrivateAttr(default="<input>")
+
+    @field_validator("calendar", mode="before")
+    @classmethod
+    def _calendar_always(cls, value: object) -> object:
+        return _calendar_shorthand(value)
+
+    @field_validator("calendars", mode="before")
+    @classmethod
+    def _calendars_always(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {key: _calendar_shorthand(item) for key, item in value.items()}
+        return value
+
+    # Convenience lookups: derived, never stored.
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    @property
+    def step_ids(self) -> tuple[str, ...]:
+        return tuple(step.id for step in self.steps)
+
+    @property
+    def start_step(self) -> str:
+        return self.start or self.steps[0].id
+
+    def calendar_of(self, name: str | None) -> Calendar:
+        """A named calendar, ``always``, or the process calendar for ``None``."""
+        if name is None:
+            return self.calendar
+        if name == "always":
+            return Calendar(always=True)
+        return self.calendars[name]
+
+    def role_calendar(self, role_id: str) -> Calendar:
+        return self.calendar_of(self.roles[role_id].calendar)
+
+    @property
+    def source_file(self) -> str:
+        return self._file
+
+    def location(self, path: str) -> tuple[int, int] | None:
+        """(line, column) of the field at ``path`` in the source file, or of its nearest parent."""
+        while path:
+            if path in self._locations:
+                return self._locations[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None

@@ -1,0 +1,87 @@
+"""Quantities with units as analysts write them: durations (``15m``, ``2h``, ``1.5d``) and rates
+(``40/day``, ``1200/year``).
+
+Inside bpr every duration is a float number of **minutes**; ``d`` is a calendar day of 24 hours and ``w`` a
+week of 7 days (how long work takes in working time is the calendar's business, not the unit's).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+MINUTES_PER_UNIT: dict[str, float] = {
+    "s": 1 / 60,
+    "sec": 1 / 60,
+    "m": 1.0,
+    "min": 1.0,
+    "h": 60.0,
+    "hour": 60.0,
+    "d": 1440.0,
+    "day": 1440.0,
+    "w": 10080.0,
+    "week": 10080.0,
+}
+
+#: Periods a rate may be given per. ``day``/``hour`` count open time of the stream's calendar, see docs.
+RATE_PERIODS: tuple[str, ...] = ("hour", "day", "week", "month", "year")
+
+_DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([a-z]+)\s*$")
+_RATE = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*/\s*([a-z]+)\s*$")
+_RATE_ALIASES = {"h": "hour", "hr": "hour", "d": "day", "w": "week", "wk": "week", "mo": "month", "y": "year", "yr": "year"}
+
+
+def parse_duration(text: object) -> float:
+    """``"15m"`` -> 15.0 minutes. A bare number is refused: the unit must be written."""
+    if isinstance(text, bool) or text is None:
+        raise ValueError(f"expected a duration such as '15m', '2h' or '1d', got {text!r}")
+    if isinstance(text, (int, float)):
+        raise ValueError(f"duration {text!r} has no unit; write e.g. '{text}m' (minutes) or '{text}h' (hours)")
+    if not isinstance(text, str):
+        raise ValueError(f"expected a duration such as '15m', got {type(text).__name__}")
+    match = _DURATION.match(text.lower())
+    if not match:
+        raise ValueError(f"cannot read duration {text!r}; write a number and a unit: 30s, 15m, 2h, 1d, 1w")
+    number, unit = match.groups()
+    if unit not in MINUTES_PER_UNIT:
+        raise ValueError(f"unknown time unit {unit!r} in {text!r}; use s, m, h, d or w")
+    value = float(number) * MINUTES_PER_UNIT[unit]
+    if not math.isfinite(value):
+        raise ValueError(f"duration {text!r} is not finite")
+    return value
+
+
+def format_duration(minutes: float) -> str:
+    """The shortest exact spelling of a number of minutes: 90.0 -> ``"90m"``, 120.0 -> ``"2h"``."""
+    if minutes == 0:
+        return "0m"
+    for unit, size in (("w", 10080.0), ("d", 1440.0), ("h", 60.0), ("m", 1.0)):
+        count = minutes / size
+        if count == int(count) and abs(count) >= 1:
+            return f"{int(count)}{unit}"
+    seconds = minutes * 60
+    if seconds == int(seconds):
+        return f"{int(seconds)}s"
+    return f"{minutes!r}m"
+
+
+def parse_rate(text: object) -> tuple[float, str]:
+    """``"40/day"`` -> ``(40.0, "day")``. Numbers may use ``_`` or ``,`` as thousands separators."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected a rate such as '40/day' or '1200/year', got {text!r}")
+    match = _RATE.match(text.lower())
+    if not match:
+        raise ValueError(f"cannot read rate {text!r}; write a count per period: 3/hour, 40/day, 1200/year")
+    number, period = match.groups()
+    period = _RATE_ALIASES.get(period, period)
+    if period not in RATE_PERIODS:
+        raise ValueError(f"unknown period {period!r} in rate {text!r}; use one of {', '.join(RATE_PERIODS)}")
+    value = float(number.replace("_", "").replace(",", ""))
+    if value <= 0:
+        raise ValueError(f"rate {text!r} must be greater than 0")
+    return value, period
+
+
+def format_rate(count: float, period: str) -> str:
+    number = int(count) if count == int(count) else count
+    return f"{number}/{period}"
