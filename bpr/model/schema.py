@@ -305,6 +305,11 @@ class Decision(StepBase):
             for branch in branches[:-1]:
                 if branch.otherwise:
                     raise ValueError("'otherwise' must be the last branch")
+            if not branches[-1].otherwise:
+                raise ValueError(
+                    "a case that matches no condition would have nowhere to go; "
+                    "end the list with {to: ..., otherwise: true}"
+                )
         return branches
 
 

@@ -1,0 +1,69 @@
+"""What every command shares: consoles, loading with friendly errors, output formats, exit codes.
+
+Exit codes are a contract: 0 ok, 1 a threshold the user asked for was missed, 2 bad input. Bad input is
+printed as ``file:line:col: path: message — hint`` lines on stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from bpr.errors import BprError, Issue, ModelError
+from bpr.model.load import load_process, write_text_atomic
+from bpr.model.schema import Process
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK = 0
+EXIT_THRESHOLD = 1
+EXIT_BAD_INPUT = 2
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def fail(problem: BprError | Iterable[Issue] | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print the problem (every issue of it) on stderr and exit with ``code``."""
+    if isinstance(problem, ModelError):
+        lines = [issue.format() for issue in problem.issues]
+    elif isinstance(problem, BprError):
+        lines = [str(problem)]
+    elif isinstance(problem, str):
+        lines = [problem]
+    else:
+        lines = [issue.format() for issue in problem]
+    for line in lines:
+        err_console.print(line, markup=False)
+    raise typer.Exit(code)
+
+
+def load_or_exit(path: str | Path) -> Process:
+    """Load a process file or a change list; on bad input print the issues and exit 2."""
+    try:
+        return load_process(path)
+    except BprError as error:
+        fail(error)
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, UTF-8 as is (Japanese stays readable)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_output(path: str | Path, text: str) -> None:
+    """Write a result file atomically, so an error never leaves a half-written file behind."""
+    try:
+        write_text_atomic(path, text)
+    except OSError as error:
+        fail(f"{path}: cannot write: {error.strerror}")

@@ -1,0 +1,449 @@
+"""Reading process files: the only place in bpr that sees YAML text, raw dicts or pydantic errors.
+
+Files come from analysts and, through the REST service, from anyone, so reading is strict and safe:
+size limit, UTF-8 only, no custom tags, no anchors or aliases (no alias bombs), no duplicate keys, and
+YAML 1.1 surprises defused (``10:00`` stays the text "10:00", not 600; ``no`` stays "no"; dates stay text).
+Every problem is reported at once, each with ``file:line:column``, the path of the field and a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+import types
+import typing
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bpr.errors import Issue, ModelError, path_text
+from bpr.model.schema import Process
+
+MAX_BYTES = 1_048_576
+"""Largest process file accepted (1 MiB): real processes are a few kilobytes."""
+
+Locations = dict[str, tuple[int, int]]
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark: yaml.Mark | None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+        self.hint = hint
+
+
+def _at(mark: yaml.Mark | None) -> tuple[int | None, int | None]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+
+
+def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
+    if node.tag not in _SAFE_TAGS:
+        raise _Refused(f"tag {node.tag!r} is not allowed", node.start_mark, "process files use plain YAML only")
+    if node.style is None:  # plain scalar: defuse YAML 1.1 resolution surprises
+        text = node.value
+        if node.tag == "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
+            return text
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return text
+        if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in text:
+            return text
+    return constructor.construct_object(node, deep=True)
+
+
+def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoader, locations: Locations) -> Any:
+    if node.tag not in _SAFE_TAGS:
+        raise _Refused(f"tag {node.tag!r} is not allowed", node.start_mark, "process files use plain YAML only")
+    locations.setdefault(path_text(path), _at(node.start_mark))  # type: ignore[arg-type]
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, loader)
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(child, path + (i,), loader, locations) for i, child in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused("merge keys ('<<') are not allowed", key_node.start_mark, "write the fields out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused("mapping keys must be plain text", key_node.start_mark)
+            key = _scalar(key_node, loader)
+            if key in out:
+                raise _Refused(
+                    f"duplicate key {key!r}", key_node.start_mark, "each key may appear once in a mapping"
+                )
+            child = path + (str(key),)
+            locations[path_text(child) + "#key"] = _at(key_node.start_mark)  # type: ignore[assignment]
+            out[key] = _convert(value_node, child, loader, locations)
+        return out
+    raise _Refused("unsupported YAML node", node.start_mark)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases while composing (so alias bombs never expand)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused("aliases ('*name') are not allowed", event.start_mark, "write the value out in full")
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused(f"anchors ('&{anchor}') are not allowed", event.start_mark, "write the value out in full")
+        return super().compose_node(parent, index)
+
+
+def _decode(raw: bytes | str, file: str) -> str:
+    if isinstance(raw, str):
+        if len(raw.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+            raise ModelError([Issue(f"file is larger than {MAX_BYTES // 1024} KiB", file=file, hint="split it")])
+        if "\x00" in raw:
+            raise ModelError([Issue("file contains NUL characters: not a text file", file=file)])
+        return raw
+    if len(raw) > MAX_BYTES:
+        raise ModelError([Issue(f"file is larger than {MAX_BYTES // 1024} KiB", file=file, hint="split it")])
+    if b"\x00" in raw:
+        raise ModelError([Issue("file contains NUL bytes: not a text file", file=file, hint="give a YAML file")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        prefix = raw[: error.start]
+        line = prefix.count(b"\n") + 1
+        column = error.start - (prefix.rfind(b"\n") + 1) + 1
+        raise ModelError(
+            [Issue("file is not valid UTF-8", file=file, line=line, column=column, hint="save it as UTF-8")]
+        ) from None
+
+
+def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
+    """Parse one YAML document safely; returns the data and where each path starts in the text."""
+    text = _decode(raw, file)
+    loader = _StrictLoader(text)
+    locations: Locations = {}
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ModelError([Issue("file is empty", file=file, line=1, column=1, hint="start from docs/format.md")])
+        data = _convert(node, (), loader, locations)
+    except _Refused as refused:
+        line, column = _at(refused.mark)
+        raise ModelError([Issue(refused.message, file=file, line=line, column=column, hint=refused.hint)]) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _at(mark)
+        message = (error.problem or error.context or "invalid YAML").strip()
+        hint = None
+        if "\t" in message or "tab" in message:
+            hint = "YAML does not allow tabs for indentation; use spaces"
+        elif "expected a single document" in message or "but found another document" in message:
+            hint = "one process per file"
+        raise ModelError([Issue(f"invalid YAML: {message}", file=file, line=line, column=column, hint=hint)]) from None
+    except yaml.YAMLError as error:
+        raise ModelError([Issue(f"invalid YAML: {error}", file=file)]) from None
+    except RecursionError:
+        raise ModelError([Issue("YAML nested too deeply", file=file, hint="a process file is a few levels deep")]) from None
+    finally:
+        loader.dispose()
+    return data, locations
+
+
+# --- pydantic errors -> issues -----------------------------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types an annotation may hold (Annotated, Optional and unions opened up)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        found: list[Any] = []
+        for arg in typing.get_args(annotation):
+            found.extend(_unwrap(arg))
+        return found
+    return [annotation]
+
+
+def _model_fields_at(loc: tuple[Any, ...], data: Any) -> list[str] | None:
+    """Field names allowed at ``loc`` (the mapping that holds an unknown field), for hints."""
+    candidates: list[Any] = [Process]
+    node = data
+    for part in loc:
+        next_candidates: list[Any] = []
+        for cand in candidates:
+            if isinstance(cand, type) and issubclass(cand, BaseModel):
+                tag = node.get("type", node.get("dist")) if isinstance(node, dict) else None
+                if isinstance(part, str) and part in cand.model_fields:
+                    next_candidates.extend(_unwrap(cand.model_fields[part].annotation))
+                elif "type" in cand.model_fields or "dist" in cand.model_fields:
+                    field = cand.model_fields.get("type") or cand.model_fields.get("dist")
+                    assert field is not None
+                    if field.default == tag or tag in typing.get_args(field.annotation):
+                        next_candidates.append(cand)
+            else:
+                origin = typing.get_origin(cand)
+                args = typing.get_args(cand)
+                if origin is tuple and args:
+                    next_candidates.extend(_unwrap(args[0]))
+                elif origin is dict and len(args) == 2:
+                    next_candidates.extend(_unwrap(args[1]))
+                elif origin is list and args:
+                    next_candidates.extend(_unwrap(args[0]))
+        # descend in the data alongside, skipping pydantic's union tags that are not in the data
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        candidates = next_candidates or candidates
+    models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+    if not models:
+        return None
+    tag = node.get("type", node.get("dist")) if isinstance(node, dict) else None
+    for model in models:
+        field = model.model_fields.get("type") or model.model_fields.get("dist")
+        if field is not None and tag is not None and (field.default == tag or tag in typing.get_args(field.annotation)):
+            return [f.alias or name for name, f in model.model_fields.items()]
+    return [f.alias or name for name, f in models[0].model_fields.items()]
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """Drop the parts of a pydantic location that are union tags rather than keys of the data."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and part in (node.get("type"), node.get("dist")):
+            continue
+        elif isinstance(part, str) and ("[" in part or "-" in part) and not isinstance(node, dict):
+            continue
+        else:
+            out.append(part)
+            node = None
+    return tuple(out)
+
+
+_NOUNS = {"type": "step type", "dist": "distribution"}
+
+
+def _close(word: Any, choices: list[str]) -> str | None:
+    if not isinstance(word, str):
+        return None
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {match[0]!r}?" if match else None
+
+
+def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, file: str) -> Issue:
+    loc = _data_path(tuple(err["loc"]), data)
+    path = path_text(loc)
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    message = err["msg"]
+    hint: str | None = None
+    key_position = False
+    if kind == "extra_forbidden":
+        allowed = _model_fields_at(loc[:-1], data) or []
+        message = "unknown field"
+        hint = _close(loc[-1] if loc else None, allowed)
+        if allowed:
+            message += f"; allowed: {', '.join(allowed)}"
+        key_position = True
+    elif kind == "missing":
+        message = "required field is missing"
+        key_position = False
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        discriminator = str(ctx.get("discriminator", "")).strip("'")
+        noun = _NOUNS.get(discriminator, discriminator)
+        expected = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        if kind == "union_tag_not_found":
+            message = f"missing '{discriminator}:'; one of {', '.join(expected)}"
+        else:
+            message = f"unknown {noun} {ctx.get('tag')!r}"
+            hint = _close(ctx.get("tag"), expected) or f"use one of {', '.join(expected)}"
+        if discriminator:
+            path = path_text(loc + (discriminator,))
+    elif kind == "literal_error":
+        expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        message = f"{value!r} is not allowed; expected {ctx.get('expected')}"
+        hint = _close(value, expected)
+    elif kind == "value_error":
+        message = str(ctx.get("error", message.removeprefix("Value error, ")))
+    elif kind == "model_type" or kind == "dict_type":
+        message = f"expected a mapping of fields, got {value!r}"
+    elif kind == "string_pattern_mismatch":
+        message = f"{value!r} is not a valid id: use ASCII letters, digits and '_', starting with a letter"
+        hint = "put Japanese text in 'name:'"
+    else:
+        message = f"{message} (got {value!r})" if value is not None and not isinstance(value, (dict, list)) else message
+    line, column = _locate(path, locations, key=key_position)
+    return Issue(message, path=path, file=file, line=line, column=column, hint=hint)
+
+
+def _locate(path: str, locations: Locations, key: bool = False) -> tuple[int | None, int | None]:
+    if key and path + "#key" in locations:
+        return locations[path + "#key"]
+    probe = path
+    while True:
+        if probe in locations:
+            return locations[probe]
+        if probe + "#key" in locations:
+            return locations[probe + "#key"]
+        if not probe:
+            return (None, None)
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else ""
+
+
+def locate_issues(issues: list[Issue], locations: Locations, file: str) -> list[Issue]:
+    """Fill in file, line and column of issues that only know their path."""
+    out = []
+    for issue in issues:
+        line, column = (issue.line, issue.column)
+        if line is None:
+            line, column = _locate(issue.path, locations)
+        out.append(
+            Issue(issue.message, issue.path, file, line, column, issue.hint, issue.severity)
+        )
+    return out
+
+
+# --- public entry points ----------------------------------------------------------------------------
+
+
+def process_from_data(
+    data: Any,
+    file: str = "<input>",
+    locations: Locations | None = None,
+    base_dir: Path | None = None,
+    _seen: tuple[str, ...] = (),
+) -> Process:
+    """Validate already-parsed data as a process (or a ``base:`` + ``changes:`` document)."""
+    locations = locations or {}
+    if not isinstance(data, dict):
+        raise ModelError(
+            [Issue(f"expected a mapping at the top of the file, got {type(data).__name__}", file=file, line=1, column=1)]
+        )
+    if "base" in data or "changes" in data:
+        return _from_change_list(data, file, locations, base_dir, _seen)
+    try:
+        process = Process.model_validate(data)
+    except ValidationError as error:
+        issues = [_issue_from_pydantic(err, data, locations, file) for err in error.errors(include_url=False)]
+        raise ModelError(issues) from None
+    from bpr.model.refs import check_references
+    from bpr.model.soundness import check_soundness
+
+    problems = check_references(process)
+    if not problems:
+        problems = check_soundness(process)
+    if problems:
+        raise ModelError(locate_issues(problems, locations, file))
+    process._locations = {k: v for k, v in locations.items() if not k.endswith("#key")}
+    process._file = file
+    return process
+
+
+def _from_change_list(
+    data: dict[str, Any], file: str, locations: Locations, base_dir: Path | None, seen: tuple[str, ...]
+) -> Process:
+    from bpr.model.changes import apply_changes, parse_changes
+
+    unknown = sorted(set(data) - {"base", "changes", "name", "description"})
+    issues = []
+    for key in unknown:
+        line, column = _locate(key, locations, key=True)
+        issues.append(Issue("unknown field in a change list; allowed: base, changes, name, description",
+                            path=key, file=file, line=line, column=column, hint=_close(key, ["base", "changes"])))
+    base = data.get("base")
+    if not isinstance(base, str) or not base:
+        line, column = _locate("base", locations)
+        issues.append(Issue("a change list needs 'base:' naming the process file it changes", path="base",
+                            file=file, line=line or 1, column=column or 1, hint="base: before.yaml"))
+    changes_data = data.get("changes")
+    if not isinstance(changes_data, list):
+        line, column = _locate("changes", locations)
+        issues.append(Issue("'changes:' must be a list of changes", path="changes", file=file,
+                            line=line or 1, column=column or 1, hint="changes:\n  - remove: step_id"))
+    if issues:
+        raise ModelError(issues)
+    assert isinstance(base, str) and isinstance(changes_data, list)
+    if base_dir is None:
+        raise ModelError([Issue("a change list given as text cannot name a base file", path="base", file=file,
+                                line=_locate("base", locations)[0], hint="send the base process itself")])
+    base_path = (base_dir / base).resolve()
+    base_process = load_process(base_path, _seen=seen)
+    changes = parse_changes(changes_data, file=file, locations=locations)
+    return apply_changes(base_process, changes, file=file)
+
+
+def parse_process(
+    text: str | bytes, file: str = "<input>", base_dir: Path | None = None, _seen: tuple[str, ...] = ()
+) -> Process:
+    """Parse and validate the text of a process file."""
+    data, locations = read_yaml(text, file)
+    return process_from_data(data, file, locations, base_dir, _seen)
+
+
+def load_process(path: str | os.PathLike[str], _seen: tuple[str, ...] = ()) -> Process:
+    """Load a process file or a change list (``base:`` + ``changes:``) from disk."""
+    path = Path(path)
+    file = str(path)
+    resolved = str(path.resolve())
+    if resolved in _seen:
+        raise ModelError([Issue("change lists refer to each other in a circle", path="base", file=file,
+                                hint=" -> ".join(_seen + (resolved,)))])
+    try:
+        if path.is_dir():
+            raise ModelError([Issue("is a folder, not a process file", file=file)])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        hint = None
+        if path.parent.is_dir():
+            hint = _close(path.name, [p.name for p in path.parent.iterdir()])
+        raise ModelError([Issue("no such file", file=file, hint=hint)]) from None
+    except OSError as error:
+        raise ModelError([Issue(f"cannot read file: {error.strerror}", file=file)]) from None
+    return parse_process(raw, file=file, base_dir=path.parent, _seen=_seen + (resolved,))
+
+
+def process_to_data(process: Process) -> dict[str, Any]:
+    """The process as plain data in file form (units kept, fields as written)."""
+    return process.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def dump_process(process: Process) -> str:
+    """The process as YAML text that loads back to an equal process."""
+    return yaml.safe_dump(process_to_data(process), allow_unicode=True, sort_keys=False, width=110)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file so that a failure never leaves it half-written: temp file in the folder, then rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,105 @@
+"""Cross-reference checks: every name a process uses must be declared, every id unique.
+
+Pydantic checks fields one by one; these checks span the file (a step routed to a step that exists, a role
+that is declared, a condition that reads a declared attribute). Each problem names its exact path so that
+the loader can point at the line; hints suggest the nearest existing name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from bpr.errors import Issue
+from bpr.model.conditions import compiled
+from bpr.model.schema import Approval, Decision, Handoff, Join, Parallel, Process, Task
+
+BUILTIN_ATTRIBUTES = ("channel",)
+"""Attributes every case has without declaring them: ``channel`` is the arrival channel's name."""
+
+
+def _hint(name: str, known: Iterable[str]) -> str | None:
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"did you mean {match[0]!r}?" if match else None
+
+
+def check_references(process: Process) -> list[Issue]:
+    """Problems with names and ids in ``process``, each with its path; empty when all is well."""
+    issues: list[Issue] = []
+    step_ids = [step.id for step in process.steps]
+    known_steps = set(step_ids)
+    seen: set[str] = set()
+    for i, step_id in enumerate(step_ids):
+        if step_id in seen:
+            issues.append(Issue(f"duplicate step id {step_id!r}", f"steps[{i}].id", hint="ids must be unique"))
+        seen.add(step_id)
+
+    def step_ref(target: str, path: str, what: str = "step") -> None:
+        if target not in known_steps:
+            issues.append(Issue(f"no {what} {target!r}", path, hint=_hint(target, step_ids) or "list of steps: " + ", ".join(step_ids[:12])))
+
+    def role_ref(role: str, path: str) -> None:
+        if role not in process.roles:
+            issues.append(Issue(f"no role {role!r}", path, hint=_hint(role, process.roles) or "declare it under 'roles:'"))
+
+    def calendar_ref(name: str | None, path: str) -> None:
+        if name is not None and name != "always" and name not in process.calendars:
+            issues.append(Issue(f"no calendar {name!r}", path,
+                                hint=_hint(name, list(process.calendars) + ["always"]) or "declare it under 'calendars:' or use 'always'"))
+
+    attributes = set(process.attributes) | set(BUILTIN_ATTRIBUTES)
+    for arrival in process.arrivals:
+        attributes |= set(arrival.attributes)
+
+    def condition_ref(text: str | None, path: str) -> None:
+        if text is None:
+            return
+        for name in sorted(compiled(text).names):
+            if name not in attributes:
+                issues.append(Issue(f"condition reads {name!r}, which is not a case attribute", path,
+                                    hint=_hint(name, attributes) or "declare it under 'attributes:'"))
+
+    if process.start is not None:
+        step_ref(process.start, "start")
+    for role_id, role in process.roles.items():
+        calendar_ref(role.calendar, f"roles.{role_id}.calendar")
+    for a, arrival in enumerate(process.arrivals):
+        calendar_ref(arrival.calendar, f"arrivals[{a}].calendar")
+        if arrival.start is not None:
+            step_ref(arrival.start, f"arrivals[{a}].start")
+    for name in process.calendars:
+        if name == "always":
+            issues.append(Issue("'always' is built in and cannot be redefined", f"calendars.{name}"))
+
+    for i, step in enumerate(process.steps):
+        base = f"steps[{i}]"
+        if isinstance(step, (Task, Approval)):
+            role_ref(step.role, f"{base}.role")
+        if isinstance(step, (Task, Approval, Handoff, Join)):
+            step_ref(step.next, f"{base}.next")
+            if step.next == step.id:
+                issues.append(Issue("a step cannot lead to itself", f"{base}.next"))
+        if isinstance(step, Handoff):
+            calendar_ref(step.calendar, f"{base}.calendar")
+        if isinstance(step, Approval):
+            if step.reject is not None:
+                step_ref(step.reject.to, f"{base}.reject.to")
+            for d, delegation in enumerate(step.delegations):
+                role_ref(delegation.role, f"{base}.delegations[{d}].role")
+                condition_ref(delegation.when, f"{base}.delegations[{d}].when")
+            for r, rule in enumerate(step.required_authority):
+                condition_ref(rule.when, f"{base}.required_authority[{r}].when")
+        if isinstance(step, Decision):
+            for b, branch in enumerate(step.next):
+                step_ref(branch.to, f"{base}.next[{b}].to")
+                condition_ref(branch.when, f"{base}.next[{b}].when")
+        if isinstance(step, Parallel):
+            for b, target in enumerate(step.next):
+                step_ref(target, f"{base}.next[{b}]")
+            if len(set(step.next)) != len(step.next):
+                issues.append(Issue("a parallel step lists the same branch twice", f"{base}.next"))
+            step_ref(step.join, f"{base}.join", "join step")
+            if step.join in known_steps and process.step(step.join).type != "join":
+                issues.append(Issue(f"{step.join!r} is a {process.step(step.join).type}, not a join", f"{base}.join",
+                                    hint="point 'join:' at a step with type: join"))
+    return issues

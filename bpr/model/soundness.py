@@ -1,0 +1,76 @@
+"""Soundness: every step can be reached, every case can finish, every parallel split meets its join.
+
+These are the checks of workflow-net soundness that matter for an executable process file: a step no case
+can reach is a mistake, a step from which no end can be reached traps cases forever (a dead end, or a loop
+with no exit such as a rework loop rejected with probability 1), and a parallel branch that ends on its
+own would leave its join waiting forever.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from bpr.errors import Issue
+from bpr.model.graph import build_graph
+from bpr.model.schema import Parallel, Process
+
+
+def check_soundness(process: Process) -> list[Issue]:
+    """Soundness problems of a process whose references are already known to be valid."""
+    graph = build_graph(process)
+    index = {step.id: i for i, step in enumerate(process.steps)}
+    issues: list[Issue] = []
+
+    reachable: set[str] = set()
+    for entry in graph.graph["entries"]:
+        reachable |= {entry} | nx.descendants(graph, entry)
+    for step in process.steps:
+        if step.id not in reachable:
+            issues.append(Issue(f"step {step.id!r} can never be reached", f"steps[{index[step.id]}]",
+                                hint="route a step to it, or delete it"))
+
+    # Where can a case really go? Edges that are never taken (probability 0) do not count.
+    live = nx.DiGraph()
+    live.add_nodes_from(graph.nodes)
+    live.add_edges_from((u, v) for u, v, p in graph.edges(data="probability") if p is None or p > 0)
+    ends = [step.id for step in process.steps if step.type == "end"]
+    if not ends:
+        issues.append(Issue("the process has no end step", "steps", hint="add a step with type: end"))
+    can_finish: set[str] = set(ends)
+    for end in ends:
+        can_finish |= nx.ancestors(live, end)
+    for step in process.steps:
+        if step.id in reachable and step.id not in can_finish:
+            cyclic = any(step.id in cycle for cycle in nx.simple_cycles(live.subgraph(nx.descendants(live, step.id) | {step.id})))
+            what = "is in a loop with no exit" if cyclic else "is a dead end"
+            issues.append(Issue(f"step {step.id!r} {what}: no case that gets here can finish", f"steps[{index[step.id]}]",
+                                hint="route it, directly or through its successors, to an end step"))
+
+    joins_of: dict[str, list[str]] = {}
+    for step in process.steps:
+        if isinstance(step, Parallel):
+            joins_of.setdefault(step.join, []).append(step.id)
+            without_join = graph.copy()
+            without_join.remove_node(step.join)
+            for b, branch in enumerate(step.next):
+                if branch == step.join:
+                    continue
+                if not nx.has_path(graph, branch, step.join):
+                    issues.append(Issue(f"branch {branch!r} never reaches join {step.join!r}",
+                                        f"steps[{index[step.id]}].next[{b}]", hint="route the branch to the join"))
+                    continue
+                escaped = [n for n in nx.descendants(without_join, branch) | {branch} if n in ends]
+                if escaped:
+                    issues.append(Issue(f"branch {branch!r} can reach end {escaped[0]!r} without passing join {step.join!r}",
+                                        f"steps[{index[step.id]}].next[{b}]",
+                                        hint="every branch of a parallel split must meet at its join"))
+    for step in process.steps:
+        if step.type == "join":
+            splits = joins_of.get(step.id, [])
+            if not splits:
+                issues.append(Issue(f"join {step.id!r} belongs to no parallel step", f"steps[{index[step.id]}]",
+                                    hint="name it in a parallel step's 'join:'"))
+            elif len(splits) > 1:
+                issues.append(Issue(f"join {step.id!r} is shared by parallel steps {', '.join(splits)}",
+                                    f"steps[{index[step.id]}]", hint="give each parallel step its own join"))
+    return issues
