@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what bpr needs, once: Graphviz and a Japanese font (diagrams), Chromium (the report's browser
+# test), and the bpr package with its test dependencies. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+need_apt=()
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+fc-list :lang=ja 2>/dev/null | grep -q . || need_apt+=(fonts-ipafont-gothic)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else SUDO="none"; fi
+  if [ "$SUDO" = none ]; then
+    echo "setup: cannot install ${need_apt[*]} (not root, no sudo); SVG diagrams still work." >&2
+    echo "setup: ask an administrator for: apt-get install ${need_apt[*]}" >&2
+  else
+    echo "setup: installing system packages: ${need_apt[*]}"
+    $SUDO apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  fi
+fi
+
+stamp=".setup-stamp"
+want=$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! "$PYTHON" -c "import bpr" 2>/dev/null; then
+  echo "setup: installing bpr and its test dependencies (pip)"
+  "$PYTHON" -m pip install --disable-pip-version-check -q -e ".[test]"
+  echo "$want" > "$stamp"
+fi
