@@ -75,6 +75,9 @@ def check_references(process: Process) -> list[Issue]:
         base = f"steps[{i}]"
         if isinstance(step, (Task, Approval)):
             role_ref(step.role, f"{base}.role")
+        if step.control is not None:
+            for k, other in enumerate(step.control.separate_from):
+                step_ref(other, f"{base}.control.separate_from[{k}]")
         if isinstance(step, (Task, Approval, Handoff, Join)):
             step_ref(step.next, f"{base}.next")
             if step.next == step.id:

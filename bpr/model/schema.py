@@ -180,10 +180,25 @@ class Arrival(Model):
 
 
 class Control(Model):
-    """Marks a step as a required control that a redesign must keep."""
+    """Marks a step as a required control that a redesign must keep (never removed or merged away).
+
+    ``separate_from`` names the steps whose performer must not also do this one (segregation of duties:
+    who prepares a payment must not approve it); a redesign that gives them the same role weakens it.
+    """
 
     kind: Literal["legal", "segregation", "audit", "other"] = "legal"
     basis: str = Field(min_length=1, description="e.g. the article of the ordinance that requires it")
+    separate_from: tuple[Id, ...] = ()
+
+
+class Feasibility(Model):
+    """What changing a step would take; redesign proposals are scored on it (impact x feasibility)."""
+
+    ordinance_change: bool = Field(default=False, description="needs an ordinance or regulation amendment (条例・規則改正)")
+    system_change: bool = Field(default=False, description="needs an IT system to be built or changed")
+    training: bool = Field(default=False, description="needs staff to be trained")
+    budget: bool = Field(default=False, description="needs a budget request (hiring, procurement)")
+    note: str = ""
 
 
 class StepBase(Model):
@@ -191,6 +206,7 @@ class StepBase(Model):
     name: str = ""
     description: str = ""
     control: Control | None = None
+    feasibility: Feasibility | None = None
 
     @property
     def label(self) -> str:
