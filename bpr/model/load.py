@@ -129,11 +129,23 @@ def _decode(raw: bytes | str, file: str) -> str:
         ) from None
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of a character index in ``text``."""
+    prefix = text[:index]
+    return prefix.count("\n") + 1, index - (prefix.rfind("\n") + 1) + 1
+
+
 def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
     """Parse one YAML document safely; returns the data and where each path starts in the text."""
     text = _decode(raw, file)
-    loader = _StrictLoader(text)
     locations: Locations = {}
+    try:
+        loader = _StrictLoader(text)  # the reader refuses control characters here already
+    except yaml.reader.ReaderError as error:
+        line, column = _position(text, error.position)
+        raise ModelError([Issue(f"character U+{error.character:04X} is not allowed in a YAML file", file=file,
+                                line=line, column=column,
+                                hint="delete it: YAML allows printable characters, tabs and line breaks")]) from None
     try:
         node = loader.get_single_node()
         if node is None:
