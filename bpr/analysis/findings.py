@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+"""Most serious first: the order findings are listed in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +28,22 @@ class Finding:
         data = asdict(self)
         data["steps"] = list(self.steps)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """The stable identity of a rule: its id, short name, usual severity and a one-line meaning."""
+
+    id: str
+    name: str
+    severity: Severity
+    title: str
+
+    def finding(
+        self,
+        steps: tuple[str, ...] | list[str],
+        message: str,
+        suggestion: dict[str, Any] | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(self.id, self.name, severity or self.severity, tuple(steps), message, suggestion)

@@ -1,0 +1,119 @@
+"""Handoffs between departments: back and forth (ping-pong), long chains (たらい回し), physical transport.
+
+A handoff is a change of department between two consecutive steps done by city staff, whether or not a
+``handoff`` step models the transport; steps of external roles (the applicant, a contractor) are not a
+department. The rules follow forward moves only (rework is left out, see :mod:`bpr.analysis.flow`).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from bpr.analysis.findings import Finding, RuleInfo
+from bpr.analysis.flow import forward_graph, lane, lane_moves
+from bpr.analysis.summary import most_likely_path
+from bpr.analysis.text import step_label, steps_text
+from bpr.model.schema import Handoff, Process
+from bpr.model.units import format_duration
+
+PING_PONG = RuleInfo(
+    "BPR201", "handoff-ping-pong", "warning", "a case handed to another department and straight back"
+)
+LONG_CHAIN = RuleInfo(
+    "BPR202", "handoff-chain", "warning", "a path with many department changes (たらい回し)"
+)
+PHYSICAL = RuleInfo("BPR203", "physical-handoff", "info", "a file carried between departments")
+
+CHAIN_THRESHOLD = 4
+"""A path is reported by BPR202 when the case changes department this many times or more along it."""
+
+
+def handoff_ping_pong(G: nx.DiGraph, process: Process) -> list[Finding]:
+    """BPR201: steps a (department X) -> b ... c (all department Y) -> d (X again) on some forward path."""
+    forward = forward_graph(G)
+    moves: dict[str, list[str]] = {}
+    for u, v, _ in lane_moves(forward, process):
+        moves.setdefault(u, []).append(v)
+    likely = set(most_likely_path(G, process))
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for a, targets in moves.items():
+        home = lane(G, a, process)
+        for b in targets:
+            away = lane(G, b, process)
+            if away == home:
+                continue
+            stack = [[b]]
+            visited = {b}
+            while stack:
+                run = stack.pop()
+                for d in moves.get(run[-1], []):
+                    if lane(G, d, process) == away and d not in visited:
+                        visited.add(d)
+                        stack.append(run + [d])
+                    elif lane(G, d, process) == home and (a, d) not in seen:
+                        seen.add((a, d))
+                        steps = [a, *run, d]
+                        where = " (on the most likely path)" if set(steps) <= likely else ""
+                        message = (
+                            f"the case goes from {home} ({step_label(process, a)}) to {away} "
+                            f"({steps_text(process, run)}) and back to {home} ({step_label(process, d)})"
+                            f"{where}: two handoffs for work one department could finish"
+                        )
+                        out.append(PING_PONG.finding(tuple(steps), message))
+    return out
+
+
+def handoff_chain(G: nx.DiGraph, process: Process) -> list[Finding]:
+    """BPR202: the forward path with the most department changes, when it has ``CHAIN_THRESHOLD`` or more.
+    One finding per process; its steps are where the case enters each department."""
+    forward = forward_graph(G)
+    into: dict[str, list[str]] = {}
+    for u, v, _ in lane_moves(forward, process):
+        into.setdefault(v, []).append(u)
+    best: dict[str, tuple[int, str | None]] = {}
+    for node in nx.topological_sort(forward):
+        if lane(G, node, process) is None:
+            continue
+        score, previous = 0, None
+        for u in into.get(node, []):
+            if u in best:
+                candidate = best[u][0] + (lane(G, u, process) != lane(G, node, process))
+                if candidate > score:
+                    score, previous = candidate, u
+        best[node] = (score, previous)
+    if not best:
+        return []
+    order = {step_id: i for i, step_id in enumerate(process.step_ids)}
+    last = max(best, key=lambda n: (best[n][0], -order[n]))
+    if best[last][0] < CHAIN_THRESHOLD:
+        return []
+    path: list[str] = []
+    node: str | None = last
+    while node is not None:
+        path.append(node)
+        node = best[node][1]
+    path.reverse()
+    entered = [n for i, n in enumerate(path) if i == 0 or lane(G, n, process) != lane(G, path[i - 1], process)]
+    departments = " -> ".join(str(lane(G, n, process)) for n in entered)
+    message = (
+        f"the case changes department {best[last][0]} times in a row ({departments}), "
+        f"entering at {steps_text(process, entered)}; each handoff adds transport and a new in-tray "
+        f"(threshold {CHAIN_THRESHOLD})"
+    )
+    return [LONG_CHAIN.finding(tuple(entered), message)]
+
+
+def physical_handoffs(G: nx.DiGraph, process: Process) -> list[Finding]:
+    """BPR203: a ``handoff`` step that is not electronic: the case waits for transport (and a mail run)."""
+    out: list[Finding] = []
+    for step in process.steps:
+        if not isinstance(step, Handoff) or step.mode == "electronic":
+            continue
+        runs = f", leaving only at {', '.join(step.departures)}" if step.departures else ""
+        message = (
+            f"{step_label(process, step.id)} carries the file by {step.mode} (mean delay "
+            f"{format_duration(round(step.delay.mean, 1))}{runs}): an electronic handoff arrives at once"
+        )
+        out.append(PHYSICAL.finding((step.id,), message, {"digitize": [step.id]}))
+    return out
