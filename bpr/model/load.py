@@ -63,7 +63,11 @@ def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
             return text
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in text:
             return text
-    return constructor.construct_object(node, deep=True)
+    try:
+        return constructor.construct_object(node, deep=True)
+    except ValueError:  # e.g. an integer longer than Python converts (4300 digits)
+        raise _Refused(f"cannot read {node.value[:20]!r}{'…' if len(node.value) > 20 else ''} as a value",
+                       node.start_mark, "write a shorter number, or quote it as text") from None
 
 
 def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoader, locations: Locations) -> Any:
@@ -255,6 +259,15 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
 _NOUNS = {"type": "step type", "dist": "distribution"}
 
 
+def _show(value: Any, limit: int = 60) -> str:
+    """``repr`` for messages, cut short: a value may be huge (a 5000-digit number, a pasted document)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print in decimal
+        return "a number too long to show"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _close(word: Any, choices: list[str]) -> str | None:
     if not isinstance(word, str):
         return None
@@ -288,23 +301,23 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
         if kind == "union_tag_not_found":
             message = f"missing '{discriminator}:'; one of {', '.join(expected)}"
         else:
-            message = f"unknown {noun} {ctx.get('tag')!r}"
+            message = f"unknown {noun} {_show(ctx.get('tag'))}"
             hint = _close(ctx.get("tag"), expected) or f"use one of {', '.join(expected)}"
         if discriminator:
             path = path_text(loc + (discriminator,))
     elif kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        message = f"{value!r} is not allowed; expected {ctx.get('expected')}"
+        message = f"{_show(value)} is not allowed; expected {ctx.get('expected')}"
         hint = _close(value, expected)
     elif kind == "value_error":
         message = str(ctx.get("error", message.removeprefix("Value error, ")))
     elif kind == "model_type" or kind == "dict_type":
-        message = f"expected a mapping of fields, got {value!r}"
+        message = f"expected a mapping of fields, got {_show(value)}"
     elif kind == "string_pattern_mismatch":
-        message = f"{value!r} is not a valid id: use ASCII letters, digits and '_', starting with a letter"
+        message = f"{_show(value)} is not a valid id: use ASCII letters, digits and '_', starting with a letter"
         hint = "put Japanese text in 'name:'"
     else:
-        message = f"{message} (got {value!r})" if value is not None and not isinstance(value, (dict, list)) else message
+        message = f"{message} (got {_show(value)})" if value is not None and not isinstance(value, (dict, list)) else message
     line, column = _locate(path, locations, key=key_position)
     return Issue(message, path=path, file=file, line=line, column=column, hint=hint)
 
