@@ -162,8 +162,10 @@ def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
         mark = error.problem_mark or error.context_mark
         line, column = _at(mark)
         message = (error.problem or error.context or "invalid YAML").strip()
+        if message.startswith("but ") and error.context:  # the composer splits one sentence in two
+            message = f"{error.context.strip()}, {message}"
         hint = None
-        if "\t" in message or "tab" in message:
+        if "'\\t'" in message or "tab" in message:  # PyYAML shows a tab escaped: '\t'
             hint = "YAML does not allow tabs for indentation; use spaces"
         elif "expected a single document" in message or "but found another document" in message:
             hint = "one process per file"
