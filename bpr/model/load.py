@@ -296,6 +296,9 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
     elif kind == "missing":
         message = "required field is missing"
         key_position = False
+    elif kind == "too_short":
+        count = ctx.get("min_length")
+        message = f"needs at least {count} {'entry' if count == 1 else 'entries'}, has {ctx.get('actual_length')}"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         discriminator = str(ctx.get("discriminator", "")).strip("'")
         noun = _NOUNS.get(discriminator, discriminator)
@@ -322,6 +325,15 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
         message = f"{message} (got {_show(value)})" if value is not None and not isinstance(value, (dict, list)) else message
     line, column = _locate(path, locations, key=key_position)
     return Issue(message, path=path, file=file, line=line, column=column, hint=hint)
+
+
+def _without_echoes(errors: list[Any]) -> list[Any]:
+    """Drop pydantic's "too short" for a list whose entries failed themselves: it counts only the valid ones."""
+    def inside(inner: tuple[Any, ...], outer: tuple[Any, ...]) -> bool:
+        return len(inner) > len(outer) and inner[: len(outer)] == outer
+
+    return [err for err in errors
+            if not (err["type"] == "too_short" and any(inside(tuple(o["loc"]), tuple(err["loc"])) for o in errors))]
 
 
 def _locate(path: str, locations: Locations, key: bool = False) -> tuple[int | None, int | None]:
@@ -373,7 +385,8 @@ def process_from_data(
     try:
         process = Process.model_validate(data)
     except ValidationError as error:
-        issues = [_issue_from_pydantic(err, data, locations, file) for err in error.errors(include_url=False)]
+        errors = _without_echoes(error.errors(include_url=False))
+        issues = [_issue_from_pydantic(err, data, locations, file) for err in errors]
         raise ModelError(issues) from None
     from bpr.model.refs import check_references
     from bpr.model.soundness import check_soundness
