@@ -296,6 +296,10 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
     elif kind == "missing":
         message = "required field is missing"
         key_position = False
+    elif kind == "string_type":
+        message = f"expected text, got {_show(value)}"
+        if isinstance(value, (bool, int, float)):  # YAML read `version: 1.10` as a number
+            hint = "put it in quotes to keep it as written"
     elif kind == "too_short":
         count = ctx.get("min_length")
         message = f"needs at least {count} {'entry' if count == 1 else 'entries'}, has {ctx.get('actual_length')}"
