@@ -35,6 +35,10 @@ def parse_duration(text: object) -> float:
     """``"15m"`` -> 15.0 minutes. A bare number is refused: the unit must be written."""
     if isinstance(text, bool) or text is None:
         raise ValueError(f"expected a duration such as '15m', '2h' or '1d', got {text!r}")
+    if isinstance(text, (int, float)) and not math.isfinite(text):
+        raise ValueError(f"duration {text!r} is not finite")
+    if isinstance(text, (int, float)) and text < 0 or isinstance(text, str) and re.match(r"^\s*-\s*[0-9.]", text):
+        raise ValueError(f"duration {text!r} is negative; a duration is 0 or more")
     if isinstance(text, (int, float)):
         raise ValueError(f"duration {text!r} has no unit; write e.g. '{text}m' (minutes) or '{text}h' (hours)")
     if not isinstance(text, str):
