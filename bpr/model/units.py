@@ -28,6 +28,9 @@ RATE_PERIODS: tuple[str, ...] = ("hour", "day", "week", "month", "year")
 
 _DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([a-z]+)\s*$")
 _RATE = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*/\s*([a-z]+)\s*$")
+_LONG_UNITS = (("second", "s"), ("minute", "m"), ("mins", "m"), ("hour", "h"), ("hrs", "h"), ("hr", "h"),
+               ("day", "d"), ("week", "w"), ("wk", "w"))
+"""Spellings that are not units but whose meaning is plain: the message names the short form to write."""
 _RATE_ALIASES = {"h": "hour", "hr": "hour", "d": "day", "w": "week", "wk": "week", "mo": "month", "y": "year", "yr": "year"}
 
 
@@ -48,6 +51,9 @@ def parse_duration(text: object) -> float:
         raise ValueError(f"cannot read duration {text!r}; write a number and a unit: 30s, 15m, 2h, 1d, 1w")
     number, unit = match.groups()
     if unit not in MINUTES_PER_UNIT:
+        short = next((s for long, s in _LONG_UNITS if unit.startswith(long)), None)
+        if short is not None:
+            raise ValueError(f"unknown time unit {unit!r} in {text!r}; write '{number}{short}'")
         raise ValueError(f"unknown time unit {unit!r} in {text!r}; use s, m, h, d or w")
     value = float(number) * MINUTES_PER_UNIT[unit]
     if not math.isfinite(value):
