@@ -36,16 +36,19 @@ _TOKEN = re.compile(
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 MAX_LENGTH = 500
 MAX_DEPTH = 30
+ALLOWED = "only comparisons, and/or/not, numbers, strings and attribute names are allowed"
 
 
 class ConditionError(ValueError):
     """A condition that cannot be parsed or evaluated; ``column`` is 1-based within the condition."""
 
-    def __init__(self, message: str, column: int | None = None, text: str = "") -> None:
+    def __init__(self, message: str, column: int | None = None, text: str = "", hint: str = "") -> None:
         self.column = column
         self.text = text
+        self.hint = hint
         where = f" at column {column}" if column is not None else ""
-        super().__init__(f"{message}{where} in condition {text!r}" if text else message)
+        full = f"{message}{where} in condition {text!r}" if text else message
+        super().__init__(f"{full}; {hint}" if hint else full)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +106,14 @@ def _tokens(text: str) -> list[_Tok]:
         match = _TOKEN.match(text, pos)
         if not match:
             char = text[pos]
-            hint = ""
+            hint = ALLOWED
             if char == "=":
-                hint = "; use '==' to compare"
+                hint = "use '==' to compare"
             elif char in "&|!":
-                hint = "; use 'and', 'or', 'not'"
-            raise ConditionError(f"unexpected character {char!r}{hint}", pos + 1, text)
+                hint = "use 'and', 'or', 'not'"
+            elif char == ".":
+                hint = "attribute access is not allowed (write numbers with a leading digit: 0.5)"
+            raise ConditionError(f"unexpected character {char!r}", pos + 1, text, hint)
         kind = match.lastgroup or ""
         if kind != "ws":
             value = match.group()
@@ -139,11 +144,7 @@ class _Parser:
 
     def fail(self, tok: _Tok, expected: str) -> None:
         got = "end of condition" if tok.kind == "eof" else repr(tok.value)
-        raise ConditionError(
-            f"{expected}, got {got}: only comparisons, and/or/not, numbers, strings and attribute names are allowed",
-            tok.column,
-            self.text,
-        )
+        raise ConditionError(f"{expected}, got {got}", tok.column, self.text, ALLOWED)
 
     def expr(self) -> Node:
         self.depth += 1
@@ -214,8 +215,8 @@ class _Parser:
         tok = self.peek()
         if tok.kind == "name":
             self.take()
-            if self.peek().value == "(" or self.peek().value == ".":
-                self.fail(self.peek(), "calls and attribute access are not allowed")
+            if self.peek().value == "(":
+                raise ConditionError("calls are not allowed", self.peek().column, self.text, ALLOWED)
             return Name(tok.value)
         if tok.value == "[":
             self.take()
@@ -227,6 +228,8 @@ class _Parser:
                 self.fail(self.peek(), "expected ']'")
             self.take()
             return Const(tuple(items))
+        if tok.kind not in ("number", "string", "true", "false"):
+            self.fail(tok, "expected an attribute name, a number, a string or a list")
         return self.literal()
 
 
