@@ -103,6 +103,7 @@ def check_references(process: Process) -> list[Issue]:
                 issues.append(Issue("a parallel step lists the same branch twice", f"{base}.next"))
             step_ref(step.join, f"{base}.join", "join step")
             if step.join in known_steps and process.step(step.join).type != "join":
-                issues.append(Issue(f"{step.join!r} is a {process.step(step.join).type}, not a join", f"{base}.join",
+                kind = process.step(step.join).type
+                issues.append(Issue(f"{step.join!r} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not a join", f"{base}.join",
                                     hint="point 'join:' at a step with type: join"))
     return issues
