@@ -1,0 +1,218 @@
+"""Open days, open time and yearly case volumes of a calendar: the day logic the whole of bpr shares.
+
+Which days are open is decided here and only here: the simulation's
+:class:`~bpr.simulate.calendar.WorkCalendar` builds its interval table from :func:`is_open_day` and
+:func:`closed_dates`, the change language converts channel shares with :func:`annual_cases`, and the engine
+draws arrivals with :func:`rate_per_open_minute`. Because they share one definition, "40/day" means the
+same number of cases everywhere.
+
+A day is **open** when its weekday is one of ``calendar.days`` and its date is neither a public holiday of
+``calendar.holidays`` (from the ``holidays`` package; ``"JP"``, or ``"DE-BY"`` for a subdivision; ``None``
+for none) nor one of ``calendar.closed`` (``"MM-DD"`` every year, ``"YYYY-MM-DD"`` once; a ``"02-29"``
+simply does not occur in common years). An ``always`` calendar is open every day, all day. Open time on
+an open day is the calendar's ``hours`` spans.
+
+Rates (see ``docs``): ``/day`` counts per open day and ``/hour`` per open hour of the stream's calendar;
+``/week``, ``/month`` and ``/year`` count per calendar period (a week is 7 days of the year, a month 1/12
+of it). Weekday/hour profiles shape *when* cases arrive, not how many: they are not part of these volumes.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays as _holidays
+
+from bpr.model.schema import WEEKDAYS, Arrival, Calendar, Process
+
+#: Year used for yearly volumes when the caller has no simulation start date to take it from.
+REFERENCE_YEAR = 2026
+
+MINUTES_PER_HOUR = 60.0
+
+_CLOSED_DATE = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
+
+
+# --- which days are open ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def public_holidays(code: str | None, year: int) -> frozenset[date]:
+    """Public holidays of country ``code`` (``"JP"``, or ``"DE-BY"`` with a subdivision) in ``year``.
+
+    Raises ``ValueError`` naming the code when the ``holidays`` package does not know it.
+    """
+    if code is None:
+        return frozenset()
+    country, _, subdivision = code.strip().upper().partition("-")
+    try:
+        table = _holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    except NotImplementedError:
+        raise ValueError(
+            f"unknown holiday country {code!r}; use an ISO 3166 code such as 'JP' (or null for no holidays)"
+        ) from None
+    return frozenset(table.keys())
+
+
+def _closed_entry(text: str, year: int) -> date | None:
+    """The date an entry of ``calendar.closed`` names in ``year``, or ``None`` when it names none."""
+    match = _CLOSED_DATE.match(text)
+    if not match:
+        raise ValueError(f"cannot read closed date {text!r}; write 'MM-DD' or 'YYYY-MM-DD'")
+    once, month, day = match.groups()
+    if once is not None and int(once) != year:
+        return None
+    month_number, day_number = int(month), int(day)
+    if month_number == 2 and day_number == 29 and once is None and not _stdlib_calendar.isleap(year):
+        return None  # a yearly Feb 29 closure happens only in leap years
+    try:
+        return date(year, month_number, day_number)
+    except ValueError:
+        raise ValueError(
+            f"closed date {text!r} is not a day of the calendar (month {month}, day {day})"
+        ) from None
+
+
+@lru_cache(maxsize=1024)
+def closed_dates(calendar: Calendar, year: int) -> frozenset[date]:
+    """Dates of ``year`` on which a calendar is shut although the weekday is a working day.
+
+    Public holidays plus the ``closed`` entries; empty for an ``always`` calendar.
+    """
+    if calendar.always:
+        return frozenset()
+    dates = set(public_holidays(calendar.holidays, year))
+    for text in calendar.closed:
+        day = _closed_entry(text, year)
+        if day is not None:
+            dates.add(day)
+    return frozenset(dates)
+
+
+@lru_cache(maxsize=256)
+def _weekday_numbers(days: tuple[str, ...]) -> frozenset[int]:
+    return frozenset(WEEKDAYS.index(day) for day in days)
+
+
+def is_open_day(calendar: Calendar, day: date, closed: frozenset[date] | None = None) -> bool:
+    """Whether ``day`` is a working day of ``calendar``.
+
+    ``closed`` is ``closed_dates(calendar, day.year)``; pass it when asking about many days of one year.
+    """
+    if calendar.always:
+        return True
+    if day.weekday() not in _weekday_numbers(calendar.days):
+        return False
+    if closed is None:
+        closed = closed_dates(calendar, day.year)
+    return day not in closed
+
+
+def open_days_in(calendar: Calendar, first: date, stop: date) -> list[date]:
+    """Open days from ``first`` up to but excluding ``stop``, in order."""
+    out: list[date] = []
+    day = first
+    closed_year = -1
+    closed: frozenset[date] = frozenset()
+    one_day = timedelta(days=1)
+    while day < stop:
+        if day.year != closed_year:
+            closed_year = day.year
+            closed = closed_dates(calendar, closed_year)
+        if is_open_day(calendar, day, closed):
+            out.append(day)
+        day += one_day
+    return out
+
+
+def days_in_year(year: int) -> int:
+    return 366 if _stdlib_calendar.isleap(year) else 365
+
+
+@lru_cache(maxsize=1024)
+def open_days_per_year(calendar: Calendar, year: int) -> int:
+    """Number of open days in ``year`` (every day of the year for ``always``)."""
+    return len(open_days_in(calendar, date(year, 1, 1), date(year + 1, 1, 1)))
+
+
+def open_minutes_per_year(calendar: Calendar, year: int) -> float:
+    """Open minutes in ``year``: open days times the minutes of the day's ``hours`` spans."""
+    return float(open_days_per_year(calendar, year) * calendar.minutes_per_day())
+
+
+def calendar_problems(calendar: Calendar) -> list[tuple[str, str, str]]:
+    """What makes a calendar unusable, as ``(field, message, hint)``; empty when it is fine.
+
+    For the reference checks, so that a bad holiday code or an impossible closed date is reported with
+    its location instead of surfacing during a simulation.
+    """
+    problems: list[tuple[str, str, str]] = []
+    if calendar.always:
+        return problems
+    try:
+        public_holidays(calendar.holidays, REFERENCE_YEAR)
+    except ValueError as error:
+        problems.append(("holidays", str(error), "JP for Japan; null for no public holidays"))
+    for index, text in enumerate(calendar.closed):
+        try:
+            _closed_entry(text, 2024)  # a leap year, so that '02-29' is accepted
+        except ValueError as error:
+            problems.append((f"closed[{index}]", str(error), "e.g. '12-29' every year or '2026-05-01' once"))
+    if not calendar.days or not calendar.hours:
+        problems.append(
+            (
+                "days" if not calendar.days else "hours",
+                "the calendar is never open",
+                "list working days and hours, or write 'always' for 24/7",
+            )
+        )
+    return problems
+
+
+# --- yearly volumes --------------------------------------------------------------------------------
+
+
+def annual_cases(process: Process, arrival: Arrival, year: int = REFERENCE_YEAR) -> float:
+    """Cases per year that ``arrival.rate`` implies in ``year``.
+
+    ``/day`` x open days and ``/hour`` x open hours of the stream's calendar; ``/week`` x days of the
+    year / 7; ``/month`` x 12; ``/year`` as written.
+    """
+    count, period = arrival.rate_value()
+    calendar = process.calendar_of(arrival.calendar)
+    if period == "day":
+        return count * open_days_per_year(calendar, year)
+    if period == "hour":
+        return count * open_minutes_per_year(calendar, year) / MINUTES_PER_HOUR
+    if period == "week":
+        return count * days_in_year(year) / 7.0
+    if period == "month":
+        return count * 12.0
+    return count
+
+
+def rate_per_open_minute(process: Process, arrival: Arrival, year: int = REFERENCE_YEAR) -> float:
+    """Mean arrivals per open minute of the stream's calendar in ``year``.
+
+    The engine draws a Poisson stream with this rate in open time and maps it to wall time with
+    ``WorkCalendar.offset_to_time``; the expected count over ``year`` is then :func:`annual_cases`.
+    ``/day`` and ``/hour`` rates do not depend on the year.
+    """
+    count, period = arrival.rate_value()
+    calendar = process.calendar_of(arrival.calendar)
+    if period == "day":
+        per_day = calendar.minutes_per_day()
+        if per_day == 0:
+            raise ValueError(
+                f"rate {arrival.rate!r} is per open day, but the {arrival.channel} calendar has no hours"
+            )
+        return count / per_day
+    if period == "hour":
+        return count / MINUTES_PER_HOUR
+    minutes = open_minutes_per_year(calendar, year)
+    if minutes == 0:
+        raise ValueError(f"the calendar of the {arrival.channel} arrivals has no open time in {year}")
+    return annual_cases(process, arrival, year) / minutes
