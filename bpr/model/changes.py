@@ -269,8 +269,10 @@ def _canonical_form(kind: str) -> str:
     return "short" if kind in _SHORT_FIELD else "mapping"
 
 
-def _locate(where: Locations, path: str) -> tuple[int | None, int | None]:
-    """(line, column) of ``path`` or of its nearest located parent."""
+def _locate(where: Locations, path: str, key: bool = False) -> tuple[int | None, int | None]:
+    """(line, column) of ``path`` (of its key, for a misspelled key) or of its nearest located parent."""
+    if key and path + "#key" in where:
+        return where[path + "#key"]
     while True:
         if path in where:
             return where[path]
@@ -288,6 +290,8 @@ def _error_issue(
     kind_of_error = error["type"]
     hint: str | None = None
     message = error["msg"]
+    ctx = error.get("ctx") or {}
+    at_key = False
     if kind_of_error == "missing":
         name = loc[-1]
         loc = loc[:-1]
@@ -297,20 +301,31 @@ def _error_issue(
         allowed = [f for f in model.model_fields if f not in _FLAT_FIELD.values()]
         message = f"unknown field; allowed: {', '.join(allowed)}"
         hint = _hint(loc[-1], allowed)
+        at_key = True
     elif kind_of_error == "literal_error":
         expected = [e.strip().strip("'") for e in str(error.get("ctx", {}).get("expected", "")).replace(" or ", ",").split(",")]
         expected = [e for e in expected if e]
         message = f"{error['input']!r} is not one of: {', '.join(expected)}"
         hint = _hint(error["input"], expected)
+        at_key = "[key]" in loc
     elif kind_of_error == "string_pattern_mismatch":
         message = f"{error['input']!r} is not an id: ids are ASCII letters, digits and '_', starting with a letter"
     elif kind_of_error == "value_error":
         message = message.removeprefix("Value error, ")
+    elif kind_of_error == "too_short":
+        noun = "steps" if loc and loc[-1] == "steps" else "items"
+        message = f"needs at least {ctx.get('min_length')} {noun}, got {ctx.get('actual_length')}"
     elif "input" in error and not isinstance(error["input"], (dict, list)):
         message = f"{message}, got {error['input']!r}"
     relative = _file_path(kind, form, loc)
-    line, column = _locate(where, relative)
+    line, column = _locate(where, relative, key=at_key)
     return Issue(message=message, path=f"changes[{index}].{relative}", file=file, line=line, column=column, hint=hint)
+
+
+def _most_specific(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop errors whose location holds a more specific error (a union reports every branch that failed)."""
+    locs = [tuple(e["loc"]) for e in errors]
+    return [e for e, loc in zip(errors, locs) if not any(other[: len(loc)] == loc and other != loc for other in locs)]
 
 
 def _relative_locations(locations: Locations | None, index: int) -> Locations:
@@ -364,7 +379,7 @@ def parse_changes(data: Any, file: str = "<input>", locations: Locations | None 
         ((kind, body),) = item.items()
         kind = str(kind)
         if kind not in CHANGE_TYPES:
-            line, column = _locate(where, kind)
+            line, column = _locate(where, kind, key=True)
             hint = _hint(kind, CHANGE_KINDS) or f"kinds: {', '.join(CHANGE_KINDS)}"
             issues.append(Issue(f"unknown change {kind!r}", f"changes[{index}].{kind}", file, line, column, hint))
             continue
@@ -372,8 +387,8 @@ def parse_changes(data: Any, file: str = "<input>", locations: Locations | None 
         try:
             change = CHANGE_TYPES[kind].model_validate(model_input)
         except ValidationError as error:
-            for detail in error.errors():
-                issues.append(_error_issue(dict(detail), kind, form, index, file, where))
+            for detail in _most_specific([dict(e) for e in error.errors()]):
+                issues.append(_error_issue(detail, kind, form, index, file, where))
             continue
         change._form = form
         change._where = where

@@ -1,0 +1,106 @@
+"""``bpr whatif FILE --change 'remove: chief_check' ...``: print the process with changes applied.
+
+The changes of ``--changes FILE`` (a list, or a change-list file's ``changes:``) come first, then each
+``--change`` in the order given. Each ``--change`` is a YAML snippet read as safely as a process file.
+The output is a complete process file that ``bpr validate`` accepts.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from bpr.cli.common import console, fail, load_or_exit, print_json, write_output
+from bpr.errors import BprError, Issue, ModelError
+from bpr.model.changes import apply_changes, describe, parse_changes
+from bpr.model.load import dump_process, process_to_data, read_yaml
+from bpr.model.schema import Process
+
+SNIPPETS = "--change"
+"""How errors name the ``--change`` options: ``--change: changes[1].remove: ...`` is the second one."""
+
+
+class WhatifFormat(str, enum.Enum):
+    yaml = "yaml"
+    json = "json"
+
+
+def _changes_file(path: Path) -> tuple[Any, dict[str, tuple[int, int]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        fail([Issue(f"cannot read file: {error.strerror}", file=str(path))])
+    data, locations = read_yaml(raw, str(path))
+    if isinstance(data, dict) and "changes" in data:
+        return data["changes"], locations
+    if isinstance(data, list):
+        return data, {("changes" + key if key.startswith("[") else key): place for key, place in locations.items()}
+    fail([Issue("expected a list of changes or a mapping with 'changes:'", path="changes", file=str(path),
+                line=1, column=1, hint="changes:\n  - remove: step_id")])
+
+
+def _snippets(texts: list[str]) -> list[Any]:
+    """Each ``--change`` snippet as data; a snippet that is itself a list adds all its items."""
+    items: list[Any] = []
+    issues: list[Issue] = []
+    for number, text in enumerate(texts, start=1):
+        try:
+            data, _ = read_yaml(text, f"{SNIPPETS} {number}")
+        except ModelError as error:
+            issues.extend(error.issues)
+            continue
+        items.extend(data if isinstance(data, list) else [data])
+    if issues:
+        raise ModelError(issues)
+    return items
+
+
+def whatif(
+    file: Annotated[Path, typer.Argument(help="Process file (or change list) to start from.")],
+    change: Annotated[
+        Optional[list[str]],
+        typer.Option("--change", "-c", help="A change as YAML, e.g. 'remove: chief_check' or '{staff: {clerk: 4}}'."),
+    ] = None,
+    changes_file: Annotated[
+        Optional[Path], typer.Option("--changes", help="YAML file with a list of changes (applied first).")
+    ] = None,
+    output_format: Annotated[WhatifFormat, typer.Option("--format", help="yaml or json")] = WhatifFormat.yaml,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Apply changes to a process and print the changed process (it passes [bold]bpr validate[/bold])."""
+    process: Process = load_or_exit(file)
+    applied = []
+    try:
+        if changes_file is not None:
+            data, locations = _changes_file(changes_file)
+            parsed = parse_changes(data, file=str(changes_file), locations=locations)
+            process = apply_changes(process, parsed, file=str(changes_file))
+            applied.extend(parsed)
+        if change:
+            parsed = parse_changes(_snippets(change), file=SNIPPETS)
+            process = apply_changes(process, parsed, file=SNIPPETS)
+            applied.extend(parsed)
+    except BprError as error:
+        fail(error)
+    if output_format is WhatifFormat.json:
+        if output is None:
+            print_json(process_to_data(process))
+            return
+        text = json.dumps(process_to_data(process), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = dump_process(process)
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+    write_output(output, text)
+    console.print(f"wrote {output}: {len(applied)} change(s) applied", markup=False)
+    for item in applied:
+        console.print(f"  - {describe(item)}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(whatif)
