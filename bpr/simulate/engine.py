@@ -1,0 +1,589 @@
+"""The simpy engine: one replication of a compiled process, from arrivals to per-case and per-role figures.
+
+No I/O, no clock, no global randomness: a replication is a pure function of (plan, config, replication).
+
+**Staff and calendars.** A role is a ``simpy.Resource`` with one slot per staff member
+(``PriorityResource`` when arrival streams differ in ``priority``: a higher number is served first, FIFO
+within a priority); ``unlimited`` staff means no resource and no queue. Every staff member of a role works
+the role's calendar. The rule for work and closing time: a case that gets a staff member while the role
+is closed waits, holding that staff member, until the next opening (nobody else could start earlier:
+all of the role's staff share the calendar, so FIFO order is kept); work then runs in open time only —
+a task that does not fit before closing **pauses at closing and resumes at the next opening**, with the
+same staff member, as many times as needed (:meth:`WorkCalendar.finish_time`).
+
+**Steps.** ``approval``: a delegation whose condition matches changes the deciding role (and so its queue
+and calendar); with ``batch`` the case waits in the in-tray until the next sweep time on an open day of
+the deciding role's calendar and then queues for the approver; after the work a rejection (its own
+stream) sends the case to ``reject.to``. ``handoff``: waits for the next departure (``departures`` on open
+days of its calendar) and travels ``delay`` of wall-clock time. ``decision``: by probability (its own
+stream) or the first branch whose condition holds (``otherwise`` always holds). ``parallel``: every branch
+runs at once; the ``join`` lets the case go on when the last branch arrives.
+
+**Where the time goes.** Lead time = end - arrival. Touch time = minutes of staff work on the case (all
+branches). Every other minute on the case's path is *waiting*, split by cause so that the causes add up
+exactly to ``lead time - path touch time``:
+
+* ``contention``: queueing for a busy role, counted in the role's open time;
+* ``priority``: the part of that queueing after a case that arrived later was served first (overtaken);
+* ``batching``: in an in-tray until the sweep, counted in the role's open time;
+* ``unavailability``: closed time of the role's calendar while queueing or in an in-tray, and the pauses
+  inside a task (evening, weekend, holiday);
+* ``transport``: all the time in handoff steps (waiting for the mail run and the trip itself);
+* ``rework``: any waiting (of any of the causes above) while the case is in rework, i.e. after an
+  approval rejected it and before the case passes that same approval again (or ends).
+
+For a parallel split the case's path is the *critical path*: at each join, the branch that arrived last
+(the first such branch on ties); its waiting and touch time are the case's. The other branches add to
+touch time (staff effort) and counts but not to the waiting split. ``path_touch`` is the touch time on the
+critical path, so that ``lead = path_touch + sum(waiting causes)`` for every case.
+
+Counter wait = waiting (any cause) at ``citizen_present`` steps: the citizen is there. A visit starts
+at a ``citizen_present`` step reached after a task/approval that was not ``citizen_present`` (or as the
+first work of the case). Stamps, paper steps (tasks, approvals and handoffs on paper), handoffs and
+approvals are counted as they are executed, rework included.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+
+from bpr.errors import SimulationError
+from bpr.model.conditions import ConditionError
+from bpr.simulate.calendar import WorkCalendar, work_calendar
+from bpr.simulate.config import SimConfig
+from bpr.simulate.plan import (
+    APPROVAL,
+    DECIDE_C,
+    DECIDE_P,
+    END,
+    HANDOFF,
+    JOIN,
+    PARALLEL,
+    TASK,
+    ArrivalPlan,
+    Plan,
+)
+from bpr.simulate.sampling import block_sampler, exponentials, uniforms
+from bpr.simulate.streams import Streams
+
+__all__ = ["CASE_FIELDS", "EVENT_FIELDS", "ReplicationOutput", "run_replication"]
+
+CASE_FIELDS: tuple[str, ...] = (
+    "lead_time", "lead_days", "business_days", "touch_time", "path_touch", "waiting",
+    "wait_contention", "wait_priority", "wait_batching", "wait_unavailability", "wait_transport", "wait_rework",
+    "counter_wait", "rework_time", "visits", "stamps", "handoffs", "paper_steps", "approvals", "e_approvals",
+    "rejections",
+)
+"""One row per measured case, in this order (see the module docstring and docs/results.md)."""
+
+EVENT_FIELDS: tuple[str, ...] = ("case_id", "channel", "activity", "activity_name", "role", "resource",
+                                 "enable", "start", "end")
+
+QUEUE_SAMPLES = 24
+"""Snapshots of each role's queue length in the window (to see whether queues keep growing)."""
+
+_CHUNK = 4096
+
+
+class _Track:
+    """Where the time of one path through the process went (a case, or one branch of a split)."""
+
+    __slots__ = ("touch", "cont", "prio", "batch", "unav", "transport", "rework", "pending", "since",
+                 "rework_time", "citizen_last")
+
+    def __init__(self) -> None:
+        self.touch = self.cont = self.prio = self.batch = self.unav = self.transport = self.rework = 0.0
+        self.pending: set[int] | None = None  # approvals that rejected the case and were not passed since
+        self.since = 0.0
+        self.rework_time = 0.0
+        self.citizen_last = False
+
+    def copy(self) -> _Track:
+        other = _Track.__new__(_Track)
+        other.touch, other.cont, other.prio, other.batch = self.touch, self.cont, self.prio, self.batch
+        other.unav, other.transport, other.rework = self.unav, self.transport, self.rework
+        other.pending = set(self.pending) if self.pending else None
+        other.since, other.rework_time, other.citizen_last = self.since, self.rework_time, self.citizen_last
+        return other
+
+
+class _Case:
+    __slots__ = ("id", "channel", "arrival", "priority", "attrs", "measured", "effort", "stamps", "visits",
+                 "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter")
+
+    def __init__(self, case_id: int, channel: int, arrival: float, priority: int, attrs: dict[str, Any],
+                 measured: bool) -> None:
+        self.id = case_id
+        self.channel = channel
+        self.arrival = arrival
+        self.priority = priority
+        self.attrs = attrs
+        self.measured = measured
+        self.effort = self.counter = 0.0
+        self.stamps = self.visits = self.handoffs = self.paper = 0
+        self.approvals = self.e_approvals = self.rejections = 0
+
+
+class _Role:
+    """A role at run time: its resource (``None`` for unlimited staff) and its compiled calendar."""
+
+    __slots__ = ("index", "id", "resource", "calendar", "always", "priority", "free", "staff")
+
+    def __init__(self, index: int, role_id: str, resource: simpy.Resource | None, calendar: WorkCalendar,
+                 priority: bool, staff: int | None, events: bool) -> None:
+        self.index = index
+        self.id = role_id
+        self.resource = resource
+        self.calendar = calendar
+        self.always = calendar.always
+        self.priority = priority
+        self.staff = staff
+        # Which staff member works on what: only kept for the event log.
+        self.free = list(range(staff, 0, -1)) if (events and staff is not None) else None
+
+
+@dataclass
+class ReplicationOutput:
+    """What one replication hands back: small, picklable, the same whatever process computed it."""
+
+    replication: int
+    window: tuple[float, float]
+    arrived: int  # measured cases (arrived in the window)
+    completed: int
+    unfinished: int
+    by_channel: dict[str, int]
+    sums: np.ndarray  # per CASE_FIELDS, over completed measured cases
+    sample: np.ndarray  # rows of CASE_FIELDS: a uniform sample of at most config.case_sample cases
+    busy: list[float]  # per role: work minutes inside the window
+    available: list[float]  # per role: staff x open minutes in the window (inf when unlimited)
+    queue_samples: list[list[int]]  # per role: queue length at QUEUE_SAMPLES even times in the window
+    wip_minutes: float  # integral of cases in process over the window
+    events: list[tuple[Any, ...]] | None = None
+    stopped_at: float = 0.0
+    case_count: int = 0  # every case created, measured or not
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _Reservoir:
+    """Uniform sample of at most ``capacity`` rows (Algorithm R, vectorised per chunk)."""
+
+    def __init__(self, capacity: int, width: int, rng: np.random.Generator) -> None:
+        self.capacity = capacity
+        self.rows = np.empty((0, width))
+        self.seen = 0
+        self.rng = rng
+
+    def add(self, chunk: np.ndarray) -> None:
+        free = self.capacity - len(self.rows)
+        if free > 0:
+            self.rows = np.vstack([self.rows, chunk[:free]])
+            self.seen += min(free, len(chunk))
+            chunk = chunk[free:]
+        if len(chunk) == 0:
+            return
+        index = self.seen + np.arange(len(chunk))
+        slots = np.floor(self.rng.random(len(chunk)) * (index + 1)).astype(np.int64)
+        keep = slots < self.capacity
+        slots, rows = slots[keep][::-1], chunk[keep][::-1]
+        slots, first = np.unique(slots, return_index=True)  # the last write to a slot wins, as in order
+        self.rows[slots] = rows[first]
+        self.seen += len(chunk)
+
+
+class _Replication:
+    def __init__(self, plan: Plan, config: SimConfig, replication: int, events: bool) -> None:
+        self.plan = plan
+        self.config = config
+        self.env = env = simpy.Environment()
+        self.streams = streams = Streams(config.seed, replication)
+        self.replication = replication
+        years = (config.warm_up_minutes + config.horizon_minutes + config.drain_minutes) / (365 * 1440.0)
+        self.calendar_cache: dict[Any, WorkCalendar] = {}
+        self.w0 = config.warm_up_minutes
+        self.w1 = self.w0 + config.horizon_minutes
+        self.cap = self.w1 + config.drain_minutes
+        self.years = years
+        self.roles = []
+        for role in plan.roles:
+            resource: simpy.Resource | None = None
+            if role.staff is not None:
+                resource = simpy.PriorityResource(env, role.staff) if plan.priorities else simpy.Resource(env, role.staff)
+            self.roles.append(_Role(role.index, role.id, resource, self.calendar(role.calendar), plan.priorities,
+                                    role.staff, events))
+        self.durations = [block_sampler(s.duration, streams.get(f"duration:{s.id}")) if s.kind in (TASK, APPROVAL)
+                          else None for s in plan.steps]
+        self.delays = [block_sampler(s.delay, streams.get(f"delay:{s.id}")) if s.kind == HANDOFF else None
+                       for s in plan.steps]
+        self.uniforms = [uniforms(streams.get(f"decision:{s.id}")) if s.kind == DECIDE_P
+                         else uniforms(streams.get(f"reject:{s.id}")) if s.reject_p > 0 else None
+                         for s in plan.steps]
+        self.step_calendars = [self.calendar(s.calendar) if s.kind == HANDOFF else None for s in plan.steps]
+        self.busy = [0.0] * len(plan.roles)
+        self.events: list[tuple[Any, ...]] | None = [] if events else None
+        self.rows: list[tuple[float, ...]] = []
+        self.sums = np.zeros(len(CASE_FIELDS))
+        self.reservoir = _Reservoir(config.case_sample, len(CASE_FIELDS), streams.get("reservoir"))
+        self.process_calendar = self.calendar(plan.calendar)
+        self.next_id = 0
+        self.arrived = 0
+        self.completed = 0
+        self.open_measured = 0
+        self.draining = False
+        self.done = env.event()
+        self.by_channel: dict[str, int] = {}
+        self.active: dict[int, float] = {}  # case id -> arrival, for cases in process (WIP)
+        self.wip = 0.0
+        self.queue_samples: list[list[int]] = [[] for _ in plan.roles]
+
+    def calendar(self, calendar: Any) -> WorkCalendar:
+        return work_calendar(calendar, self.config.start_date, round(self.years + 1))
+
+    # --- arrivals ----------------------------------------------------------------------------------
+
+    def arrivals(self, arrival: ArrivalPlan, stream_name: str) -> Any:
+        env = self.env
+        rng = self.streams.get(f"arrivals:{stream_name}")
+        calendar = self.calendar(arrival.calendar)
+        always = calendar.always
+        cap = self.cap
+        w0, w1 = self.w0, self.w1
+        profile = arrival.profile
+        if arrival.regular:
+            gap = 1.0 / arrival.rate
+            gaps: Any = None
+            offset = -gap
+        else:
+            gaps = exponentials(rng, 1.0 / (arrival.rate * arrival.profile_max))
+            offset = 0.0
+        thin = uniforms(rng) if (profile is not None and not arrival.regular) else None
+        start_weekday = self.config.start_date.weekday()
+        attribute_samplers = [(name, block_sampler(dist, self.streams.get(f"attr:{stream_name}:{name}")))
+                              for name, dist in arrival.attributes]
+        channel = arrival.index
+        priority = arrival.priority
+        start_step = arrival.start
+        flow = self.flow
+        active = self.active
+        timeout = env.timeout
+        while True:
+            offset += gap if gaps is None else next(gaps)
+            t = offset if always else calendar.offset_to_time(offset)
+            if t >= cap:
+                return
+            if thin is not None:
+                day = int(t // 1440.0)
+                weight = profile[0][(start_weekday + day) % 7] * profile[1][int((t - day * 1440.0) // 60.0)]  # type: ignore[index]
+                if next(thin) * arrival.profile_max >= weight:
+                    continue
+            if t > env._now:
+                yield timeout(t - env._now)
+            measured = w0 <= t < w1
+            attrs = {name: next(sampler) for name, sampler in attribute_samplers} if attribute_samplers else {}
+            case = _Case(self.next_id, channel, t, priority, attrs, measured)
+            self.next_id += 1
+            active[case.id] = t
+            if measured:
+                self.arrived += 1
+                self.open_measured += 1
+                self.by_channel[arrival.channel] = self.by_channel.get(arrival.channel, 0) + 1
+            env.process(flow(case, _Track(), start_step, -1))
+
+    # --- the case flow -----------------------------------------------------------------------------
+
+    def flow(self, case: _Case, track: _Track, sid: int, stop: int) -> Any:
+        """Run ``case`` from step ``sid`` until an end (``stop == -1``) or until reaching step ``stop``."""
+        env = self.env
+        steps = self.plan.steps
+        roles = self.roles
+        busy = self.busy
+        w0, w1 = self.w0, self.w1
+        events = self.events
+        timeout = env.timeout
+        while True:
+            if sid == stop:
+                return env._now, track
+            st = steps[sid]
+            kind = st.kind
+            if kind <= APPROVAL:  # TASK or APPROVAL
+                t0 = env._now
+                role = roles[st.role]
+                if st.delegations:
+                    role = roles[self._delegate(st, case)]
+                calendar = role.calendar
+                always = role.always
+                queued = t0
+                batch_open = 0.0
+                if st.batch is not None:
+                    queued = calendar.next_clock(t0, st.batch)
+                    if queued > t0:
+                        batch_open = (queued - t0) if always else calendar.open_minutes_between(t0, queued)
+                        yield timeout(queued - t0)
+                resource = role.resource
+                if resource is not None:
+                    if role.priority:
+                        request = resource.request(priority=-case.priority)
+                        yield request
+                        self._mark_overtaken(resource, request)
+                    else:
+                        request = resource.request()
+                        yield request
+                acquired = env._now
+                if events is not None:
+                    member = role.free.pop() if role.free else 0
+                work = next(self.durations[sid])
+                if always:
+                    start = acquired
+                    if work > 0:
+                        yield timeout(work)
+                    finish = env._now
+                    pause = 0.0
+                else:
+                    start = calendar.next_open(acquired)
+                    finish = calendar.finish_time(start, work)
+                    if finish > acquired:
+                        yield timeout(finish - acquired)
+                    pause = finish - start - work
+                if resource is not None:
+                    resource.release(request)
+                if events is not None:
+                    if role.free is not None:
+                        role.free.append(member)
+                    self._log(case, st, role, member, t0, start, finish)
+                # Where the waiting went (see module docstring).
+                waited = finish - t0 - work
+                if track.pending is not None:
+                    track.rework += waited
+                else:
+                    queue_open = (start - queued) if always else calendar.open_minutes_between(queued, start)
+                    overtaken = getattr(request, "overtaken", None) if (resource is not None and role.priority) else None
+                    if overtaken is not None:
+                        ahead = (start - overtaken) if always else calendar.open_minutes_between(overtaken, start)
+                        track.prio += ahead
+                        track.cont += queue_open - ahead
+                    else:
+                        track.cont += queue_open
+                    track.batch += batch_open
+                    track.unav += waited - queue_open - batch_open
+                track.touch += work
+                case.effort += work
+                if start >= w0 and finish <= w1:
+                    busy[role.index] += work
+                elif finish > w0 and start < w1:
+                    lo, hi = max(start, w0), min(finish, w1)
+                    busy[role.index] += (hi - lo) if always else calendar.open_minutes_between(lo, hi)
+                if st.citizen:
+                    case.counter += waited
+                    if not track.citizen_last:
+                        case.visits += 1
+                        track.citizen_last = True
+                else:
+                    track.citizen_last = False
+                if st.stamp:
+                    case.stamps += 1
+                if st.paper:
+                    case.paper += 1
+                if kind == APPROVAL:
+                    case.approvals += 1
+                    if not st.paper and not st.stamp:
+                        case.e_approvals += 1
+                    if st.reject_p > 0 and next(self.uniforms[sid]) < st.reject_p:
+                        case.rejections += 1
+                        if track.pending is None:
+                            track.pending = {sid}
+                            track.since = finish
+                        else:
+                            track.pending.add(sid)
+                        sid = st.reject_to
+                        continue
+                    pending = track.pending
+                    if pending is not None and sid in pending:
+                        pending.discard(sid)
+                        if not pending:
+                            track.pending = None
+                            track.rework_time += finish - track.since
+                sid = st.next
+            elif kind == HANDOFF:
+                t0 = env._now
+                depart = self.step_calendars[sid].next_clock(t0, st.departures) if st.departures else t0  # type: ignore[union-attr]
+                arrive = depart + next(self.delays[sid])
+                if arrive > t0:
+                    yield timeout(arrive - t0)
+                if track.pending is not None:
+                    track.rework += arrive - t0
+                else:
+                    track.transport += arrive - t0
+                case.handoffs += 1
+                if st.paper:
+                    case.paper += 1
+                if events is not None:
+                    self.events.append((case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))  # type: ignore[union-attr]
+                sid = st.next
+            elif kind == DECIDE_P:
+                u = next(self.uniforms[sid])
+                for k, edge in enumerate(st.branch_cum):
+                    if u < edge:
+                        sid = st.branch_to[k]
+                        break
+            elif kind == DECIDE_C:
+                sid = self._choose(st, case)
+            elif kind == PARALLEL:
+                branches = [env.process(self.flow(case, track.copy(), target, st.join)) for target in st.split_to]
+                yield env.all_of(branches)
+                # The critical path goes on: the branch that reached the join last (first of ties).
+                latest, chosen = -math.inf, track
+                pending: set[int] = set()
+                for branch in branches:
+                    arrived, done = branch.value
+                    if done.pending:
+                        pending |= done.pending
+                    if arrived > latest:
+                        latest, chosen = arrived, done
+                chosen.pending = pending or None
+                track = chosen
+                sid = steps[st.join].next
+            elif kind == JOIN:
+                sid = st.next
+            else:  # END
+                if stop != -1:
+                    raise SimulationError(
+                        f"a branch of a parallel split reaches end {st.id!r} before its join {steps[stop].id!r}"
+                    )
+                self._finish(case, track)
+                return None
+
+    def _delegate(self, st: Any, case: _Case) -> int:
+        try:
+            for condition, role in st.delegations:
+                if condition.evaluate(case.attrs):
+                    return role
+        except ConditionError as error:
+            raise SimulationError(f"step {st.id!r}: delegation condition: {error}") from None
+        return st.role
+
+    def _choose(self, st: Any, case: _Case) -> int:
+        try:
+            for condition, target in zip(st.branch_when, st.branch_to):
+                if condition is None or condition.evaluate(case.attrs):
+                    return target
+        except ConditionError as error:
+            raise SimulationError(f"decision {st.id!r}: {error}") from None
+        raise SimulationError(
+            f"decision {st.id!r}: no branch matches a case with attributes {case.attrs}; "
+            "add a last branch with 'otherwise: true'"
+        )
+
+    @staticmethod
+    def _mark_overtaken(resource: simpy.PriorityResource, granted: Any) -> None:
+        """Cases still queued that arrived before ``granted`` have just been overtaken by it."""
+        now = granted.env._now
+        for waiting in resource.queue:
+            if waiting.time < granted.time and getattr(waiting, "overtaken", None) is None:
+                waiting.overtaken = now
+
+    def _log(self, case: _Case, st: Any, role: _Role, member: int, enable: float, start: float, end: float) -> None:
+        # Staff members are numbered (role#1, role#2, ...) for the event log only; unlimited roles are one name.
+        resource = f"{role.id}#{member}" if role.free is not None else role.id
+        self.events.append((case.id, case.channel, st.id, st.name, role.id, resource,  # type: ignore[union-attr]
+                            enable, start, end))
+
+    def _finish(self, case: _Case, track: _Track) -> None:
+        end = self.env._now
+        arrival = case.arrival
+        del self.active[case.id]
+        lo, hi = max(arrival, self.w0), min(end, self.w1)
+        if hi > lo:
+            self.wip += hi - lo
+        if not case.measured:
+            return
+        lead = end - arrival
+        if track.pending is not None:
+            track.rework_time += end - track.since
+        self.rows.append((
+            lead, lead / 1440.0, float(self.process_calendar.business_days_between(arrival, end)),
+            case.effort, track.touch, lead - track.touch,
+            track.cont, track.prio, track.batch, track.unav, track.transport, track.rework,
+            case.counter, track.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
+            case.approvals, case.e_approvals, case.rejections,
+        ))
+        if len(self.rows) >= _CHUNK:
+            self._flush()
+        self.completed += 1
+        self.open_measured -= 1
+        if self.draining and self.open_measured == 0 and not self.done.triggered:
+            self.done.succeed()
+
+    def _flush(self) -> None:
+        if self.rows:
+            chunk = np.asarray(self.rows, dtype=float)
+            self.rows = []
+            self.sums += chunk.sum(axis=0)
+            self.reservoir.add(chunk)
+
+    # --- the run -----------------------------------------------------------------------------------
+
+    def _watch(self) -> Any:
+        """Queue snapshots in the window; at its end, start draining; at the drain limit, stop."""
+        env = self.env
+        step = (self.w1 - self.w0) / QUEUE_SAMPLES
+        for k in range(QUEUE_SAMPLES):
+            t = self.w0 + (k + 0.5) * step
+            yield env.timeout(t - env._now)
+            for role in self.roles:
+                self.queue_samples[role.index].append(len(role.resource.queue) if role.resource is not None else 0)
+        yield env.timeout(self.w1 - env._now)
+        self.draining = True
+        if self.open_measured == 0:
+            self.done.succeed()
+            return
+        yield env.timeout(self.cap - env._now)
+        if not self.done.triggered:
+            self.done.succeed()
+
+    def run(self) -> ReplicationOutput:
+        env = self.env
+        seen: dict[str, int] = {}
+        for arrival in self.plan.arrivals:
+            count = seen.get(arrival.channel, 0)
+            seen[arrival.channel] = count + 1
+            name = arrival.channel if count == 0 else f"{arrival.channel}#{count}"
+            env.process(self.arrivals(arrival, name))
+        env.process(self._watch())
+        env.run(until=self.done)
+        self._flush()
+        for arrival in self.active.values():  # cases still in process count toward WIP until the window ends
+            lo, hi = max(arrival, self.w0), self.w1
+            if hi > lo:
+                self.wip += hi - lo
+        available = []
+        for role, plan_role in zip(self.roles, self.plan.roles):
+            if plan_role.staff is None:
+                available.append(math.inf)
+            else:
+                available.append(plan_role.staff * role.calendar.open_minutes_between(self.w0, self.w1))
+        return ReplicationOutput(
+            replication=self.replication,
+            window=(self.w0, self.w1),
+            arrived=self.arrived,
+            completed=self.completed,
+            unfinished=self.arrived - self.completed,
+            by_channel=dict(sorted(self.by_channel.items())),
+            sums=self.sums,
+            sample=self.reservoir.rows,
+            busy=list(self.busy),
+            available=available,
+            queue_samples=self.queue_samples,
+            wip_minutes=self.wip,
+            events=self.events,
+            stopped_at=env._now,
+            case_count=self.next_id,
+        )
+
+
+def run_replication(plan: Plan, config: SimConfig, replication: int, events: bool = False) -> ReplicationOutput:
+    """Simulate replication ``replication`` of ``plan`` (see the module docstring for the rules)."""
+    return _Replication(plan, config, replication, events).run()

@@ -1,0 +1,461 @@
+"""Results of a run and of a before/after comparison, with the stable JSON shape of docs/results.md.
+
+Per replication the engine gives sums over the measured cases and a bounded uniform sample of them; here
+each measure becomes one value per replication (a mean, a p50, a p90, a rate, a yearly total) and then an
+:class:`~bpr.simulate.estimate.Estimate` over replications. A comparison pairs replication ``r`` of the
+before and after runs (same seed, same streams) and reports :class:`~bpr.simulate.estimate.Difference`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any, Sequence
+
+import numpy as np
+
+from bpr.simulate.config import SimConfig
+from bpr.simulate.engine import CASE_FIELDS, QUEUE_SAMPLES, ReplicationOutput
+from bpr.simulate.estimate import Difference, Estimate, _num
+from bpr.simulate.plan import Plan
+
+__all__ = ["KPIS", "OVERLOAD_UTILISATION", "SCHEMA_VERSION", "YEARLY", "Comparison", "KpiResult", "RoleResult",
+           "SimulationResult", "Warning_", "compare_results", "events_csv", "summarize"]
+
+SCHEMA_VERSION = 1
+"""Version of the JSON shape; raised only when a key changes meaning or disappears."""
+
+OVERLOAD_UTILISATION = 0.98
+"""A role this busy (or busier) is flagged: its queue would grow without bound, averages mean nothing."""
+
+# name -> (unit, label). Per-case measures: mean, p50 and p90 of the measured cases, per replication.
+KPIS: dict[str, tuple[str, str]] = {
+    "lead_time": ("minutes", "Lead time (arrival to end)"),
+    "lead_days": ("days", "Lead time in calendar days"),
+    "business_days": ("days", "Lead time in business days"),
+    "touch_time": ("minutes", "Touch time (staff work, all branches)"),
+    "path_touch": ("minutes", "Touch time on the critical path"),
+    "waiting": ("minutes", "Waiting time (lead time - path touch time)"),
+    "wait_contention": ("minutes", "Waiting: busy staff (queue)"),
+    "wait_priority": ("minutes", "Waiting: overtaken by higher priority"),
+    "wait_batching": ("minutes", "Waiting: in-tray until the batch sweep"),
+    "wait_unavailability": ("minutes", "Waiting: off-hours, weekends, holidays"),
+    "wait_transport": ("minutes", "Waiting: handoffs (mail run, transport)"),
+    "wait_rework": ("minutes", "Waiting: during rework after a rejection"),
+    "counter_wait": ("minutes", "Citizen counter waiting time"),
+    "rework_time": ("minutes", "Time in rework (after a rejection until passed again)"),
+    "visits": ("count", "Citizen visits"),
+    "stamps": ("count", "Stamps (hanko)"),
+    "handoffs": ("count", "Handoffs"),
+    "paper_steps": ("count", "Paper steps"),
+    "approvals": ("count", "Approvals"),
+    "rejections": ("count", "Rejections (returns for rework)"),
+}
+
+# name -> (unit, label). One value per replication: totals and rates for one year (365 days).
+YEARLY: dict[str, tuple[str, str]] = {
+    "cases_per_year": ("cases", "Cases per year"),
+    "staff_hours_per_year": ("hours", "Staff-hours per year"),
+    "fte": ("FTE", "Full-time equivalents"),
+    "cost_yen_per_year": ("yen", "Staff cost per year"),
+    "e_approval_rate": ("ratio", "E-approval rate (digital, no stamp)"),
+    "online_rate": ("ratio", "Online application rate"),
+    "wip": ("cases", "Cases in process (time average)"),
+}
+
+_COL = {name: i for i, name in enumerate(CASE_FIELDS)}
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """Something that makes averages misleading; ``kind`` is ``overload``, ``growing_queue`` or ``unfinished``."""
+
+    kind: str
+    message: str
+    role: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "role": self.role, "message": self.message}
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    name: str
+    unit: str
+    label: str
+    mean: Estimate
+    p50: Estimate
+    p90: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"unit": self.unit, "label": self.label, **self.mean.to_dict()}
+        out["p50"] = _num(self.p50.mean)
+        out["p90"] = _num(self.p90.mean)
+        out["p50_ci95"] = [_num(self.p50.low), _num(self.p50.high)]
+        out["p90_ci95"] = [_num(self.p90.low), _num(self.p90.high)]
+        return out
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    id: str
+    name: str
+    staff: int | None
+    external: bool
+    hourly_cost: float
+    utilisation: Estimate | None
+    staff_hours_per_year: Estimate
+    fte: Estimate
+    cost_yen_per_year: Estimate
+    queue_mean: float
+    queue_growth: Estimate
+    overloaded: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "staff": self.staff if self.staff is not None else "unlimited",
+            "external": self.external,
+            "hourly_cost": self.hourly_cost,
+            "utilisation": self.utilisation.to_dict() if self.utilisation is not None else None,
+            "staff_hours_per_year": self.staff_hours_per_year.to_dict(),
+            "fte": self.fte.to_dict(),
+            "cost_yen_per_year": self.cost_yen_per_year.to_dict(),
+            "queue_mean": _num(self.queue_mean),
+            "queue_growth": self.queue_growth.to_dict(),
+            "overloaded": self.overloaded,
+        }
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Everything a run measured; ``values`` holds the per-replication values behind every estimate."""
+
+    process_id: str
+    process_name: str
+    config: SimConfig
+    kpis: dict[str, KpiResult]
+    yearly: dict[str, Estimate]
+    roles: dict[str, RoleResult]
+    cases: dict[str, Any]
+    warnings: tuple[Warning_, ...]
+    values: dict[str, list[float]] = field(repr=False)
+    events: list[tuple[Any, ...]] | None = field(default=None, repr=False)
+    channels: tuple[str, ...] = ()
+
+    @property
+    def overloaded(self) -> bool:
+        return any(w.kind in ("overload", "unfinished") for w in self.warnings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "simulation",
+            "process": {"id": self.process_id, "name": self.process_name},
+            "config": _config_dict(self.config),
+            "cases": self.cases,
+            "kpis": {name: kpi.to_dict() for name, kpi in self.kpis.items()},
+            "year": {name: {"unit": YEARLY[name][0], "label": YEARLY[name][1], **est.to_dict()}
+                     for name, est in self.yearly.items()},
+            "roles": {role_id: role.to_dict() for role_id, role in self.roles.items()},
+            "overloaded": self.overloaded,
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+    def to_csv(self) -> str:
+        """One row per measure: metric, unit, mean, ci95 low/high, p50, p90."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["metric", "unit", "mean", "ci95_low", "ci95_high", "p50", "p90"])
+        for name, kpi in self.kpis.items():
+            writer.writerow([name, kpi.unit, _cell(kpi.mean.mean), _cell(kpi.mean.low), _cell(kpi.mean.high),
+                             _cell(kpi.p50.mean), _cell(kpi.p90.mean)])
+        for name, est in self.yearly.items():
+            writer.writerow([name, YEARLY[name][0], _cell(est.mean), _cell(est.low), _cell(est.high), "", ""])
+        for role_id, role in self.roles.items():
+            for key, unit, est in (("utilisation", "ratio", role.utilisation),
+                                   ("staff_hours_per_year", "hours", role.staff_hours_per_year),
+                                   ("fte", "FTE", role.fte), ("cost_yen_per_year", "yen", role.cost_yen_per_year)):
+                if est is not None:
+                    writer.writerow([f"role.{role_id}.{key}", unit, _cell(est.mean), _cell(est.low),
+                                     _cell(est.high), "", ""])
+        return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Before and after, paired by replication (common random numbers)."""
+
+    before: SimulationResult
+    after: SimulationResult
+    differences: dict[str, Difference]
+    role_differences: dict[str, dict[str, Difference]]
+
+    @property
+    def headline(self) -> dict[str, Any]:
+        """The savings a proposal quotes; positive numbers are savings."""
+        d = self.differences
+        lead, counter = d["lead_time"], d["counter_wait"]
+
+        def saving(diff: Difference) -> dict[str, Any]:
+            est = diff.difference
+            return {"value": _num(0.0 - est.mean), "ci95": [_num(0.0 - est.high), _num(0.0 - est.low)], "significant": diff.significant}
+
+        def reduction(diff: Difference) -> dict[str, Any]:
+            low, high = diff.percent_ci
+            return {"value": _num(0.0 - diff.percent_change), "ci95": [_num(0.0 - high), _num(0.0 - low)],
+                    "significant": diff.significant}
+
+        return {
+            "processing_time_reduction_percent": reduction(lead),
+            "lead_time_saved_minutes": saving(lead),
+            "business_days_saved": saving(d["business_days"]),
+            "staff_hours_saved_per_year": saving(d["staff_hours_per_year"]),
+            "fte_saved": saving(d["fte"]),
+            "yen_saved_per_year": saving(d["cost_yen_per_year"]),
+            "counter_wait_reduction_percent": reduction(counter),
+            "counter_wait_saved_minutes": saving(counter),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "comparison",
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+            "differences": {name: {"unit": _unit(name), **diff.to_dict()} for name, diff in self.differences.items()},
+            "roles": {role: {key: diff.to_dict() for key, diff in diffs.items()}
+                      for role, diffs in self.role_differences.items()},
+            "headline": self.headline,
+            "overloaded": self.before.overloaded or self.after.overloaded,
+            "warnings": [{"version": "before", **w.to_dict()} for w in self.before.warnings]
+            + [{"version": "after", **w.to_dict()} for w in self.after.warnings],
+        }
+
+    def to_csv(self) -> str:
+        """One row per measure: before, after, difference, % change, 95% CI of the difference, significant."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["metric", "unit", "before", "after", "difference", "percent_change", "ci95_low",
+                         "ci95_high", "significant"])
+        rows = list(self.differences.items())
+        for role, diffs in self.role_differences.items():
+            rows += [(f"role.{role}.{key}", diff) for key, diff in diffs.items()]
+        for name, diff in rows:
+            est = diff.difference
+            writer.writerow([name, _unit(name.rsplit(".", 1)[-1]), _cell(diff.before), _cell(diff.after),
+                             _cell(est.mean), _cell(diff.percent_change), _cell(est.low), _cell(est.high),
+                             "yes" if diff.significant else "no"])
+        return out.getvalue()
+
+
+def _unit(name: str) -> str:
+    if name in KPIS:
+        return KPIS[name][0]
+    if name in YEARLY:
+        return YEARLY[name][0]
+    return {"utilisation": "ratio", "staff_hours_per_year": "hours", "fte": "FTE",
+            "cost_yen_per_year": "yen"}.get(name, "")
+
+
+def _cell(value: float) -> str:
+    v = _num(value)
+    return "" if v is None else repr(round(v, 6))
+
+
+def _config_dict(config: SimConfig) -> dict[str, Any]:
+    return {
+        "replications": config.replications,
+        "horizon": config.horizon,
+        "warm_up": config.warm_up,
+        "horizon_minutes": config.horizon_minutes,
+        "warm_up_minutes": config.warm_up_minutes,
+        "seed": config.seed,
+        "start_date": config.start_date.isoformat(),
+        "hours_per_fte": config.hours_per_fte,
+        "case_sample": config.case_sample,
+    }
+
+
+# --- building results from replications --------------------------------------------------------------
+
+
+def _replication_values(plan: Plan, config: SimConfig, out: ReplicationOutput) -> dict[str, float]:
+    """Every measure of one replication as a flat name -> value map (``kpi.p50`` style for quantiles)."""
+    values: dict[str, float] = {}
+    n = out.completed
+    sample = out.sample
+    for name in KPIS:
+        col = _COL[name]
+        values[name] = float(out.sums[col] / n) if n else math.nan
+        if len(sample):
+            p50, p90 = np.quantile(sample[:, col], [0.5, 0.9])
+            values[f"{name}.p50"], values[f"{name}.p90"] = float(p50), float(p90)
+        else:
+            values[f"{name}.p50"] = values[f"{name}.p90"] = math.nan
+    years = config.years
+    window = out.window[1] - out.window[0]
+    staff_hours = fte = cost = 0.0
+    for role, busy, available in zip(plan.roles, out.busy, out.available):
+        hours = busy / 60.0 / years
+        values[f"role.{role.id}.utilisation"] = busy / available if math.isfinite(available) and available > 0 else math.nan
+        values[f"role.{role.id}.staff_hours_per_year"] = hours
+        values[f"role.{role.id}.fte"] = hours / config.hours_per_fte
+        values[f"role.{role.id}.cost_yen_per_year"] = hours * role.hourly_cost
+        samples = out.queue_samples[role.index]
+        third = max(1, len(samples) // 3)
+        values[f"role.{role.id}.queue_mean"] = float(np.mean(samples)) if samples else 0.0
+        values[f"role.{role.id}.queue_growth"] = (float(np.mean(samples[-third:]) - np.mean(samples[:third]))
+                                                   if samples else 0.0)
+        if not role.external:
+            staff_hours += hours
+            fte += hours / config.hours_per_fte
+            cost += hours * role.hourly_cost
+    approvals = out.sums[_COL["approvals"]]
+    values["cases_per_year"] = out.arrived / years
+    values["staff_hours_per_year"] = staff_hours
+    values["fte"] = fte
+    values["cost_yen_per_year"] = cost
+    values["e_approval_rate"] = float(out.sums[_COL["e_approvals"]] / approvals) if approvals else math.nan
+    values["online_rate"] = out.by_channel.get("online", 0) / out.arrived if out.arrived else math.nan
+    values["wip"] = out.wip_minutes / window
+    values["arrived"] = float(out.arrived)
+    values["completed"] = float(out.completed)
+    values["unfinished"] = float(out.unfinished)
+    return values
+
+
+def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput]) -> SimulationResult:
+    """Turn the replications' outputs (in replication order) into a :class:`SimulationResult`."""
+    outputs = sorted(outputs, key=lambda o: o.replication)
+    per_rep = [_replication_values(plan, config, out) for out in outputs]
+    values = {name: [rep[name] for rep in per_rep] for name in per_rep[0]}
+    kpis = {
+        name: KpiResult(name, unit, label, Estimate.of(values[name]), Estimate.of(values[f"{name}.p50"]),
+                        Estimate.of(values[f"{name}.p90"]))
+        for name, (unit, label) in KPIS.items()
+    }
+    yearly = {name: Estimate.of(values[name]) for name in YEARLY}
+    roles: dict[str, RoleResult] = {}
+    warnings: list[Warning_] = []
+    unfinished = int(sum(values["unfinished"]))
+    for role in plan.roles:
+        key = f"role.{role.id}."
+        utilisation = Estimate.of(values[key + "utilisation"]) if role.staff is not None else None
+        growth = Estimate.of(values[key + "queue_growth"])
+        queue_mean = float(np.mean(values[key + "queue_mean"]))
+        overloaded = utilisation is not None and utilisation.mean >= OVERLOAD_UTILISATION
+        # A queue that keeps growing: significantly longer at the end of the window than at its start,
+        # and by more than a couple of cases per staff member.
+        growing = (role.staff is not None and growth.n >= 2 and growth.low > 0
+                   and growth.mean > 2.0 * role.staff)
+        if overloaded:
+            warnings.append(Warning_(
+                "overload",
+                f"role {role.id!r} ({role.name}) is overloaded: utilisation {utilisation.mean:.0%} "  # type: ignore[union-attr]
+                f"with {role.staff} staff; its queue grows without bound and waiting-time averages depend on the "
+                "horizon. Add staff or remove work from this role.",
+                role.id,
+            ))
+        elif growing:
+            warnings.append(Warning_(
+                "growing_queue",
+                f"the queue of role {role.id!r} ({role.name}) keeps growing over the horizon "
+                f"(+{growth.mean:.1f} cases from the first to the last third); the results describe a "
+                "transient, not a steady state. Add staff, or lengthen the warm-up and horizon.",
+                role.id,
+            ))
+        roles[role.id] = RoleResult(
+            id=role.id,
+            name=role.name,
+            staff=role.staff,
+            external=role.external,
+            hourly_cost=role.hourly_cost,
+            utilisation=utilisation,
+            staff_hours_per_year=Estimate.of(values[key + "staff_hours_per_year"]),
+            fte=Estimate.of(values[key + "fte"]),
+            cost_yen_per_year=Estimate.of(values[key + "cost_yen_per_year"]),
+            queue_mean=queue_mean,
+            queue_growth=growth,
+            overloaded=overloaded or growing,
+        )
+    if unfinished:
+        warnings.append(Warning_(
+            "unfinished",
+            f"{unfinished} measured case(s) were still in process at the drain limit ("
+            f"{config.drain or 'the longer of the horizon and 30 days'} after the window); the process cannot "
+            "keep up with its arrivals and the averages leave these cases out.",
+        ))
+    cases = {
+        "arrived": Estimate.of(values["arrived"]).to_dict(),
+        "completed": Estimate.of(values["completed"]).to_dict(),
+        "unfinished": unfinished,
+        "by_channel": {channel: Estimate.of([o.by_channel.get(channel, 0) for o in outputs]).mean
+                       for channel in sorted({c for o in outputs for c in o.by_channel})},
+    }
+    events = next((o.events for o in outputs if o.events is not None), None)
+    return SimulationResult(
+        process_id=plan.process_id,
+        process_name=plan.process_name,
+        config=config,
+        kpis=kpis,
+        yearly=yearly,
+        roles=roles,
+        cases=cases,
+        warnings=tuple(warnings),
+        values=values,
+        events=events,
+        channels=tuple(a.channel for a in plan.arrivals),
+    )
+
+
+def compare_results(before: SimulationResult, after: SimulationResult) -> Comparison:
+    """Pair the replications of two results run with the same seed and replications."""
+    if before.config.seed != after.config.seed or before.config.replications != after.config.replications:
+        raise ValueError("a paired comparison needs the same seed and number of replications for both runs")
+    differences = {name: Difference.of(before.values[name], after.values[name]) for name in (*KPIS, *YEARLY)}
+    role_differences: dict[str, dict[str, Difference]] = {}
+    for role_id in before.roles:
+        if role_id not in after.roles:
+            continue
+        diffs = {}
+        for key in ("utilisation", "staff_hours_per_year", "fte", "cost_yen_per_year"):
+            b, a = before.values[f"role.{role_id}.{key}"], after.values[f"role.{role_id}.{key}"]
+            if not all(math.isnan(v) for v in b + a):
+                diffs[key] = Difference.of(b, a)
+        role_differences[role_id] = diffs
+    return Comparison(before, after, differences, role_differences)
+
+
+# --- event log -----------------------------------------------------------------------------------------
+
+
+def events_csv(results: Sequence[tuple[str, SimulationResult]]) -> str:
+    """The per-activity event log in the CSV shape process-mining tools read (pm4py, Apromore).
+
+    One row per executed task, approval or handoff of replication 0: ``case_id, activity, activity_name,
+    channel, role, resource, enable_time, start_time, end_time`` with ISO 8601 local times. With several
+    versions (before/after) ``case_id`` is prefixed with the version (``after-17``).
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["case_id", "activity", "activity_name", "channel", "role", "resource",
+                     "enable_time", "start_time", "end_time"])
+    prefix_needed = len(results) > 1
+    for version, result in results:
+        if result.events is None:
+            continue
+        origin = datetime.combine(result.config.start_date, time())
+        channels = result.channels
+
+        def stamp(minutes: float) -> str:
+            return (origin + timedelta(minutes=minutes)).isoformat(timespec="seconds")
+
+        for case_id, channel, activity, name, role, resource, enable, start, end in sorted(
+                result.events, key=lambda e: (e[0], e[6], e[7])):
+            writer.writerow([f"{version}-{case_id}" if prefix_needed else case_id, activity, name,
+                             channels[channel], role, resource, stamp(enable), stamp(start), stamp(end)])
+    return out.getvalue()

@@ -1,0 +1,95 @@
+"""Runs: replications in worker processes, summarised; before/after pairs with common random numbers.
+
+Replication ``r`` depends only on (process, config.seed, r) — see :mod:`bpr.simulate.streams` — so the
+results are identical for any number of workers; outputs are put back in replication order before they
+are summarised. With ``workers > 1`` replications run in a ``concurrent.futures.ProcessPoolExecutor``
+(``forkserver`` start method where available: no fork of a threaded parent); with ``workers == 1`` they
+run in this process. ``progress(done, total)`` is called after each replication; the library never prints.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from typing import Any
+
+from bpr.errors import SimulationError
+from bpr.model.schema import Process
+from bpr.simulate.config import SimConfig
+from bpr.simulate.engine import ReplicationOutput, run_replication
+from bpr.simulate.plan import Plan, build_plan
+from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
+
+__all__ = ["Progress", "simulate", "compare"]
+
+Progress = Callable[[int, int], None]
+
+
+def _replicate(plan: Plan, config: SimConfig, replication: int) -> ReplicationOutput:
+    return run_replication(plan, config, replication, events=config.events and replication == 0)
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["bpr.simulate.engine"])
+    return context
+
+
+def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progress | None) -> dict[int, list[ReplicationOutput]]:
+    """Run ``(group, plan, replication)`` jobs; outputs by group, in replication order."""
+    total = len(jobs)
+    outputs: dict[int, list[ReplicationOutput]] = {}
+    done = 0
+    if config.workers == 1 or total == 1:
+        for group, plan, replication in jobs:
+            outputs.setdefault(group, []).append(_replicate(plan, config, replication))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    else:
+        with ProcessPoolExecutor(max_workers=min(config.workers, total), mp_context=_context()) as pool:
+            futures = {pool.submit(_replicate, plan, config, replication): group for group, plan, replication in jobs}
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in finished:
+                    error = future.exception()
+                    if error is not None:
+                        for other in pending:
+                            other.cancel()
+                        raise error
+                    outputs.setdefault(futures[future], []).append(future.result())
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+    for group in outputs:
+        outputs[group].sort(key=lambda out: out.replication)
+    return outputs
+
+
+def _plan(process: Process, config: SimConfig) -> Plan:
+    try:
+        return build_plan(process, config.start_date)
+    except (KeyError, ValueError) as error:  # a process that skipped the loader's checks
+        raise SimulationError(f"process {process.id!r} cannot be simulated: {error}") from None
+
+
+def simulate(process: Process, config: SimConfig | None = None, progress: Progress | None = None) -> SimulationResult:
+    """Simulate ``process`` for ``config.replications`` replications and summarise them."""
+    config = config or SimConfig()
+    plan = _plan(process, config)
+    outputs = _run([(0, plan, r) for r in range(config.replications)], config, progress)
+    return summarize(plan, config, outputs[0])
+
+
+def compare(before: Process, after: Process, config: SimConfig | None = None,
+            progress: Progress | None = None) -> Comparison:
+    """Simulate both versions with the same seed and streams and pair their replications."""
+    config = config or SimConfig()
+    plans = (_plan(before, config), _plan(after, config))
+    jobs = [(group, plans[group], r) for r in range(config.replications) for group in (0, 1)]
+    outputs = _run(jobs, config, progress)
+    return compare_results(summarize(plans[0], config, outputs[0]), summarize(plans[1], config, outputs[1]))
