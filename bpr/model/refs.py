@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from bpr.errors import Issue
 from bpr.model.conditions import compiled
 from bpr.model.schema import Approval, Decision, Handoff, Join, Parallel, Process, Task
+from bpr.model.volume import calendar_problems
 
 BUILTIN_ATTRIBUTES = ("channel",)
 """Attributes every case has without declaring them: ``channel`` is the arrival channel's name."""
@@ -70,6 +71,9 @@ def check_references(process: Process) -> list[Issue]:
     for name in process.calendars:
         if name == "always":
             issues.append(Issue("'always' is built in and cannot be redefined", f"calendars.{name}"))
+    for prefix, calendar in [("calendar", process.calendar)] + [(f"calendars.{k}", c) for k, c in process.calendars.items()]:
+        for field, message, hint in calendar_problems(calendar):
+            issues.append(Issue(message, f"{prefix}.{field}", hint=hint))
 
     for i, step in enumerate(process.steps):
         base = f"steps[{i}]"
