@@ -729,3 +729,114 @@ def test_merged_lognormal_moments_are_exact_up_to_rounding():
     merged = apply(process, {"merge": ["a", "b"]}).step("a").duration
     assert abs(merged.mean - total_mean) <= 5e-5
     assert abs(math.sqrt(merged.variance) - math.sqrt(total_var)) <= 5e-5
+
+
+# --- bpr whatif ------------------------------------------------------------------------------------
+
+from typer.testing import CliRunner  # noqa: E402
+
+from bpr.cli.main import app  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def before(tmp_path: Path) -> Path:
+    path = tmp_path / "before.yaml"
+    path.write_text(PURCHASE, encoding="utf-8")
+    return path
+
+
+def test_whatif_prints_a_process_that_loads_again(before: Path):
+    result = runner.invoke(app, ["whatif", str(before), "--change", "remove: chief_check", "--change", "{staff: {clerk: 4}}"])
+    assert result.exit_code == 0, result.stderr
+    after = parse_process(result.stdout)
+    assert "chief_check" not in after.step_ids and after.roles["clerk"].staff == 4
+    assert after.name == "物品購入"
+
+
+def test_whatif_json(before: Path):
+    import json
+
+    result = runner.invoke(app, ["whatif", str(before), "-c", "digitize: [to_finance]", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    after = process_from_data(json.loads(result.stdout))
+    assert after.step("to_finance").mode == "electronic"
+
+
+def test_whatif_bad_change_exits_2_with_the_message(before: Path):
+    result = runner.invoke(app, ["whatif", str(before), "-c", "staff: {clerk: 2}", "-c", "remove: chief_chek"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "--change: changes[1].remove: step 'chief_chek' does not exist — did you mean 'chief_check'?\n"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_whatif_reports_every_bad_snippet(before: Path):
+    result = runner.invoke(app, ["whatif", str(before), "-c", "digitize: [a", "-c", "remove: {"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("--change 1:1:13: invalid YAML:")
+    assert lines[1].startswith("--change 2:")
+
+
+def test_whatif_unknown_kind_suggests(before: Path):
+    result = runner.invoke(app, ["whatif", str(before), "-c", "remov: chief_check"])
+    assert result.exit_code == 2
+    assert result.stderr == "--change: changes[0].remov: unknown change 'remov' — did you mean 'remove'?\n"
+
+
+def test_whatif_changes_file_first_then_snippets(before: Path, tmp_path: Path):
+    changes = tmp_path / "changes.yaml"
+    changes.write_text("- remove: chief_check\n- batch: {step: manager_ok, at: null}\n", encoding="utf-8")
+    result = runner.invoke(app, ["whatif", str(before), "--changes", str(changes), "-c", "remove: to_finance"])
+    assert result.exit_code == 0, result.stderr
+    after = parse_process(result.stdout)
+    assert routes(after)["enter"] == [("next", "manager_ok")] and after.step("manager_ok").batch is None
+    changes.write_text("changes:\n  - remove: chief_check\n  - delegate: {step: manager_ok, to: chef}\n", encoding="utf-8")
+    result = runner.invoke(app, ["whatif", str(before), "--changes", str(changes)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{changes}:3:38: changes[1].delegate.to: role 'chef' does not exist — did you mean 'chief'?\n"
+
+
+def test_whatif_output_file_is_written_whole_or_not_at_all(before: Path, tmp_path: Path):
+    out = tmp_path / "after.yaml"
+    out.write_text("keep me\n", encoding="utf-8")
+    result = runner.invoke(app, ["whatif", str(before), "-c", "remove: nowhere", "-o", str(out)])
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "keep me\n"
+    result = runner.invoke(app, ["whatif", str(before), "-c", "parallelize: [manager_ok, director_ok]", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "Run manager_ok, director_ok in parallel instead of one after another." in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["after.yaml", "before.yaml"]  # no temp file left
+    validated = runner.invoke(app, ["validate", str(out)])
+    assert validated.exit_code == 0, validated.stderr
+    assert "manager_ok_split" in load_process(out).step_ids
+
+
+def test_whatif_bad_base_file_exits_2(tmp_path: Path):
+    result = runner.invoke(app, ["whatif", str(tmp_path / "nope.yaml"), "-c", "remove: x"])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+# --- the analysis' suggestions are changes that apply ---------------------------------------------
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*/before.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.parent.name)
+def test_suggestions_of_the_analysis_apply(path: Path):
+    from bpr.analysis.analyze import analyze
+    from bpr.analysis.plan import suggested_changes
+
+    process = load_process(path)
+    findings = analyze(process).findings
+    for finding in findings:
+        if finding.suggestion:
+            apply_changes(process, parse_changes([finding.suggestion]))
+    together = suggested_changes(findings)
+    after = apply_changes(process, parse_changes(together))
+    assert (after != process) == bool(together)
