@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -62,14 +62,14 @@ def _snippets(texts: list[str]) -> list[Any]:
 def whatif(
     file: Annotated[Path, typer.Argument(help="Process file (or change list) to start from.")],
     change: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--change", "-c", help="A change as YAML, e.g. 'remove: chief_check' or '{staff: {clerk: 4}}'."),
     ] = None,
     changes_file: Annotated[
-        Optional[Path], typer.Option("--changes", help="YAML file with a list of changes (applied first).")
+        Path | None, typer.Option("--changes", help="YAML file with a list of changes (applied first).")
     ] = None,
     output_format: Annotated[WhatifFormat, typer.Option("--format", help="yaml or json")] = WhatifFormat.yaml,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Apply changes to a process and print the changed process (it passes [bold]bpr validate[/bold])."""
     process: Process = load_or_exit(file)

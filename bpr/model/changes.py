@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import difflib
 import math
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -31,7 +31,6 @@ from pydantic import (
 from bpr.errors import ChangeError, Issue, ModelError, path_text
 from bpr.model.distributions import DISTRIBUTION_NAMES, Duration, Fixed, Lognormal
 from bpr.model.schema import (
-    CHANNELS,
     Approval,
     Arrival,
     Channel,
@@ -81,7 +80,7 @@ def _staff_count(value: object) -> int | str:
     if value == "unlimited":
         return "unlimited"
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"staff must be a whole number of people or 'unlimited', got {value!r}")
+        raise ValueError(f"staff must be a whole number of people or 'unlimited', got {value!r}")  # noqa: TRY004 (pydantic locates ValueErrors)
     if not 1 <= value <= 100_000:
         raise ValueError(f"staff must be between 1 and 100000, got {value}")
     return value
@@ -207,7 +206,7 @@ class SetFields(_Change):
     values: dict[str, Any] = Field(min_length=1)
 
 
-Change = Union[Remove, Digitize, Delegate, Parallelize, Merge, Staff, Arrivals, Batch, SetFields]
+Change = Remove | Digitize | Delegate | Parallelize | Merge | Staff | Arrivals | Batch | SetFields
 CHANGE_TYPES: dict[str, type[_Change]] = {
     cls.kind: cls for cls in (Remove, Digitize, Delegate, Parallelize, Merge, Staff, Arrivals, Batch, SetFields)
 }
@@ -256,9 +255,7 @@ def _file_path(kind: str, form: str | None, loc: tuple[Any, ...]) -> str:
     parts = [p for p in loc if not (isinstance(p, str) and ("[" in p or "(" in p))]
     # A discriminated union adds its tag ('lognormal') to the location; the file has no such key.
     parts = [p for i, p in enumerate(parts) if not (p in DISTRIBUTION_NAMES and i and parts[i - 1] == "duration")]
-    if parts and kind in _FLAT_FIELD and parts[0] == _FLAT_FIELD[kind]:
-        parts = parts[1:]
-    elif parts and form == "short" and parts[0] == _SHORT_FIELD.get(kind):
+    if parts and kind in _FLAT_FIELD and parts[0] == _FLAT_FIELD[kind] or parts and form == "short" and parts[0] == _SHORT_FIELD.get(kind):
         parts = parts[1:]
     elif parts and form == "scalar" and parts[0] == "steps":
         parts = []
@@ -1091,7 +1088,7 @@ def _refuse_new_breaches(before: dict[tuple[str, str], set[str]], after: dict[tu
         new = roles - before.get((controlled, other), set())
         if new:
             raise _Refused(
-                f"role {sorted(new)[0]!r} would do both {other!r} and {controlled!r}, which a control of "
+                f"role {min(new)!r} would do both {other!r} and {controlled!r}, which a control of "
                 f"{controlled!r} keeps apart (segregation of duties)",
                 (),
                 "give one of the steps to another role",

@@ -202,8 +202,8 @@ def test_remove_a_required_control_is_refused(purchase):
 @pytest.mark.parametrize(
     ("step", "kind", "hint"),
     [
-        ("decide", "decision", "a decision chooses a path; remove the steps of the branch you no longer want, "
-         "or change its branches with 'set'"),
+        ("decide", "decision", ("a decision chooses a path; remove the steps of the branch you no longer want, "
+                                "or change its branches with 'set'")),
         ("done", "end", "an end has no next step; route the step before it elsewhere with 'set: {step: ..., next: ...}'"),
     ],
 )
@@ -733,9 +733,9 @@ def test_merged_lognormal_moments_are_exact_up_to_rounding():
 
 # --- bpr whatif ------------------------------------------------------------------------------------
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner
 
-from bpr.cli.main import app  # noqa: E402
+from bpr.cli.main import app
 
 runner = CliRunner()
 
