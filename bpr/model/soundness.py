@@ -39,10 +39,15 @@ def check_soundness(process: Process) -> list[Issue]:
     can_finish: set[str] = set(ends)
     for end in ends:
         can_finish |= nx.ancestors(live, end)
+    # In a loop = in a strongly connected component with a cycle (linear time; enumerating the cycles
+    # themselves is exponential, and a small file with many decisions would stall validation).
+    looped = {n for n in live if live.has_edge(n, n)}
+    for component in nx.strongly_connected_components(live):
+        if len(component) > 1:
+            looped |= component
     for step in process.steps:
         if step.id in reachable and step.id not in can_finish:
-            cyclic = any(step.id in cycle for cycle in nx.simple_cycles(live.subgraph(nx.descendants(live, step.id) | {step.id})))
-            what = "is in a loop with no exit" if cyclic else "is a dead end"
+            what = "is in a loop with no exit" if step.id in looped else "is a dead end"
             issues.append(Issue(f"step {step.id!r} {what}: no case that gets here can finish", f"steps[{index[step.id]}]",
                                 hint="route it, directly or through its successors, to an end step"))
 
