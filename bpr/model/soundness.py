@@ -12,7 +12,7 @@ import networkx as nx
 
 from bpr.errors import Issue
 from bpr.model.graph import build_graph
-from bpr.model.schema import Parallel, Process
+from bpr.model.schema import Approval, Parallel, Process
 
 
 def check_soundness(process: Process) -> list[Issue]:
@@ -50,6 +50,11 @@ def check_soundness(process: Process) -> list[Issue]:
             what = "is in a loop with no exit" if step.id in looped else "is a dead end"
             issues.append(Issue(f"step {step.id!r} {what}: no case that gets here can finish", f"steps[{index[step.id]}]",
                                 hint="route it, directly or through its successors, to an end step"))
+
+    for i, step in enumerate(process.steps):
+        if isinstance(step, Approval) and step.reject is not None and step.reject.probability >= 1:
+            issues.append(Issue(f"approval {step.id!r} returns every case (reject probability 1): no case ever passes it",
+                                f"steps[{i}].reject.probability", hint="a return for rework happens to some cases: use a value below 1"))
 
     joins_of: dict[str, list[str]] = {}
     for step in process.steps:
