@@ -255,7 +255,9 @@ def _file_path(kind: str, form: str | None, loc: tuple[Any, ...]) -> str:
     parts = [p for p in loc if not (isinstance(p, str) and ("[" in p or "(" in p))]
     # A discriminated union adds its tag ('lognormal') to the location; the file has no such key.
     parts = [p for i, p in enumerate(parts) if not (p in DISTRIBUTION_NAMES and i and parts[i - 1] == "duration")]
-    if parts and kind in _FLAT_FIELD and parts[0] == _FLAT_FIELD[kind] or parts and form == "short" and parts[0] == _SHORT_FIELD.get(kind):
+    # Fields that the file form leaves out: ``staff: {clerk: 4}`` holds ``roles``, ``remove: X`` is ``step``.
+    unwritten = _FLAT_FIELD.get(kind) or (_SHORT_FIELD.get(kind) if form == "short" else None)
+    if parts and parts[0] == unwritten:
         parts = parts[1:]
     elif parts and form == "scalar" and parts[0] == "steps":
         parts = []
@@ -300,7 +302,7 @@ def _error_issue(
         hint = _hint(loc[-1], allowed)
         at_key = True
     elif kind_of_error == "literal_error":
-        expected = [e.strip().strip("'") for e in str(error.get("ctx", {}).get("expected", "")).replace(" or ", ",").split(",")]
+        expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
         expected = [e for e in expected if e]
         message = f"{error['input']!r} is not one of: {', '.join(expected)}"
         hint = _hint(error["input"], expected)
@@ -732,9 +734,7 @@ def _chain(data: dict[str, Any], ids: tuple[str, ...], verb: str) -> list[dict[s
                 ("steps", i),
             )
         steps.append(step)
-    if steps[-1]["next"] in ids:
-        raise _Refused(f"the chain loops: {ids[-1]!r} goes back to {steps[-1]['next']!r}", ("steps", len(ids) - 1))
-    return steps
+    return steps  # the last step cannot lead back into the chain: a valid process has no loop without exit
 
 
 _PARTICIPLE = {"parallelize": "run in parallel", "merge": "merged"}
@@ -875,7 +875,8 @@ def _apply_merge(data: dict[str, Any], change: Merge, process: Process) -> None:
             keep = 1.0
             for _, reject in rejects:
                 keep *= 1 - reject["probability"]
-            merged["reject"] = {"probability": 1 - keep, "to": targets.pop()}
+            # rounded so that 1 - 0.9 * 0.8 is written 0.28, not 0.2799999999999999
+            merged["reject"] = {"probability": round(1 - keep, 12), "to": targets.pop()}
         for field, default in (("batch", None), ("required_authority", []), ("delegations", [])):
             value = _same_or_one(steps, field, default)
             if value is None:
@@ -980,8 +981,6 @@ def _apply_arrivals(data: dict[str, Any], change: Arrivals, process: Process) ->
         _set_rates(data, change, process)
     else:
         _set_shares(data, change, process)
-    if not data["arrivals"]:
-        raise _Refused("no arrivals would be left", (), "give some channel a share above 0")
 
 
 def _volumes(data: dict[str, Any]) -> list[float]:
@@ -1098,11 +1097,15 @@ def _refuse_new_breaches(before: dict[tuple[str, str], set[str]], after: dict[tu
 def apply_changes(process: Process, changes: Any, file: str = "<input>") -> Process:
     """Apply ``changes`` in order; the result is a new, fully checked Process (raises :class:`ChangeError`).
 
+    ``changes`` are change models (from :func:`parse_changes`) or their file form (``{"remove": "x"}``).
     ``file`` names where the changes were written, for the locations of errors.
     """
     # Imported here: the loader reads change-list files with this module, so a top-level import would be circular.
     from bpr.model.load import process_from_data, process_to_data
 
+    changes = list(changes)
+    if any(isinstance(change, dict) for change in changes):  # file form, e.g. a finding's suggestion
+        changes = list(parse_changes([c if isinstance(c, dict) else change_to_data(c) for c in changes], file=file))
     for index, change in enumerate(changes):
         data = copy.deepcopy(process_to_data(process))
         # The start is made explicit while rewiring, so that it follows the step it names even when

@@ -370,7 +370,7 @@ def test_merge_moment_matches_and_combines_approvals(payment):
     assert merged.checks == ("amount", "vendor", "budget")
     assert merged.stamp is True
     assert merged.reject.to == "prepare"
-    assert merged.reject.probability == pytest.approx(1 - 0.9 * 0.8, abs=1e-12)
+    assert merged.reject.probability == 0.28  # 1 - (1 - 0.1)(1 - 0.2)
     assert routes(after)["check_a"][0] == ("next", "pay")
 
 
@@ -840,3 +840,62 @@ def test_suggestions_of_the_analysis_apply(path: Path):
     together = suggested_changes(findings)
     after = apply_changes(process, parse_changes(together))
     assert (after.model_dump() != process.model_dump()) == bool(together)
+
+
+# --- more refusals and corners ---------------------------------------------------------------------
+
+
+def test_apply_accepts_the_file_form(purchase):
+    after = apply_changes(purchase, [{"remove": "chief_check"}, Staff(roles={"clerk": 5})])
+    assert "chief_check" not in after.step_ids and after.roles["clerk"].staff == 5
+
+
+def test_unknown_steps_are_located_in_list_forms(purchase):
+    assert refusal(purchase, {"digitize": ["enter", "recieve"]}) == (
+        "changes.yaml: changes[0].digitize[1]: step 'recieve' does not exist — did you mean 'receive'?"
+    )
+    assert refusal(purchase, {"set": {"step": "ordr", "name": "x"}}) == (
+        "changes.yaml: changes[0].set.step: step 'ordr' does not exist — did you mean 'order'?"
+    )
+
+
+def test_merge_with_returns_to_different_steps_is_refused(payment):
+    changed = apply(
+        payment,
+        {"set": {"step": "check_a", "reject": None}},
+        {"set": {"step": "check_b", "reject": {"probability": 0.2, "to": "check_a"}}},
+    )
+    merged = apply(changed, {"merge": ["check_a", "check_b"]})  # a return into the chain becomes a redo
+    assert (merged.step("check_a").reject.to, merged.step("check_a").reject.probability) == ("check_a", 0.2)
+    elsewhere = apply(payment, {"set": {"step": "check_b", "reject": {"probability": 0.2, "to": "check_b"}}})
+    assert refusal(elsewhere, {"merge": ["check_a", "check_b"]}) == (
+        "changes.yaml: changes[0].merge: steps check_a, check_b send rejected cases to different steps "
+        "(check_a, prepare) — make reject.to the same first with 'set'"
+    )
+
+
+def test_merge_of_a_chain_entered_in_the_middle_is_refused(purchase):
+    entered = apply(purchase, {"set": {"step": "decide", "next": [{"to": "order", "when": "amount > 100000"},
+                                                                  {"to": "receive", "otherwise": True}]}})
+    assert refusal(entered, {"set": {"step": "order", "next": "done"}}, {"merge": ["decide", "order"]}).startswith(
+        "changes.yaml: changes[1].merge[0]: step 'decide' is a decision step; only tasks and approvals can be merged"
+    )
+    assert refusal(purchase, {"set": {"step": "order", "next": "enter"}}, {"merge": ["receive", "enter"]}) == (
+        "changes.yaml: changes[1].merge[1]: step 'enter' is also entered from 'order' (next); merge needs a chain "
+        "entered only at 'receive' — point those routes at the first step with 'set' first"
+    )
+
+
+def test_arrivals_rate_for_a_channel_with_several_streams_keeps_their_proportions(purchase):
+    two = apply(purchase, {"set": {"step": "order", "name": "x"}})
+    data = {**__import__("bpr.model.load", fromlist=["x"]).process_to_data(two)}
+    data["arrivals"] = [{"channel": "counter", "rate": "30/day"}, {"channel": "counter", "rate": "10/day", "start": "enter"}]
+    process = process_from_data(data)
+    after = apply(process, {"arrivals": {"counter": {"rate": "20/day"}}})
+    assert [(a.rate, a.start) for a in after.arrivals] == [("15/day", None), ("5/day", "enter")]
+
+
+def test_arrivals_with_an_unknown_calendar_is_refused(purchase):
+    assert refusal(purchase, {"arrivals": {"online": {"share": 0.2, "calendar": "alway"}}}) == (
+        "changes.yaml: changes[0].arrivals.online.calendar: calendar 'alway' does not exist — did you mean 'always'?"
+    )
