@@ -12,7 +12,7 @@ import networkx as nx
 
 from bpr.errors import Issue
 from bpr.model.graph import build_graph
-from bpr.model.schema import Approval, Parallel, Process
+from bpr.model.schema import Approval, Decision, Parallel, Process
 
 
 def check_soundness(process: Process) -> list[Issue]:
@@ -42,14 +42,16 @@ def check_soundness(process: Process) -> list[Issue]:
     # In a loop = in a strongly connected component with a cycle (linear time; enumerating the cycles
     # themselves is exponential, and a small file with many decisions would stall validation).
     looped = {n for n in live if live.has_edge(n, n)}
-    for component in nx.strongly_connected_components(live):
-        if len(component) > 1:
-            looped |= component
+    components = [c for c in nx.strongly_connected_components(live) if len(c) > 1 or c <= looped]
+    for component in components:
+        looped |= component
     for step in process.steps:
         if step.id in reachable and step.id not in can_finish:
             what = "is in a loop with no exit" if step.id in looped else "is a dead end"
             issues.append(Issue(f"step {step.id!r} {what}: no case that gets here can finish", f"steps[{index[step.id]}]",
                                 hint="route it, directly or through its successors, to an end step"))
+
+    issues.extend(_condition_traps(process, graph, live, components, can_finish, index))
 
     for i, step in enumerate(process.steps):
         if isinstance(step, Approval) and step.reject is not None and step.reject.probability >= 1:
@@ -83,4 +85,38 @@ def check_soundness(process: Process) -> list[Issue]:
             elif len(splits) > 1:
                 issues.append(Issue(f"join {step.id!r} is shared by parallel steps {', '.join(splits)}",
                                     f"steps[{index[step.id]}]", hint="give each parallel step its own join"))
+    return issues
+
+
+def _condition_traps(process: Process, graph: nx.DiGraph, live: nx.DiGraph, components: list[set[str]], can_finish: set[str],
+                     index: dict[str, int]) -> list[Issue]:
+    """Loops whose only ways out are the conditions of one decision.
+
+    Case attributes never change, so such a decision goes the same way on every visit: a case that takes
+    its branch into the loop once takes it for ever. (With several deciding steps in the loop it depends
+    on whether their conditions can hold together, which is not decided here.)
+    """
+    issues: list[Issue] = []
+    for component in components:
+        if not component & can_finish or any(process.step(n).type in ("parallel", "join") for n in component):
+            continue  # loops that nobody leaves are reported above; parallel tokens are not one case
+        exits = [(u, v) for u in component for v in live[u] if v not in component]
+        deciders = {u for u, _ in exits}
+        if len(deciders) != 1 or any(graph.edges[u, v]["probability"] is not None for u, v in exits):
+            continue
+        (decider,) = deciders
+        step = process.step(decider)
+        if not isinstance(step, Decision):
+            continue
+        for b, branch in enumerate(step.next):
+            if branch.to in component:
+                rule = "otherwise" if branch.otherwise else f"when {branch.when!r}"
+                members = ", ".join(sorted(component, key=index.__getitem__))
+                issues.append(Issue(
+                    f"cases taking this branch ({rule}) loop through {members} for ever: "
+                    f"only {decider!r} leads out, and it decides the same way every time",
+                    f"steps[{index[decider]}].next[{b}]",
+                    hint="attributes do not change during a case; add a way out such as a rejection or a probability branch",
+                ))
+                break
     return issues
