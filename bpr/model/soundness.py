@@ -88,8 +88,8 @@ def check_soundness(process: Process) -> list[Issue]:
     return issues
 
 
-def _condition_traps(process: Process, graph: nx.DiGraph, live: nx.DiGraph, components: list[set[str]], can_finish: set[str],
-                     index: dict[str, int]) -> list[Issue]:
+def _condition_traps(process: Process, graph: nx.DiGraph, live: nx.DiGraph, components: list[set[str]],
+                     can_finish: set[str], index: dict[str, int]) -> list[Issue]:
     """Loops whose only ways out are the conditions of one decision.
 
     Case attributes never change, so such a decision goes the same way on every visit: a case that takes
