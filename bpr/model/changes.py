@@ -763,7 +763,12 @@ def _entries_inside(data: dict[str, Any], ids: tuple[str, ...], verb: str, hint:
                 ("steps", position),
                 hint,
             )
-        where = "the process start" if source == "start" else f"{source!r} ({_HOW[how]})"
+        if source == "start":
+            where = "the process start"
+        elif source.startswith("arrivals["):
+            where = f"the {data['arrivals'][int(source[9:-1])]['channel']} arrivals (start)"
+        else:
+            where = f"{source!r} ({_HOW[how]})"
         raise _Refused(
             f"step {target!r} is also entered from {where}; {verb} needs a chain entered only at {ids[0]!r}",
             ("steps", position),

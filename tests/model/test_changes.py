@@ -30,7 +30,7 @@ from bpr.model.changes import (
 )
 from bpr.model.distributions import Fixed, Lognormal, Triangular
 from bpr.model.graph import successors_of
-from bpr.model.load import load_process, parse_process, process_from_data, read_yaml
+from bpr.model.load import load_process, parse_process, process_from_data, process_to_data, read_yaml
 from bpr.model.volume import annual_cases
 
 PURCHASE = """\
@@ -158,8 +158,7 @@ def test_remove_the_first_step_keeps_the_start_implicit_when_it_can(purchase):
 
 
 def test_remove_the_start_step_moves_explicit_starts(payment):
-    data = {"set": {"step": "check_a", "next": "check_b"}}
-    after = apply(payment, data, {"remove": "prepare"})
+    after = apply(payment, {"remove": "prepare"})
     assert after.start == "check_a"
     assert after.arrivals[0].start == "check_a"
     assert routes(after)["check_a"] == [("next", "check_b"), ("reject", "check_a")]
@@ -875,23 +874,20 @@ def test_merge_with_returns_to_different_steps_is_refused(payment):
 
 
 def test_merge_of_a_chain_entered_in_the_middle_is_refused(purchase):
-    entered = apply(purchase, {"set": {"step": "decide", "next": [{"to": "order", "when": "amount > 100000"},
-                                                                  {"to": "receive", "otherwise": True}]}})
-    assert refusal(entered, {"set": {"step": "order", "next": "done"}}, {"merge": ["decide", "order"]}).startswith(
-        "changes.yaml: changes[1].merge[0]: step 'decide' is a decision step; only tasks and approvals can be merged"
+    assert refusal(purchase, {"merge": ["decide", "order"]}) == (
+        "changes.yaml: changes[0].merge[0]: step 'decide' is a decision step; only tasks and approvals can be merged"
     )
-    assert refusal(purchase, {"set": {"step": "order", "next": "enter"}}, {"merge": ["receive", "enter"]}) == (
-        "changes.yaml: changes[1].merge[1]: step 'enter' is also entered from 'order' (next); merge needs a chain "
-        "entered only at 'receive' — point those routes at the first step with 'set' first"
+    mail_enters = {"arrivals": {"mail": {"rate": "10/day", "start": "enter"}}}
+    assert refusal(purchase, mail_enters, {"merge": ["receive", "enter"]}) == (
+        "changes.yaml: changes[1].merge[1]: step 'enter' is also entered from the mail arrivals (start); merge needs "
+        "a chain entered only at 'receive' — point those routes at the first step with 'set' first"
     )
 
 
 def test_arrivals_rate_for_a_channel_with_several_streams_keeps_their_proportions(purchase):
-    two = apply(purchase, {"set": {"step": "order", "name": "x"}})
-    data = {**__import__("bpr.model.load", fromlist=["x"]).process_to_data(two)}
+    data = process_to_data(purchase)
     data["arrivals"] = [{"channel": "counter", "rate": "30/day"}, {"channel": "counter", "rate": "10/day", "start": "enter"}]
-    process = process_from_data(data)
-    after = apply(process, {"arrivals": {"counter": {"rate": "20/day"}}})
+    after = apply(process_from_data(data), {"arrivals": {"counter": {"rate": "20/day"}}})
     assert [(a.rate, a.start) for a in after.arrivals] == [("15/day", None), ("5/day", "enter")]
 
 
