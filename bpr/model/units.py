@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 MINUTES_PER_UNIT: dict[str, float] = {
     "s": 1 / 60,
@@ -62,17 +63,20 @@ def parse_duration(text: object) -> float:
 
 
 def format_duration(minutes: float) -> str:
-    """The shortest exact spelling of a number of minutes: 90.0 -> ``"90m"``, 120.0 -> ``"2h"``."""
+    """The shortest exact spelling of a number of minutes: 90.0 -> ``"90m"``, 120.0 -> ``"2h"``.
+
+    Exact means that :func:`parse_duration` gives back the very same float, so a dumped file reloads
+    unchanged; numbers are written without an exponent, which the file format does not read.
+    """
     if minutes == 0:
         return "0m"
-    for unit, size in (("w", 10080.0), ("d", 1440.0), ("h", 60.0), ("m", 1.0)):
+    for unit, size in (("w", 10080.0), ("d", 1440.0), ("h", 60.0), ("m", 1.0), ("s", 1 / 60)):
         count = minutes / size
         if count == int(count) and abs(count) >= 1:
-            return f"{int(count)}{unit}"
-    seconds = minutes * 60
-    if seconds == int(seconds):
-        return f"{int(seconds)}s"
-    return f"{minutes!r}m"
+            text = f"{int(count)}{unit}"
+            if parse_duration(text) == minutes:
+                return text
+    return f"{format(Decimal(repr(minutes)), 'f')}m"
 
 
 def parse_rate(text: object) -> tuple[float, str]:
