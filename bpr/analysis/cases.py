@@ -16,7 +16,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from bpr.analysis.memo import memo
 from bpr.model.conditions import ConditionError, compiled
+from bpr.model.distributions import Choice
 from bpr.model.schema import Arrival, Decision, Process
 
 SEED = 20240401
@@ -37,6 +39,17 @@ def _per_open_day(arrival: Arrival, process: Process) -> float:
         "year": 1 / (52 * days_per_week),
     }[period]
     return value * per_day
+
+
+def arrival_shares(process: Process) -> dict[str, float]:
+    """Share of arriving cases by the step they start at (streams with the same start added up)."""
+    weights = [_per_open_day(a, process) for a in process.arrivals]
+    total = sum(weights) or 1.0
+    shares: dict[str, float] = {}
+    for arrival, weight in zip(process.arrivals, weights):
+        start = arrival.start or process.start_step
+        shares[start] = shares.get(start, 0.0) + weight / total
+    return shares
 
 
 def choose_branch(decision: Decision, attributes: dict[str, Any]) -> str | None:
@@ -70,24 +83,31 @@ class CaseSample:
         rng = np.random.default_rng(np.random.SeedSequence(seed))
         weights = np.array([_per_open_day(a, process) for a in process.arrivals], dtype=float)
         channels = rng.choice(len(process.arrivals), size=n, p=weights / weights.sum())
-        deciders = [s for s in process.steps if is_conditional(s)]
-        attributes: list[dict[str, Any]] = []
+        attributes: list[dict[str, Any]] = [{} for _ in range(n)]
+        for c, arrival in enumerate(process.arrivals):  # channel by channel, attribute by attribute
+            members = np.flatnonzero(channels == c)
+            for name, dist in {**process.attributes, **arrival.attributes}.items():
+                for i, value in zip(members, _draw_many(dist, rng, len(members))):
+                    attributes[i][name] = value
+        deciders = [s for s in process.steps if isinstance(s, Decision) and is_conditional(s)]
         reach: list[frozenset[str]] = []
         choices: list[dict[str, str | None]] = []
         routes: dict[tuple[Any, ...], frozenset[str]] = {}
-        for channel in channels:
+        for channel, attrs in zip(channels, attributes):
             arrival = process.arrivals[int(channel)]
-            dists = {**process.attributes, **arrival.attributes}
-            attrs = {name: dist.sample(rng) for name, dist in dists.items()}
-            chosen = {d.id: choose_branch(d, attrs) for d in deciders if isinstance(d, Decision)}
+            chosen = {d.id: choose_branch(d, attrs) for d in deciders}
             start = arrival.start or process.start_step
             key = (start, tuple(chosen.values()))
             if key not in routes:
                 routes[key] = _reachable(G, start, chosen)
-            attributes.append(attrs)
             reach.append(routes[key])
             choices.append(chosen)
         return cls(tuple(attributes), tuple(reach), tuple(choices))
+
+    @classmethod
+    def of(cls, G: nx.DiGraph, process: Process) -> CaseSample:
+        """The sample of this graph's analysis (drawn once, with :data:`SEED`)."""
+        return memo(G, "cases", lambda: cls.draw(G, process))
 
     def reaching(self, step_id: str) -> list[int]:
         """Indexes of the sampled cases that can reach ``step_id``."""
@@ -103,6 +123,14 @@ class CaseSample:
                 counts[target] += 1
         total = len(cases) or 1
         return {target: count / total for target, count in counts.items()}
+
+
+def _draw_many(dist: Any, rng: np.random.Generator, n: int) -> list[Any]:
+    """``n`` draws of an attribute; a categorical one in a single call (it is the slow one one by one)."""
+    if isinstance(dist, Choice):
+        keys = list(dist.values)
+        return [keys[int(k)] for k in rng.choice(len(keys), size=n, p=list(dist.values.values()))]
+    return [dist.sample(rng) for _ in range(n)]
 
 
 def _reachable(G: nx.DiGraph, start: str, chosen: dict[str, str | None]) -> frozenset[str]:

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from bpr.model.schema import Handoff, Parallel, Process
+from bpr.analysis.memo import memo
+from bpr.model.schema import Parallel, Process
 
 EXIT = "__exit__"
 """Virtual node after every end (never a step id: step ids cannot start with an underscore)."""
@@ -51,17 +52,24 @@ def rework_edges(G: nx.DiGraph) -> set[tuple[str, str]]:
 
 
 def forward_graph(G: nx.DiGraph) -> nx.DiGraph:
-    """The acyclic graph of forward moves between the steps a case can reach (see module docstring)."""
+    """The acyclic graph of forward moves between the steps a case can reach (see module docstring).
+
+    Computed once per graph; treat the result as read-only."""
+    return memo(G, "forward", lambda: _forward_graph(G))
+
+
+def _forward_graph(G: nx.DiGraph) -> nx.DiGraph:
     rework = rework_edges(G)
     reachable: set[str] = set()
     for entry in G.graph.get("entries", []):
         if entry in G:
             reachable |= {entry} | nx.descendants(G, entry)
-    F = nx.DiGraph()
-    F.graph.update(G.graph)
+    F = nx.DiGraph(start=G.graph.get("start"), entries=G.graph.get("entries", []))
     F.add_nodes_from((n, G.nodes[n]) for n in G.nodes if n in reachable)
     F.add_edges_from(
-        (u, v, d) for u, v, d in G.edges(data=True) if u in reachable and v in reachable and (u, v) not in rework
+        (u, v, d)
+        for u, v, d in G.edges(data=True)
+        if u in reachable and v in reachable and (u, v) not in rework
     )
     return F
 
@@ -104,6 +112,10 @@ def serialize_parallel(F: nx.DiGraph) -> nx.DiGraph:
 
 def post_dominators(G: nx.DiGraph) -> dict[str, list[str]]:
     """For every reachable step, the steps on every forward path from it to an end, nearest first."""
+    return memo(G, "post_dominators", lambda: _post_dominators(G))
+
+
+def _post_dominators(G: nx.DiGraph) -> dict[str, list[str]]:
     S = serialize_parallel(forward_graph(G))
     ends = [n for n in S.nodes if S.out_degree(n) == 0]
     S.add_edges_from((n, EXIT) for n in ends)
@@ -139,10 +151,10 @@ def lane(G: nx.DiGraph, node: str, process: Process) -> str | None:
 def lane_moves(
     F: nx.DiGraph, process: Process, within: Iterable[str] | None = None
 ) -> list[tuple[str, str, tuple[str, ...]]]:
-    """Moves of a case between steps that have a lane: ``(from, to, handoff steps passed on the way)``.
+    """Moves of a case between steps that have a lane: ``(from, to, steps passed on the way)``.
 
-    Steps without a lane (decisions, splits, joins, handoffs, external roles) are passed through. With
-    ``within``, only moves through those steps count (e.g. the most likely path).
+    Steps without a lane (decisions, splits, joins, handoffs, external roles) are passed through and
+    listed in file order. With ``within``, only moves through those steps count (e.g. the most likely path).
     """
     allowed = set(F.nodes) if within is None else set(within) & set(F.nodes)
     order = {step_id: i for i, step_id in enumerate(process.step_ids)}
@@ -160,8 +172,7 @@ def lane_moves(
             if node in laned_set:
                 moves.setdefault((source, node), set()).update(passed)
                 continue
-            if isinstance(F.nodes[node].get("step"), Handoff):
-                passed = passed | {node}
+            passed = passed | {node}
             todo.extend((child, passed) for child in F.successors(node))
     ranked = sorted(moves.items(), key=lambda item: (order[item[0][0]], order[item[0][1]]))
     return [(u, v, tuple(sorted(via, key=order.__getitem__))) for (u, v), via in ranked]

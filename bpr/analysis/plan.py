@@ -19,7 +19,7 @@ _RESHAPING = ("remove", "merge", "parallelize")
 
 
 def _touched(change: dict[str, Any]) -> list[str]:
-    (kind, value), = change.items()
+    ((kind, value),) = change.items()
     if kind == "remove":
         return [value]
     if kind in ("merge", "parallelize"):

@@ -33,6 +33,15 @@ def steps_text(process: Process, step_ids: list[str] | tuple[str, ...]) -> str:
     return ", ".join(step_label(process, s) for s in step_ids)
 
 
+def minutes_text(minutes: float) -> str:
+    """A mean duration for people: ``18 min``, ``1.2 h``, ``2.0 d`` (24-hour days, as in the file units)."""
+    if minutes >= 1440:
+        return f"{minutes / 1440:.1f} d"
+    if minutes >= 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes:.0f} min" if minutes >= 1 else f"{minutes * 60:.0f} s"
+
+
 def _flow(value: Any) -> str:
     if value is None:
         return "null"

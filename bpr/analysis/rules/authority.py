@@ -76,9 +76,7 @@ def _delegation_condition(step: Approval, row: int, level: int) -> str | None:
     """Cases whose first matching row is ``row``, minus earlier rows that need more than ``level``."""
     parts: list[str] = []
     own = step.required_authority[row].when
-    exclusions = [
-        r.when for r in step.required_authority[:row] if r.when is not None and r.level > level
-    ]
+    exclusions = [r.when for r in step.required_authority[:row] if r.when is not None and r.level > level]
     if own is not None:
         parts.append(f"({own})" if exclusions else own)
     parts.extend(f"not ({when})" for when in exclusions)
@@ -93,7 +91,7 @@ def excess_authority(G: nx.DiGraph, process: Process) -> list[Finding]:
     for step in process.steps:
         if not isinstance(step, Approval) or not step.required_authority:
             continue
-        sample = sample or CaseSample.draw(G, process)
+        sample = sample or CaseSample.of(G, process)
         reaching = sample.reaching(step.id)
         if not reaching:
             continue
@@ -127,9 +125,7 @@ def excess_authority(G: nx.DiGraph, process: Process) -> list[Finding]:
             change: dict[str, Any] = {"step": step.id, "to": target}
             if when is not None:
                 change["when"] = when
-            message = (
-                f"{head}: delegate them to {role_label(process, target)}, authority {to_level} (専決)"
-            )
+            message = f"{head}: delegate them to {role_label(process, target)}, authority {to_level} (専決)"
             out.append(EXCESS.finding((step.id,), message, {"delegate": change}))
     return out
 
@@ -141,7 +137,7 @@ def insufficient_authority(G: nx.DiGraph, process: Process) -> list[Finding]:
     for step in process.steps:
         if not isinstance(step, Approval) or not step.required_authority:
             continue
-        sample = sample or CaseSample.draw(G, process)
+        sample = sample or CaseSample.of(G, process)
         reaching = sample.reaching(step.id)
         short: dict[tuple[str, int], int] = {}
         for i in reaching:

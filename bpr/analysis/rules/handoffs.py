@@ -12,9 +12,8 @@ import networkx as nx
 from bpr.analysis.findings import Finding, RuleInfo
 from bpr.analysis.flow import forward_graph, lane, lane_moves
 from bpr.analysis.summary import most_likely_path
-from bpr.analysis.text import step_label, steps_text
-from bpr.model.schema import Handoff, Process
-from bpr.model.units import format_duration
+from bpr.analysis.text import minutes_text, step_label, steps_text
+from bpr.model.schema import Handoff, Parallel, Process
 
 PING_PONG = RuleInfo(
     "BPR201", "handoff-ping-pong", "warning", "a case handed to another department and straight back"
@@ -29,11 +28,17 @@ CHAIN_THRESHOLD = 4
 
 
 def handoff_ping_pong(G: nx.DiGraph, process: Process) -> list[Finding]:
-    """BPR201: steps a (department X) -> b ... c (all department Y) -> d (X again) on some forward path."""
+    """BPR201: steps a (department X) -> b ... c (all department Y) -> d (X again) on some forward path.
+
+    A visit that starts as a branch of a parallel split is not reported: the opinion of the other
+    department is asked for while the rest runs, which is what parallel co-signing (合議) is for."""
     forward = forward_graph(G)
     moves: dict[str, list[str]] = {}
-    for u, v, _ in lane_moves(forward, process):
+    in_parallel: set[tuple[str, str]] = set()
+    for u, v, via in lane_moves(forward, process):
         moves.setdefault(u, []).append(v)
+        if any(isinstance(G.nodes[n]["step"], Parallel) for n in via):
+            in_parallel.add((u, v))
     likely = set(most_likely_path(G, process))
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
@@ -41,8 +46,8 @@ def handoff_ping_pong(G: nx.DiGraph, process: Process) -> list[Finding]:
         home = lane(G, a, process)
         for b in targets:
             away = lane(G, b, process)
-            if away == home:
-                continue
+            if away == home or (a, b) in in_parallel:
+                continue  # a co-signature in parallel (合議) is asked for while the rest runs
             stack = [[b]]
             visited = {b}
             while stack:
@@ -94,7 +99,9 @@ def handoff_chain(G: nx.DiGraph, process: Process) -> list[Finding]:
         path.append(node)
         node = best[node][1]
     path.reverse()
-    entered = [n for i, n in enumerate(path) if i == 0 or lane(G, n, process) != lane(G, path[i - 1], process)]
+    entered = [
+        n for i, n in enumerate(path) if i == 0 or lane(G, n, process) != lane(G, path[i - 1], process)
+    ]
     departments = " -> ".join(str(lane(G, n, process)) for n in entered)
     message = (
         f"the case changes department {best[last][0]} times in a row ({departments}), "
@@ -113,7 +120,7 @@ def physical_handoffs(G: nx.DiGraph, process: Process) -> list[Finding]:
         runs = f", leaving only at {', '.join(step.departures)}" if step.departures else ""
         message = (
             f"{step_label(process, step.id)} carries the file by {step.mode} (mean delay "
-            f"{format_duration(round(step.delay.mean, 1))}{runs}): an electronic handoff arrives at once"
+            f"{minutes_text(step.delay.mean)}{runs}): an electronic handoff arrives at once"
         )
         out.append(PHYSICAL.finding((step.id,), message, {"digitize": [step.id]}))
     return out

@@ -6,7 +6,7 @@ import networkx as nx
 
 from bpr.analysis.findings import Finding, RuleInfo
 from bpr.analysis.flow import post_dominators
-from bpr.analysis.text import step_label
+from bpr.analysis.text import minutes_text, step_label
 from bpr.model.schema import Approval, Process, Task
 
 REKEY = RuleInfo("BPR301", "rekey", "warning", "data typed in again from paper or another system")
@@ -21,8 +21,7 @@ def rekeying(G: nx.DiGraph, process: Process) -> list[Finding]:
             message = (
                 f"{step_label(process, step.id)} types in data that already exists"
                 f"{' on a paper form' if step.medium == 'paper' else ''}: "
-                "take it digitally at the source instead (mean "
-                f"{step.duration.mean:g} min per case)"
+                f"take it digitally at the source instead (mean {minutes_text(step.duration.mean)} per case)"
             )
             out.append(REKEY.finding((step.id,), message, {"digitize": [step.id]}))
     return out

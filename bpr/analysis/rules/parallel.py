@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from bpr.analysis.findings import Finding, RuleInfo
-from bpr.analysis.text import step_label, steps_text
+from bpr.analysis.text import steps_text
 from bpr.model.schema import Approval, Handoff, Process
 
 PARALLELIZABLE = RuleInfo(

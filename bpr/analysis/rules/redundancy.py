@@ -43,7 +43,9 @@ def dominated_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
             if not set(step.checks) <= set(other.checks) or other_level < level:
                 continue
             if step.checks:
-                what = "the same checks" if set(step.checks) == set(other.checks) else "the same checks and more"
+                what = (
+                    "the same checks" if set(step.checks) == set(other.checks) else "the same checks and more"
+                )
                 why = f"{step_label(process, step.id)} checks {_checks(step.checks)}; "
             else:
                 what, why = "its own checks", f"{step_label(process, step.id)} lists no checks of its own; "
