@@ -2,7 +2,8 @@
 
 Files come from analysts and, through the REST service, from anyone, so reading is strict and safe:
 size limit, UTF-8 only, no custom tags, no anchors or aliases (no alias bombs), no duplicate keys, and
-YAML 1.1 surprises defused (``10:00`` stays the text "10:00", not 600; ``no`` stays "no"; dates stay text).
+YAML 1.1 surprises defused (``10:00`` stays the text "10:00", not 600; ``no`` stays "no"; dates stay text;
+``010`` is ten, not octal 8).
 Every problem is reported at once, each with ``file:line:column``, the path of the field and a hint.
 """
 
@@ -63,6 +64,8 @@ def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
             return text
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in text:
             return text
+        if node.tag == "tag:yaml.org,2002:int" and re.match(r"^[-+]?0[0-7_]+$", text):
+            return int(text.replace("_", ""), 10)  # YAML 1.1 reads 010 as octal 8; people mean 10
     try:
         return constructor.construct_object(node, deep=True)
     except ValueError:  # e.g. an integer longer than Python converts (4300 digits)
