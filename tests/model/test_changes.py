@@ -895,3 +895,31 @@ def test_arrivals_with_an_unknown_calendar_is_refused(purchase):
     assert refusal(purchase, {"arrivals": {"online": {"share": 0.2, "calendar": "alway"}}}) == (
         "changes.yaml: changes[0].arrivals.online.calendar: calendar 'alway' does not exist — did you mean 'always'?"
     )
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+    | st.sampled_from(CHANGE_KINDS + ("steps", "step", "to", "when", "at", "share", "rate", "online", "10:00")),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(CHANGE_KINDS + ("steps", "step", "to", "factor", "online", "x")), children, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_JSONISH)
+def test_parsing_anything_raises_only_model_errors(data):
+    try:
+        changes = parse_changes(data if isinstance(data, list) else [data])
+    except ModelError as error:
+        assert error.issues and all(issue.path.startswith("changes") for issue in error.issues)
+    else:
+        assert all(parse_changes([change_to_data(c)]) == (c,) for c in changes)
+
+
+def test_applying_anything_parsed_raises_only_change_errors(purchase):
+    for data in EXAMPLES:
+        try:
+            apply(purchase, data)
+        except ChangeError as error:
+            assert error.issues[0].path.startswith("changes[0].")
