@@ -68,6 +68,7 @@ from bpr.simulate.plan import (
     ArrivalPlan,
     Plan,
 )
+from bpr.simulate.pool import Pool
 from bpr.simulate.sampling import block_sampler, exponentials, uniforms
 from bpr.simulate.streams import Streams
 
@@ -132,16 +133,15 @@ class _Case:
 class _Role:
     """A role at run time: its resource (``None`` for unlimited staff) and its compiled calendar."""
 
-    __slots__ = ("index", "id", "resource", "calendar", "always", "priority", "free", "staff")
+    __slots__ = ("index", "id", "pool", "calendar", "always", "free", "staff")
 
-    def __init__(self, index: int, role_id: str, resource: simpy.Resource | None, calendar: WorkCalendar,
-                 priority: bool, staff: int | None, events: bool) -> None:
+    def __init__(self, index: int, role_id: str, pool: Pool | None, calendar: WorkCalendar,
+                 staff: int | None, events: bool) -> None:
         self.index = index
         self.id = role_id
-        self.resource = resource
+        self.pool = pool
         self.calendar = calendar
         self.always = calendar.always
-        self.priority = priority
         self.staff = staff
         # Which staff member works on what: only kept for the event log.
         self.free = list(range(staff, 0, -1)) if (events and staff is not None) else None
@@ -210,11 +210,8 @@ class _Replication:
         self.years = years
         self.roles = []
         for role in plan.roles:
-            resource: simpy.Resource | None = None
-            if role.staff is not None:
-                resource = simpy.PriorityResource(env, role.staff) if plan.priorities else simpy.Resource(env, role.staff)
-            self.roles.append(_Role(role.index, role.id, resource, self.calendar(role.calendar), plan.priorities,
-                                    role.staff, events))
+            pool = Pool(env, role.staff, plan.priorities) if role.staff is not None else None
+            self.roles.append(_Role(role.index, role.id, pool, self.calendar(role.calendar), role.staff, events))
         self.durations = [block_sampler(s.duration, streams.get(f"duration:{s.id}")) if s.kind in (TASK, APPROVAL)
                           else None for s in plan.steps]
         self.delays = [block_sampler(s.delay, streams.get(f"delay:{s.id}")) if s.kind == HANDOFF else None
@@ -236,8 +233,13 @@ class _Replication:
         self.draining = False
         self.done = env.event()
         self.by_channel: dict[str, int] = {}
-        self.active: dict[int, float] = {}  # case id -> arrival, for cases in process (WIP)
+        # Work in process: the integral over the window of the number of cases in process. Finished cases
+        # add their overlap with the window; for those still in process at the end, these running totals
+        # give theirs (cases that arrived before the window; count and arrival sum of those inside it).
         self.wip = 0.0
+        self.open_before = 0
+        self.open_inside = 0
+        self.open_inside_sum = 0.0
         self.queue_samples: list[list[int]] = [[] for _ in plan.roles]
 
     def calendar(self, calendar: Any) -> WorkCalendar:
@@ -268,7 +270,6 @@ class _Replication:
         priority = arrival.priority
         start_step = arrival.start
         flow = self.flow
-        active = self.active
         timeout = env.timeout
         while True:
             offset += gap if gaps is None else next(gaps)
@@ -286,8 +287,11 @@ class _Replication:
             attrs = {name: next(sampler) for name, sampler in attribute_samplers} if attribute_samplers else {}
             case = _Case(self.next_id, channel, t, priority, attrs, measured)
             self.next_id += 1
-            active[case.id] = t
-            if measured:
+            if t < w0:
+                self.open_before += 1
+            elif measured:
+                self.open_inside += 1
+                self.open_inside_sum += t
                 self.arrived += 1
                 self.open_measured += 1
                 self.by_channel[arrival.channel] = self.by_channel.get(arrival.channel, 0) + 1
@@ -323,15 +327,12 @@ class _Replication:
                     if queued > t0:
                         batch_open = (queued - t0) if always else calendar.open_minutes_between(t0, queued)
                         yield timeout(queued - t0)
-                resource = role.resource
-                if resource is not None:
-                    if role.priority:
-                        request = resource.request(priority=-case.priority)
-                        yield request
-                        self._mark_overtaken(resource, request)
-                    else:
-                        request = resource.request()
-                        yield request
+                pool = role.pool
+                overtaken = None
+                if pool is not None:
+                    wait_for = pool.acquire(case.priority)
+                    if wait_for is not None:
+                        overtaken = yield wait_for
                 acquired = env._now
                 if events is not None:
                     member = role.free.pop() if role.free else 0
@@ -348,8 +349,8 @@ class _Replication:
                     if finish > acquired:
                         yield timeout(finish - acquired)
                     pause = finish - start - work
-                if resource is not None:
-                    resource.release(request)
+                if pool is not None:
+                    pool.release()
                 if events is not None:
                     if role.free is not None:
                         role.free.append(member)
@@ -358,11 +359,17 @@ class _Replication:
                 waited = finish - t0 - work
                 if track.pending is not None:
                     track.rework += waited
-                else:
-                    queue_open = (start - queued) if always else calendar.open_minutes_between(queued, start)
-                    overtaken = getattr(request, "overtaken", None) if (resource is not None and role.priority) else None
+                elif always:  # open all the time: queueing is contention (or priority), nothing else
                     if overtaken is not None:
-                        ahead = (start - overtaken) if always else calendar.open_minutes_between(overtaken, start)
+                        track.prio += start - overtaken
+                        track.cont += overtaken - queued
+                    else:
+                        track.cont += start - queued
+                    track.batch += batch_open
+                else:
+                    queue_open = calendar.open_minutes_between(queued, start)
+                    if overtaken is not None:
+                        ahead = calendar.open_minutes_between(overtaken, start)
                         track.prio += ahead
                         track.cont += queue_open - ahead
                     else:
@@ -477,14 +484,6 @@ class _Replication:
             "add a last branch with 'otherwise: true'"
         )
 
-    @staticmethod
-    def _mark_overtaken(resource: simpy.PriorityResource, granted: Any) -> None:
-        """Cases still queued that arrived before ``granted`` have just been overtaken by it."""
-        now = granted.env._now
-        for waiting in resource.queue:
-            if waiting.time < granted.time and getattr(waiting, "overtaken", None) is None:
-                waiting.overtaken = now
-
     def _log(self, case: _Case, st: Any, role: _Role, member: int, enable: float, start: float, end: float) -> None:
         # Staff members are numbered (role#1, role#2, ...) for the event log only; unlimited roles are one name.
         resource = f"{role.id}#{member}" if role.free is not None else role.id
@@ -494,12 +493,15 @@ class _Replication:
     def _finish(self, case: _Case, track: _Track) -> None:
         end = self.env._now
         arrival = case.arrival
-        del self.active[case.id]
-        lo, hi = max(arrival, self.w0), min(end, self.w1)
-        if hi > lo:
-            self.wip += hi - lo
         if not case.measured:
+            if arrival < self.w0:
+                self.open_before -= 1
+                if end > self.w0:
+                    self.wip += min(end, self.w1) - self.w0
             return
+        self.open_inside -= 1
+        self.open_inside_sum -= arrival
+        self.wip += min(end, self.w1) - arrival
         lead = end - arrival
         if track.pending is not None:
             track.rework_time += end - track.since
@@ -534,7 +536,7 @@ class _Replication:
             t = self.w0 + (k + 0.5) * step
             yield env.timeout(t - env._now)
             for role in self.roles:
-                self.queue_samples[role.index].append(len(role.resource.queue) if role.resource is not None else 0)
+                self.queue_samples[role.index].append(len(role.pool) if role.pool is not None else 0)
         yield env.timeout(self.w1 - env._now)
         self.draining = True
         if self.open_measured == 0:
@@ -555,10 +557,7 @@ class _Replication:
         env.process(self._watch())
         env.run(until=self.done)
         self._flush()
-        for arrival in self.active.values():  # cases still in process count toward WIP until the window ends
-            lo, hi = max(arrival, self.w0), self.w1
-            if hi > lo:
-                self.wip += hi - lo
+        self.wip += self.open_before * (self.w1 - self.w0) + self.open_inside * self.w1 - self.open_inside_sum
         available = []
         for role, plan_role in zip(self.roles, self.plan.roles):
             if plan_role.staff is None:
