@@ -281,6 +281,15 @@ def _locate(where: Locations, path: str, key: bool = False) -> tuple[int | None,
         path = path[:cut] if cut > 0 else ""
 
 
+def _expected_text(loc: tuple[Any, ...]) -> str:
+    """What a text field of a change holds, for 'expected …, got 3'."""
+    if loc and (loc[-1] == "step" or loc[0] == "steps"):
+        return "a step id"
+    if loc and loc[-1] == "to":
+        return "a role id"
+    return "text"
+
+
 def _error_issue(
     error: dict[str, Any], kind: str, form: str, index: int, file: str, where: Locations
 ) -> Issue:
@@ -311,6 +320,10 @@ def _error_issue(
         message = f"{error['input']!r} is not an id: ids are ASCII letters, digits and '_', starting with a letter"
     elif kind_of_error == "value_error":
         message = message.removeprefix("Value error, ")
+    elif kind_of_error == "string_type":
+        message = f"expected {_expected_text(loc)}, got {error['input']!r}"
+        if kind == "remove" and isinstance(error["input"], list):
+            hint = "remove one step per change: '- remove: a' then '- remove: b'"
     elif kind_of_error == "too_short":
         noun = "steps" if loc and loc[-1] == "steps" else "items"
         message = f"needs at least {ctx.get('min_length')} {noun}, got {ctx.get('actual_length')}"

@@ -923,3 +923,14 @@ def test_applying_anything_parsed_raises_only_change_errors(purchase):
             apply(purchase, data)
         except ChangeError as error:
             assert error.issues[0].path.startswith("changes[0].")
+
+
+def test_wrong_types_are_named_in_plain_words():
+    with pytest.raises(ModelError) as caught:
+        parse_changes([{"remove": ["a", "b"]}, {"digitize": [1]}, {"delegate": {"step": "x", "to": 3}}])
+    assert [issue.format() for issue in caught.value.issues] == [
+        "<input>: changes[0].remove: expected a step id, got ['a', 'b'] — remove one step per change: "
+        "'- remove: a' then '- remove: b'",
+        "<input>: changes[1].digitize[0]: expected a step id, got 1",
+        "<input>: changes[2].delegate.to: expected a role id, got 3",
+    ]
