@@ -929,8 +929,8 @@ def test_wrong_types_are_named_in_plain_words():
     with pytest.raises(ModelError) as caught:
         parse_changes([{"remove": ["a", "b"]}, {"digitize": [1]}, {"delegate": {"step": "x", "to": 3}}])
     assert [issue.format() for issue in caught.value.issues] == [
-        "<input>: changes[0].remove: expected a step id, got ['a', 'b'] — remove one step per change: "
-        "'- remove: a' then '- remove: b'",
+        ("<input>: changes[0].remove: expected a step id, got ['a', 'b'] — remove one step per change: "
+         "'- remove: a' then '- remove: b'"),
         "<input>: changes[1].digitize[0]: expected a step id, got 1",
         "<input>: changes[2].delegate.to: expected a role id, got 3",
     ]
