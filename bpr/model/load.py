@@ -22,7 +22,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bpr.errors import Issue, ModelError, path_text
-from bpr.model.schema import Process
+from bpr.model.distributions import DISTRIBUTION_NAMES
+from bpr.model.schema import STEP_TYPES, Process
 
 MAX_BYTES = 1_048_576
 """Largest process file accepted (1 MiB): real processes are a few kilobytes."""
@@ -310,7 +311,11 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
         discriminator = str(ctx.get("discriminator", "")).strip("'")
         noun = _NOUNS.get(discriminator, discriminator)
         expected = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
-        if kind == "union_tag_not_found":
+        if kind == "union_tag_not_found":  # pydantic gives no expected tags here: name them ourselves
+            if not expected and discriminator == "type":
+                expected = list(STEP_TYPES)
+            elif not expected and discriminator == "dist":
+                expected = list(DISTRIBUTION_NAMES) + (["choice"] if "attributes" in loc else [])
             message = f"missing '{discriminator}:'; one of {', '.join(expected)}"
         else:
             message = f"unknown {noun} {_show(ctx.get('tag'))}"
