@@ -124,6 +124,8 @@ def _decode(raw: bytes | str, file: str) -> str:
         return raw
     if len(raw) > MAX_BYTES:
         raise ModelError([Issue(f"file is larger than {MAX_BYTES // 1024} KiB", file=file, hint="split it")])
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # what some editors call "Unicode"
+        raise ModelError([Issue("file is UTF-16, not UTF-8", file=file, line=1, column=1, hint="save it as UTF-8")])
     if b"\x00" in raw:
         raise ModelError([Issue("file contains NUL bytes: not a text file", file=file, hint="give a YAML file")])
     try:
