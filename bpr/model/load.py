@@ -175,6 +175,8 @@ def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
             hint = "YAML does not allow tabs for indentation; use spaces"
         elif "expected a single document" in message or "but found another document" in message:
             hint = "one process per file"
+        elif "mapping values are not allowed" in message:
+            hint = "check the indentation of this line, or quote a value that contains ': '"
         raise ModelError([Issue(f"invalid YAML: {message}", file=file, line=line, column=column, hint=hint)]) from None
     except yaml.YAMLError as error:
         raise ModelError([Issue(f"invalid YAML: {error}", file=file)]) from None
