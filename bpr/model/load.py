@@ -267,6 +267,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
 
 
 _NOUNS = {"type": "step type", "dist": "distribution"}
+_KINDS = {list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false", type(None): "null"}
+_BOUNDS = {"greater_than_equal": "at least", "greater_than": "greater than", "less_than_equal": "at most",
+           "less_than": "less than"}
 
 
 def _show(value: Any, limit: int = 60) -> str:
@@ -304,6 +307,9 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
     elif kind == "missing":
         message = "required field is missing"
         key_position = False
+    elif kind in _BOUNDS:
+        limit = next(ctx[key] for key in ("ge", "gt", "le", "lt") if key in ctx)
+        message = f"must be {_BOUNDS[kind]} {limit:g}, got {_show(value)}"
     elif kind == "string_type":
         message = f"expected text, got {_show(value)}"
         if isinstance(value, (bool, int, float)):  # YAML read `version: 1.10` as a number
@@ -394,7 +400,8 @@ def process_from_data(
     locations = locations or {}
     if not isinstance(data, dict):
         raise ModelError(
-            [Issue(f"expected a mapping at the top of the file, got {type(data).__name__}", file=file, line=1, column=1)]
+            [Issue(f"expected a mapping of fields at the top of the file, got {_KINDS.get(type(data), 'a value')}",
+                   file=file, line=1, column=1, hint="start with 'id:', see docs/format.md")]
         )
     if "base" in data or "changes" in data:
         return _from_change_list(data, file, locations, base_dir, _seen)
