@@ -444,17 +444,29 @@ def _from_change_list(
     if not isinstance(changes_data, list):
         line, column = _locate("changes", locations)
         issues.append(Issue("'changes:' must be a list of changes", path="changes", file=file,
-                            line=line or 1, column=column or 1, hint="changes:\n  - remove: step_id"))
+                            line=line or 1, column=column or 1, hint="write a list such as 'changes: [{remove: step_id}]'"))
     if issues:
         raise ModelError(issues)
     assert isinstance(base, str) and isinstance(changes_data, list)
+    line, column = _locate("base", locations)
     if base_dir is None:
         raise ModelError([Issue("a change list given as text cannot name a base file", path="base", file=file,
-                                line=_locate("base", locations)[0], hint="send the base process itself")])
-    base_path = (base_dir / base).resolve()
+                                line=line, column=column, hint="send the base process itself")])
+    base_path = base_dir / base  # not resolved: messages about the base name it as the user would
+    if not base_path.is_file():
+        siblings = [p.name for p in base_path.parent.iterdir()] if base_path.parent.is_dir() else []
+        raise ModelError([Issue(f"no base file {base!r} next to this change list", path="base", file=file, line=line,
+                                column=column, hint=_close(base_path.name, siblings) or f"looked for {base_path}")])
     base_process = load_process(base_path, _seen=seen)
     changes = parse_changes(changes_data, file=file, locations=locations)
-    return apply_changes(base_process, changes, file=file)
+    changed = apply_changes(base_process, changes, file=file)
+    renamed = {key: data[key] for key in ("name", "description") if isinstance(data.get(key), str)}
+    if renamed:  # the change list may give the redesigned process its own title
+        located = dict(changed._locations)
+        changed = changed.model_copy(update=renamed)
+        changed._locations = located
+        changed._file = file
+    return changed
 
 
 def parse_process(
