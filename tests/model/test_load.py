@@ -1,0 +1,443 @@
+"""Reading process files: the invalid corpus with exact messages, every issue at once, safe YAML.
+
+Each file in ``invalid/`` holds one problem (or, for ``several_*``, a few) and :data:`CORPUS` holds the
+exact first line that ``bpr validate`` prints for it. A change of wording shows up here on purpose: the
+messages are part of what users read, so they are reviewed like code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bpr.errors import Issue, ModelError
+from bpr.model.load import (
+    MAX_BYTES,
+    load_process,
+    parse_process,
+    process_from_data,
+    read_yaml,
+)
+
+HERE = Path(__file__).parent
+INVALID = HERE / "invalid"
+VALID = HERE / "valid"
+
+# file -> the first line of its error message, exactly as printed (file:line:col: path: message — hint)
+CORPUS: dict[str, str] = {
+    "alias.yaml": "alias.yaml:27:11: aliases ('*name') are not allowed — write the value out in full",
+    "alias_bomb.yaml": "alias_bomb.yaml:1:4: anchors ('&a') are not allowed — write the value out in full",
+    "anchor.yaml": "anchor.yaml:5:10: anchors ('&boss') are not allowed — write the value out in full",
+    "bad_clock.yaml": "bad_clock.yaml:29:22: steps[2].batch[1]: cannot read time of day '25:30'; write HH:MM such as '08:30'",
+    "bad_holidays.yaml": "bad_holidays.yaml:3:22: calendar.holidays: unknown holiday country 'XX'; use an ISO 3166 code such as 'JP' (or null for no holidays) — JP for Japan; null for no public holidays",
+    "bad_indentation.yaml": "bad_indentation.yaml:27:10: invalid YAML: mapping values are not allowed here — check the indentation of this line, or quote a value that contains ': '",
+    "bad_triangle.yaml": 'bad_triangle.yaml:28:15: steps[2].duration: need min <= mode <= max, got 5.0, 40.0, 30.0',
+    "bad_working_hours.yaml": "bad_working_hours.yaml:3:20: calendar.hours[0]: working hours '17:15-08:30' end before they start",
+    "binary.yaml": 'binary.yaml: file contains NUL bytes: not a text file — give a YAML file',
+    "branch_two_rules.yaml": "branch_two_rules.yaml:23:9: steps[1].next[1]: a branch needs exactly one of 'probability', 'when' or 'otherwise: true'",
+    "comment_only.yaml": 'comment_only.yaml:1:1: file is empty — start from docs/format.md',
+    "complex_key.yaml": 'complex_key.yaml:4:5: mapping keys must be plain text',
+    "condition_ampersand.yaml": "condition_ampersand.yaml:22:30: steps[1].next[0].when: unexpected character '&' at column 12 in condition 'amount > 1 && amount < 5'; use 'and', 'or', 'not'",
+    "condition_assignment.yaml": "condition_assignment.yaml:22:30: steps[1].next[0].when: unexpected character '=' at column 8 in condition 'amount = 100000'; use '==' to compare",
+    "condition_call.yaml": 'condition_call.yaml:22:30: steps[1].next[0].when: calls are not allowed at column 5 in condition "open(\'/etc/passwd\')"; only comparisons, and/or/not, numbers, strings and attribute names are allowed',
+    "condition_comprehension.yaml": "condition_comprehension.yaml:22:30: steps[1].next[0].when: expected a number, a string or true/false, got 'x' at column 2 in condition '[x for x in ()]'; only comparisons, and/or/not, numbers, strings and attribute names are allowed",
+    "condition_dunder.yaml": "condition_dunder.yaml:22:30: steps[1].next[0].when: unexpected character '.' at column 7 in condition 'amount.__class__'; attribute access is not allowed (write numbers with a leading digit: 0.5)",
+    "condition_import.yaml": 'condition_import.yaml:22:30: steps[1].next[0].when: unexpected character \'.\' at column 17 in condition "__import__(\'os\').system(\'rm -rf /\')"; attribute access is not allowed (write numbers with a leading digit: 0.5)',
+    "condition_in_without_list.yaml": 'condition_in_without_list.yaml:22:30: steps[1].next[0].when: \'in\' needs a list such as ["a", "b"] on its right at column 8 in condition \'amount in amount\'',
+    "condition_lambda.yaml": "condition_lambda.yaml:22:30: steps[1].next[0].when: unexpected character ':' at column 7 in condition 'lambda: 1'; only comparisons, and/or/not, numbers, strings and attribute names are allowed",
+    "condition_loop.yaml": "condition_loop.yaml:22:9: steps[1].next[0]: cases taking this branch (when 'amount > 100000') loop through receive, route, chief_ok for ever: only 'route' leads out, and it decides the same way every time — attributes do not change during a case; add a way out such as a rejection or a probability branch",
+    "condition_not_text.yaml": 'condition_not_text.yaml:22:30: steps[1].next[0].when: expected text, got 100000 — put it in quotes to keep it as written',
+    "condition_too_deep.yaml": "condition_too_deep.yaml:22:30: steps[1].next[0].when: condition nested deeper than 30 levels at column 31 in condition '(((((((((((((((((((((((((((((((amount > 1)))))))))))))))))))))))))))))))'",
+    "condition_too_long.yaml": 'condition_too_long.yaml:22:30: steps[1].next[0].when: condition is longer than 500 characters',
+    "condition_unfinished.yaml": "condition_unfinished.yaml:22:30: steps[1].next[0].when: expected an attribute name, a number, a string or a list, got end of condition at column 20 in condition 'amount > 100000 and'; only comparisons, and/or/not, numbers, strings and attribute names are allowed",
+    "condition_unknown_attribute.yaml": "condition_unknown_attribute.yaml:22:30: steps[1].next[0].when: condition reads 'amout', which is not a case attribute — did you mean 'amount'?",
+    "control_character.yaml": 'control_character.yaml:2:9: character U+0007 is not allowed in a YAML file — delete it: YAML allows printable characters, tabs and line breaks',
+    "custom_tag.yaml": "custom_tag.yaml:16:15: tag '!minutes' is not allowed — process files use plain YAML only",
+    "dangling_branch.yaml": "dangling_branch.yaml:22:14: steps[1].next[0].to: no step 'chef_ok' — did you mean 'chief_ok'?",
+    "dangling_next.yaml": "dangling_next.yaml:30:11: steps[2].next: no step 'dnoe' — did you mean 'done'?",
+    "dangling_reject.yaml": "dangling_reject.yaml:29:36: steps[2].reject.to: no step 'recieve' — did you mean 'receive'?",
+    "dangling_start.yaml": "dangling_start.yaml:8:8: start: no step 'recieve' — did you mean 'receive'?",
+    "dead_end.yaml": "dead_end.yaml:24:5: steps[2]: step 'chief_ok' is a dead end: no case that gets here can finish — route it, directly or through its successors, to an end step",
+    "decision_without_otherwise.yaml": 'decision_without_otherwise.yaml:22:7: steps[1].next: a case that matches no condition would have nowhere to go; end the list with {to: ..., otherwise: true}',
+    "duplicate_key.yaml": "duplicate_key.yaml:29:5: duplicate key 'duration' — each key may appear once in a mapping",
+    "duplicate_step_id.yaml": "duplicate_step_id.yaml:34:10: steps[4].id: duplicate step id 'done' — ids must be unique",
+    "duration_in_words.yaml": "duration_in_words.yaml:16:15: steps[0].duration: unknown time unit 'minutes' in '15 minutes'; write '15m'",
+    "duration_month.yaml": "duration_month.yaml:16:15: steps[0].duration: unknown time unit 'mo' in '1mo'; use s, m, h, d or w",
+    "duration_unknown_unit.yaml": "duration_unknown_unit.yaml:16:15: steps[0].duration: unknown time unit 'fortnights' in '2 fortnights'; use s, m, h, d or w",
+    "duration_without_unit.yaml": "duration_without_unit.yaml:16:15: steps[0].duration: duration 15 has no unit; write e.g. '15m' (minutes) or '15h' (hours)",
+    "empty.yaml": 'empty.yaml:1:1: file is empty — start from docs/format.md',
+    "japanese_id.yaml": "japanese_id.yaml:12:9: steps[0].id: '受付' is not a valid id: use ASCII letters, digits and '_', starting with a letter — put Japanese text in 'name:'",
+    "join_is_not_a_join.yaml": "join_is_not_a_join.yaml:11:80: steps[1].join: 'budget_ok' is an approval, not a join — point 'join:' at a step with type: join",
+    "join_without_parallel.yaml": "join_without_parallel.yaml:11:5: steps[1]: join 'precheck' belongs to no parallel step — name it in a parallel step's 'join:'",
+    "loop_no_exit.yaml": "loop_no_exit.yaml:12:5: steps[0]: step 'receive' is in a loop with no exit: no case that gets here can finish — route it, directly or through its successors, to an end step",
+    "merge_key.yaml": "merge_key.yaml:6:5: merge keys ('<<') are not allowed — write the fields out",
+    "missing_field.yaml": 'missing_field.yaml:12:5: steps[0].role: required field is missing',
+    "missing_step_type.yaml": "missing_step_type.yaml:12:5: steps[0].type: missing 'type:'; one of task, approval, handoff, decision, parallel, join, end",
+    "mixed_branches.yaml": 'mixed_branches.yaml:22:7: steps[1].next: mix of probability and condition branches; use one kind per decision',
+    "negative_duration.yaml": "negative_duration.yaml:16:15: steps[0].duration: duration '-15m' is negative; a duration is 0 or more",
+    "negative_sd.yaml": "negative_sd.yaml:16:15: steps[0].duration: duration '-5m' is negative; a duration is 0 or more",
+    "no_end.yaml": 'no_end.yaml:12:3: steps: the process has no end step — add a step with type: end',
+    "no_roles.yaml": 'no_roles.yaml:3:8: roles: needs at least 1 entry, has 0',
+    "not_utf8.yaml": 'not_utf8.yaml:2:7: file is not valid UTF-8 — save it as UTF-8',
+    "one_branch.yaml": 'one_branch.yaml:22:7: steps[1].next: needs at least 2 entries, has 1',
+    "otherwise_not_last.yaml": "otherwise_not_last.yaml:22:7: steps[1].next: 'otherwise' must be the last branch",
+    "parallel_branch_misses_join.yaml": "parallel_branch_misses_join.yaml:11:52: steps[1].next[0]: branch 'legal_ok' never reaches join 'joined' — route the branch to the join",
+    "parallel_escape.yaml": "parallel_escape.yaml:11:52: steps[1].next[0]: branch 'legal_ok' can reach end 'done' without passing join 'joined' — every branch of a parallel split must meet at its join",
+    "parallel_same_branch_twice.yaml": 'parallel_same_branch_twice.yaml:11:51: steps[1].next: a parallel step lists the same branch twice',
+    "parameter_without_unit.yaml": "parameter_without_unit.yaml:16:15: steps[0].duration: duration 15 has no unit; write e.g. '15m' (minutes) or '15h' (hours)",
+    "probabilities_not_one.yaml": 'probabilities_not_one.yaml:22:7: steps[1].next: branch probabilities sum to 0.9, not 1',
+    "probability_above_one.yaml": 'probability_above_one.yaml:29:27: steps[2].reject.probability: must be at most 1, got 1.5',
+    "python_tag.yaml": "python_tag.yaml:2:7: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed — process files use plain YAML only",
+    "rate_in_words.yaml": "rate_in_words.yaml:10:11: arrivals[0].rate: cannot read rate '5 per day'; write a count per period: 3/hour, 40/day, 1200/year",
+    "rate_number.yaml": 'rate_number.yaml:10:11: arrivals[0].rate: expected text, got 5 — put it in quotes to keep it as written',
+    "rate_unknown_period.yaml": "rate_unknown_period.yaml:10:11: arrivals[0].rate: unknown period 'fortnight' in rate '5/fortnight'; use one of hour, day, week, month, year",
+    "rate_zero.yaml": "rate_zero.yaml:10:11: arrivals[0].rate: rate '0/day' must be greater than 0",
+    "reject_always.yaml": "reject_always.yaml:29:27: steps[2].reject.probability: approval 'chief_ok' returns every case (reject probability 1): no case ever passes it — a return for rework happens to some cases: use a value below 1",
+    "scalar_document.yaml": "scalar_document.yaml:1:1: expected a mapping of fields at the top of the file, got text — start with 'id:', see docs/format.md",
+    "several_documents.yaml": 'several_documents.yaml:34:1: invalid YAML: expected a single document in the stream, but found another document — one process per file',
+    "several_problems.yaml": "several_problems.yaml:10:11: arrivals[0].rate: cannot read rate '5 per day'; write a count per period: 3/hour, 40/day, 1200/year",
+    "several_references.yaml": "several_references.yaml:15:11: steps[0].role: no role 'clerck' — did you mean 'clerk'?",
+    "step_to_itself.yaml": 'step_to_itself.yaml:17:11: steps[0].next: a step cannot lead to itself',
+    "tabs.yaml": "tabs.yaml:4:1: invalid YAML: found character '\\t' that cannot start any token — YAML does not allow tabs for indentation; use spaces",
+    "top_level_list.yaml": "top_level_list.yaml:1:1: expected a mapping of fields at the top of the file, got a list — start with 'id:', see docs/format.md",
+    "unclosed_bracket.yaml": "unclosed_bracket.yaml:6:11: invalid YAML: expected ',' or '}', but got ':'",
+    "unknown_calendar.yaml": "unknown_calendar.yaml:5:62: roles.chief.calendar: no calendar 'comittee' — did you mean 'committee'?",
+    "unknown_channel.yaml": "unknown_channel.yaml:9:14: arrivals[0].channel: 'intranet' is not allowed; expected 'counter', 'mail', 'online', 'internal' or 'phone'",
+    "unknown_distribution.yaml": "unknown_distribution.yaml:28:22: steps[2].duration.dist: unknown distribution 'triangle' — did you mean 'triangular'?",
+    "unknown_field.yaml": "unknown_field.yaml:29:5: steps[2].stmp: unknown field; allowed: id, name, description, control, feasibility, type, role, duration, medium, stamp, checks, reject, batch, required_authority, delegations, citizen_present, next — did you mean 'stamp'?",
+    "unknown_role.yaml": "unknown_role.yaml:27:11: steps[2].role: no role 'cheif' — did you mean 'chief'?",
+    "unknown_step_type.yaml": "unknown_step_type.yaml:14:11: steps[0].type: unknown step type 'tsak' — did you mean 'task'?",
+    "unknown_top_field.yaml": "unknown_top_field.yaml:3:1: descripton: unknown field; allowed: format, id, name, description, version, calendar, calendars, roles, attributes, arrivals, start, steps — did you mean 'description'?",
+    "unknown_weekday.yaml": "unknown_weekday.yaml:3:29: calendar.days[2]: 'wen' is not allowed; expected 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun' — did you mean 'wed'?",
+    "unreachable.yaml": "unreachable.yaml:34:5: steps[4]: step 'archive' can never be reached — route a step to it, or delete it",
+    "utf16.yaml": 'utf16.yaml:1:1: file is UTF-16, not UTF-8 — save it as UTF-8',
+    "version_number.yaml": 'version_number.yaml:3:10: version: expected text, got 1.1 — put it in quotes to keep it as written',
+}
+
+
+def _first_line(name: str) -> str:
+    with pytest.raises(ModelError) as caught:
+        load_process(name)
+    return str(caught.value).splitlines()[0]
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_invalid_file_reports_its_problem_exactly(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(INVALID)  # messages name the file as given: "tabs.yaml:4:1: ..."
+    assert _first_line(name) == CORPUS[name]
+
+
+def test_corpus_and_table_agree() -> None:
+    on_disk = {path.name for path in INVALID.iterdir() if path.is_file()}
+    assert on_disk == set(CORPUS)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_issues_carry_what_the_line_shows(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(INVALID)
+    with pytest.raises(ModelError) as caught:
+        load_process(name)
+    issues = caught.value.issues
+    assert issues and all(isinstance(issue, Issue) and issue.file == name for issue in issues)
+    assert [issue.format() for issue in issues] == str(caught.value).splitlines()
+    assert all("\n" not in issue.format() for issue in issues), "one issue, one line"
+
+
+# --- nothing in a file is ever executed --------------------------------------------------------------
+
+
+def test_python_tags_and_injected_conditions_never_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(os, "system", lambda *args: calls.append(args))
+    monkeypatch.setattr(os, "popen", lambda *args: calls.append(args))
+    monkeypatch.chdir(INVALID)
+    for name in ("python_tag.yaml", "condition_import.yaml", "condition_call.yaml", "condition_dunder.yaml",
+                 "condition_lambda.yaml", "condition_comprehension.yaml", "several_problems.yaml"):
+        with pytest.raises(ModelError):
+            load_process(name)
+    assert calls == []
+
+
+def test_alias_bomb_is_refused_before_it_expands() -> None:
+    # Nine levels of nine aliases would be 9**9 (387 million) strings if expanded.
+    text = (INVALID / "alias_bomb.yaml").read_text(encoding="utf-8")
+    with pytest.raises(ModelError) as caught:
+        read_yaml(text, "bomb.yaml")
+    assert caught.value.issues[0].message == "anchors ('&a') are not allowed"
+
+
+# --- size, bytes and text ------------------------------------------------------------------------
+
+
+def _padded(size: int) -> bytes:
+    """A valid process padded with a comment to exactly ``size`` bytes."""
+    body = (VALID / "minimal.yaml").read_bytes()
+    pad = size - len(body) - 3
+    assert pad >= 0
+    return body + b"#" + b"x" * pad + b"\n\n"
+
+
+def test_file_of_exactly_the_limit_loads(write_file) -> None:
+    path = write_file("big.yaml", _padded(MAX_BYTES))
+    assert path.stat().st_size == MAX_BYTES
+    assert load_process(path).id == "minimal"
+
+
+def test_file_over_the_limit_is_refused_without_reading_it_all(write_file) -> None:
+    path = write_file("big.yaml", _padded(MAX_BYTES + 1))
+    with pytest.raises(ModelError) as caught:
+        load_process(path)
+    assert str(caught.value) == f"{path}: file is larger than 1024 KiB — split it"
+
+
+def test_text_over_the_limit_is_refused() -> None:
+    text = _padded(MAX_BYTES + 1).decode("utf-8")
+    with pytest.raises(ModelError) as caught:
+        parse_process(text, file="big.yaml")
+    assert str(caught.value) == "big.yaml: file is larger than 1024 KiB — split it"
+
+
+def test_limit_counts_bytes_not_characters() -> None:
+    # 400,000 three-byte characters are 1.2 MB in UTF-8 although only 0.4 million characters.
+    text = "id: x\nname: " + "稟" * 400_000 + "\n"
+    with pytest.raises(ModelError) as caught:
+        parse_process(text, file="wide.yaml")
+    assert caught.value.issues[0].message == "file is larger than 1024 KiB"
+
+
+def test_integer_too_long_to_convert_is_an_issue() -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process("id: x\nname: y\nroles: {a: {staff: 1" + "0" * 5000 + "}}\n", file="n.yaml")
+    assert str(caught.value) == (
+        "n.yaml:3:20: cannot read '10000000000000000000'… as a value — write a shorter number, or quote it as text"
+    )
+
+
+def test_hex_integer_too_long_to_print_is_shown_short() -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process("id: 0x" + "f" * 5000 + "\n", file="n.yaml")
+    assert "n.yaml:1:5: id: expected text, got a number too long to show" in str(caught.value)
+
+
+def test_utf8_byte_order_mark_is_accepted() -> None:
+    text = (VALID / "minimal.yaml").read_bytes()
+    assert parse_process(b"\xef\xbb\xbf" + text).id == "minimal"
+
+
+def test_nul_in_text_input_is_refused() -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process("id: x\x00\n", file="t.yaml")
+    assert str(caught.value) == "t.yaml: file contains NUL characters: not a text file"
+
+
+def test_nesting_too_deep_is_an_issue() -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process("a: " + "[" * 5000 + "]" * 5000, file="deep.yaml")
+    assert str(caught.value) == "deep.yaml: YAML nested too deeply — a process file is a few levels deep"
+
+
+def test_missing_file_suggests_a_neighbour(write_file) -> None:
+    path = write_file("before.yaml", (VALID / "minimal.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(ModelError) as caught:
+        load_process(path.parent / "befor.yaml")
+    assert str(caught.value) == f"{path.parent / 'befor.yaml'}: no such file — did you mean 'before.yaml'?"
+
+
+def test_folder_is_not_a_file(tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as caught:
+        load_process(tmp_path)
+    assert str(caught.value) == f"{tmp_path}: is a folder, not a process file"
+
+
+# --- YAML 1.1 traps stay as written ---------------------------------------------------------------
+
+
+def test_yaml11_traps_keep_the_text_as_written() -> None:
+    process = load_process(VALID / "yaml11_traps.yaml")
+    assert process.version == "1.10"
+    assert process.calendar.holidays == "NO"  # Norway, not False
+    assert process.calendar.hours == ("08:30-12:00", "13:00-17:15")
+    assert process.calendar.closed == ("2026-05-01", "12-29")  # not datetime.date
+    assert process.roles["clerk"].staff == 10  # not octal 8
+    assert process.arrivals[0].rate == "1_200/year"
+    assert process.step("chief_ok").batch == ("10:00", "16:00")  # not 600 and 960 (base 60)
+    assert process.step("mail_run").departures == ("14:00",)
+    assert [process.step(s).name for s in ("receive", "chief_ok", "done")] == ["yes", "on", "off"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("10:00", "10:00"),
+        ("1:30:00", "1:30:00"),
+        ("-1:30", "-1:30"),
+        ("NO", "NO"),
+        ("no", "no"),
+        ("Yes", "Yes"),
+        ("on", "on"),
+        ("OFF", "OFF"),
+        ("2026-05-01", "2026-05-01"),
+        ("2026-05-01T10:00:00", "2026-05-01T10:00:00"),
+        ("010", 10),
+        ("-010", -10),
+        ("0x10", 16),
+        ("1_000", 1000),
+        ("0.5", 0.5),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("null", None),
+        ('"10:00"', "10:00"),
+        ("'NO'", "NO"),
+    ],
+)
+def test_plain_scalars_read_as_people_mean_them(text: str, value: object) -> None:
+    data, _ = read_yaml(f"a: {text}\n")
+    assert data == {"a": value}
+    assert type(data["a"]) is type(value)
+
+
+def test_quoted_true_stays_text() -> None:
+    assert read_yaml("a: 'true'\n")[0] == {"a": "true"}
+
+
+# --- where things are ------------------------------------------------------------------------------
+
+
+def test_locations_map_paths_to_line_and_column() -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    data, locations = read_yaml(text, "minimal.yaml")
+    assert data["steps"][0]["duration"] == "5m"
+    assert locations["id"] == (2, 5)
+    assert locations["roles.clerk"] == (5, 10)
+    assert locations["arrivals[0].rate"] == (7, 30)
+    assert locations["steps[0].duration"] == (9, 54)
+    assert locations["steps[1]"] == (10, 5)
+    assert locations["steps[0].duration#key"] == (9, 44)  # where the key itself starts
+
+
+def test_loaded_process_knows_where_its_fields_are() -> None:
+    process = load_process(VALID / "minimal.yaml")
+    assert process.source_file == str(VALID / "minimal.yaml")
+    assert process.location("steps[0].next") == (9, 64)
+    assert process.location("steps[0].duration.value") == (9, 54)  # nearest parent that is in the file
+    assert process.location("nowhere") is None
+
+
+def test_data_without_locations_still_names_the_path() -> None:
+    data, _ = read_yaml((INVALID / "dangling_next.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(ModelError) as caught:
+        process_from_data(data, file="api")
+    assert str(caught.value) == "api: steps[2].next: no step 'dnoe' — did you mean 'done'?"
+
+
+@pytest.mark.parametrize(("data", "kind"), [([1, 2], "a list"), ("x", "text"), (3, "a number"), (None, "null")])
+def test_top_level_must_be_a_mapping(data: object, kind: str) -> None:
+    with pytest.raises(ModelError) as caught:
+        process_from_data(data, file="api")
+    assert str(caught.value) == (
+        f"api:1:1: expected a mapping of fields at the top of the file, got {kind} — start with 'id:', see docs/format.md"
+    )
+
+
+# --- every problem at once, sorted by line ---------------------------------------------------------
+
+
+def _all_lines(name: str) -> list[str]:
+    with pytest.raises(ModelError) as caught:
+        load_process(name)
+    lines = str(caught.value).splitlines()
+    keys = [(issue.line or 0, issue.column or 0) for issue in caught.value.issues]
+    assert keys == sorted(keys), "issues are sorted by position"
+    return lines
+
+
+def test_all_field_problems_are_reported_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(INVALID)
+    assert _all_lines("several_problems.yaml") == [
+        "several_problems.yaml:10:11: arrivals[0].rate: cannot read rate '5 per day'; write a count per period: "
+        "3/hour, 40/day, 1200/year",
+        "several_problems.yaml:16:15: steps[0].duration: duration '-15m' is negative; a duration is 0 or more",
+        "several_problems.yaml:22:30: steps[1].next[0].when: unexpected character '.' at column 17 in condition "
+        "\"__import__('os').system('rm -rf /')\"; attribute access is not allowed (write numbers with a leading "
+        "digit: 0.5)",
+        "several_problems.yaml:28:22: steps[2].duration.dist: unknown distribution 'fixd' — did you mean 'fixed'?",
+        "several_problems.yaml:29:5: steps[2].colour: unknown field; allowed: id, name, description, control, "
+        "feasibility, type, role, duration, medium, stamp, checks, reject, batch, required_authority, delegations, "
+        "citizen_present, next",
+    ]
+
+
+def test_all_reference_problems_are_reported_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(INVALID)
+    assert _all_lines("several_references.yaml") == [
+        "several_references.yaml:15:11: steps[0].role: no role 'clerck' — did you mean 'clerk'?",
+        "several_references.yaml:22:30: steps[1].next[0].when: condition reads 'amont', which is not a case "
+        "attribute — did you mean 'amount'?",
+        "several_references.yaml:29:36: steps[2].reject.to: no step 'recieve' — did you mean 'receive'?",
+        "several_references.yaml:30:11: steps[2].next: no step 'finished' — list of steps: receive, route, chief_ok, "
+        "done",
+    ]
+
+
+def test_all_soundness_problems_are_reported_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(INVALID)
+    trapped = "no case that gets here can finish — route it, directly or through its successors, to an end step"
+    assert _all_lines("loop_no_exit.yaml") == [
+        f"loop_no_exit.yaml:12:5: steps[0]: step 'receive' is in a loop with no exit: {trapped}",
+        f"loop_no_exit.yaml:18:5: steps[1]: step 'route' is in a loop with no exit: {trapped}",
+        f"loop_no_exit.yaml:24:5: steps[2]: step 'chief_ok' is in a loop with no exit: {trapped}",
+        "loop_no_exit.yaml:31:5: steps[3]: step 'done' can never be reached — route a step to it, or delete it",
+    ]
+    assert _all_lines("dead_end.yaml") == [
+        f"dead_end.yaml:24:5: steps[2]: step 'chief_ok' is a dead end: {trapped}",
+        f"dead_end.yaml:30:5: steps[3]: step 'check' is in a loop with no exit: {trapped}",
+        f"dead_end.yaml:31:5: steps[4]: step 'recheck' is in a loop with no exit: {trapped}",
+    ]
+
+
+def test_model_error_sorts_issues_it_is_given() -> None:
+    error = ModelError([Issue("b", file="f", line=9, column=1), Issue("a", file="f", line=2, column=7),
+                        Issue("c", file="f", line=2, column=3)])
+    assert [issue.message for issue in error.issues] == ["c", "a", "b"]
+
+
+# --- change lists: the parts that load.py reads ---------------------------------------------------
+
+
+def test_change_list_as_text_cannot_name_a_base() -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process("base: before.yaml\nchanges: [{remove: receive}]\n", file="c.yaml")
+    assert str(caught.value) == (
+        "c.yaml:1:7: base: a change list given as text cannot name a base file — send the base process itself"
+    )
+
+
+def test_change_list_with_missing_base_points_at_its_base_line(write_file) -> None:
+    write_file("before.yaml", (VALID / "minimal.yaml").read_text(encoding="utf-8"))
+    path = write_file("after.yaml", "# 受付の省略\nbase: befor.yaml\nchanges: [{remove: receive}]\n")
+    with pytest.raises(ModelError) as caught:
+        load_process(path)
+    assert str(caught.value) == (
+        f"{path}:2:7: base: no base file 'befor.yaml' next to this change list — did you mean 'before.yaml'?"
+    )
+
+
+def test_change_list_shape_problems_come_together() -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process("changes: 5\nbase: 3\nextra: 1\n", file="c.yaml")
+    assert str(caught.value).splitlines() == [
+        "c.yaml:1:10: changes: 'changes:' must be a list of changes — write a list such as "
+        "'changes: [{remove: step_id}]'",
+        "c.yaml:2:7: base: a change list needs 'base:' naming the process file it changes — base: before.yaml",
+        "c.yaml:3:1: extra: unknown field in a change list; allowed: base, changes, name, description",
+    ]
+
+
+def test_change_list_loads_its_base_relative_to_itself(write_file) -> None:
+    write_file("proc/before.yaml", (VALID / "minimal.yaml").read_text(encoding="utf-8"))
+    path = write_file("proc/after.yaml", "base: before.yaml\nchanges:\n  - staff: {clerk: 3}\n")
+    process = load_process(path)
+    assert process.roles["clerk"].staff == 3
