@@ -69,8 +69,8 @@ from bpr.simulate.plan import (
     Plan,
 )
 from bpr.simulate.pool import Pool
-from bpr.simulate.sampling import block_sampler, exponentials, uniforms
-from bpr.simulate.streams import Streams
+from bpr.simulate.sampling import block_sampler, blocks, exponentials, uniforms
+from bpr.simulate.streams import Streams, case_uniform, stream_key
 
 __all__ = ["CASE_FIELDS", "EVENT_FIELDS", "ReplicationOutput", "run_replication"]
 
@@ -114,12 +114,13 @@ class _Track:
 
 
 class _Case:
-    __slots__ = ("id", "channel", "arrival", "priority", "attrs", "measured", "effort", "stamps", "visits",
+    __slots__ = ("id", "key", "channel", "arrival", "priority", "attrs", "measured", "effort", "stamps", "visits",
                  "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter")
 
-    def __init__(self, case_id: int, channel: int, arrival: float, priority: int, attrs: dict[str, Any],
+    def __init__(self, case_id: int, key: int, channel: int, arrival: float, priority: int, attrs: dict[str, Any],
                  measured: bool) -> None:
         self.id = case_id
+        self.key = key
         self.channel = channel
         self.arrival = arrival
         self.priority = priority
@@ -216,9 +217,9 @@ class _Replication:
                           else None for s in plan.steps]
         self.delays = [block_sampler(s.delay, streams.get(f"delay:{s.id}")) if s.kind == HANDOFF else None
                        for s in plan.steps]
-        self.uniforms = [uniforms(streams.get(f"decision:{s.id}")) if s.kind == DECIDE_P
-                         else uniforms(streams.get(f"reject:{s.id}")) if s.reject_p > 0 else None
-                         for s in plan.steps]
+        # Keys of the per-case draws (see bpr.simulate.streams.case_uniform).
+        self.draw_keys = [stream_key(f"decision:{s.id}") if s.kind == DECIDE_P
+                          else stream_key(f"reject:{s.id}") if s.reject_p > 0 else 0 for s in plan.steps]
         self.step_calendars = [self.calendar(s.calendar) if s.kind == HANDOFF else None for s in plan.steps]
         self.busy = [0.0] * len(plan.roles)
         self.events: list[tuple[Any, ...]] | None = [] if events else None
@@ -266,6 +267,7 @@ class _Replication:
         start_weekday = self.config.start_date.weekday()
         attribute_samplers = [(name, block_sampler(dist, self.streams.get(f"attr:{stream_name}:{name}")))
                               for name, dist in arrival.attributes]
+        case_keys = blocks(self.streams.get(f"case:{stream_name}").bit_generator.random_raw)
         channel = arrival.index
         priority = arrival.priority
         start_step = arrival.start
@@ -285,7 +287,7 @@ class _Replication:
                 yield timeout(t - env._now)
             measured = w0 <= t < w1
             attrs = {name: next(sampler) for name, sampler in attribute_samplers} if attribute_samplers else {}
-            case = _Case(self.next_id, channel, t, priority, attrs, measured)
+            case = _Case(self.next_id, next(case_keys), channel, t, priority, attrs, measured)
             self.next_id += 1
             if t < w0:
                 self.open_before += 1
@@ -357,6 +359,8 @@ class _Replication:
                     self._log(case, st, role, member, t0, start, finish)
                 # Where the waiting went (see module docstring).
                 waited = finish - t0 - work
+                if waited < 0.0:  # rounding only (finish = start + work on a grid of coarser floats)
+                    waited = 0.0
                 if track.pending is not None:
                     track.rework += waited
                 elif always:  # open all the time: queueing is contention (or priority), nothing else
@@ -398,7 +402,7 @@ class _Replication:
                     case.approvals += 1
                     if not st.paper and not st.stamp:
                         case.e_approvals += 1
-                    if st.reject_p > 0 and next(self.uniforms[sid]) < st.reject_p:
+                    if st.reject_p > 0 and case_uniform(case.key, self.draw_keys[sid], case.rejections) < st.reject_p:
                         case.rejections += 1
                         if track.pending is None:
                             track.pending = {sid}
@@ -431,7 +435,7 @@ class _Replication:
                     self.events.append((case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))  # type: ignore[union-attr]
                 sid = st.next
             elif kind == DECIDE_P:
-                u = next(self.uniforms[sid])
+                u = case_uniform(case.key, self.draw_keys[sid], case.rejections)
                 for k, edge in enumerate(st.branch_cum):
                     if u < edge:
                         sid = st.branch_to[k]

@@ -7,10 +7,16 @@ Every random source of a run gets its own stream, named after what it drives:
 ``attr:<channel>:<a>``  case attribute ``a`` of cases arriving through a channel
 ``duration:<step>``     work durations of a task or approval
 ``delay:<step>``        transport delays of a handoff
-``decision:<step>``     branch choices of a probability decision
-``reject:<step>``       rejections of an approval
+``case:<channel>``      a 64-bit key per case, for the case's own choices (below)
 ``reservoir``           which cases the bounded per-case sample keeps
 =====================  ======================================================
+
+Branch choices of probability decisions and rejections of approvals are drawn *per case*, not from a
+stream read in order: ``case_uniform(case key, key of "decision:<step>" or "reject:<step>", rework round)``
+hashes the three together (SplitMix64). So a case takes the same branches and meets the same rejections
+in the before and after versions even when a change reorders the queues (a case that is rejected at an
+approval before is rejected there after, as long as the approval exists); the rework round (the number of
+rejections the case has had) gives a fresh draw each time the case comes round again.
 
 A stream's seed is ``SeedSequence(seed, spawn_key=(replication, h))`` where ``h`` is a 64-bit BLAKE2b
 hash of the stream's name. Keying by the *name* (not by the order in which streams are created) is what
@@ -26,12 +32,23 @@ import hashlib
 
 import numpy as np
 
-__all__ = ["Streams", "stream_key"]
+__all__ = ["Streams", "case_uniform", "stream_key"]
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
 
 
 def stream_key(name: str) -> int:
     """A stable 64-bit integer for a stream name (the same on every machine and Python version)."""
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def case_uniform(case_key: int, step_key: int, round_: int) -> float:
+    """A uniform number in [0, 1) fixed by (case, step, rework round): SplitMix64 of their mix."""
+    x = (case_key ^ step_key ^ ((round_ * _GOLDEN) & _MASK)) + _GOLDEN & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return ((x ^ (x >> 31)) >> 11) * 1.1102230246251565e-16  # top 53 bits / 2**53
 
 
 class Streams:
