@@ -1,0 +1,345 @@
+"""``bpr simulate BEFORE [AFTER | --change ...]``: KPIs with confidence intervals, or a before/after comparison.
+
+One process prints its KPIs; two (AFTER, or BEFORE with ``--change``/``--changes``) print the comparison
+with common random numbers and the headline savings. ``--format json`` prints the documented result
+(docs/results.md), ``--format csv`` one row per measure; ``--events FILE`` writes the per-activity event
+log of replication 0. A progress bar appears on stderr when a run takes more than a couple of seconds.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import os
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bpr.cli.common import console, err_console, fail, load_or_exit, print_json, write_output
+from bpr.errors import BprError, Issue, ModelError
+from bpr.model.changes import apply_changes, parse_changes
+from bpr.model.load import read_yaml
+from bpr.model.schema import Process
+from bpr.simulate import Comparison, SimConfig, SimulationResult, compare, events_csv, simulate
+from bpr.simulate.estimate import Estimate
+from bpr.simulate.results import KPIS, YEARLY
+
+PROGRESS_AFTER = 2.0
+"""Seconds a run may take before the progress bar appears."""
+
+# What the text tables show, in order (all measures are in JSON and CSV).
+TEXT_KPIS = ("lead_time", "business_days", "touch_time", "waiting", "wait_contention", "wait_priority",
+             "wait_batching", "wait_unavailability", "wait_transport", "wait_rework", "counter_wait", "visits",
+             "stamps", "handoffs", "paper_steps", "approvals", "rejections")
+TEXT_YEARLY = ("cases_per_year", "staff_hours_per_year", "fte", "cost_yen_per_year", "e_approval_rate",
+               "online_rate", "wip")
+
+
+class SimulateFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+# --- input -----------------------------------------------------------------------------------------------
+
+
+def _change_items(texts: list[str]) -> list[Any]:
+    """Each ``--change`` YAML snippet as data; a snippet that is a list adds all its items."""
+    items: list[Any] = []
+    issues: list[Issue] = []
+    for number, text in enumerate(texts, start=1):
+        try:
+            data, _ = read_yaml(text, f"--change {number}")
+        except ModelError as error:
+            issues.extend(error.issues)
+            continue
+        items.extend(data if isinstance(data, list) else [data])
+    if issues:
+        raise ModelError(issues)
+    return items
+
+
+def _after(before: Process, changes: list[str], changes_file: Path | None) -> Process:
+    process = before
+    try:
+        if changes_file is not None:
+            try:
+                raw = changes_file.read_bytes()
+            except OSError as error:
+                fail([Issue(f"cannot read file: {error.strerror}", file=str(changes_file))])
+            data, locations = read_yaml(raw, str(changes_file))
+            if isinstance(data, dict) and "changes" in data:
+                data = data["changes"]
+            process = apply_changes(process, parse_changes(data, file=str(changes_file), locations=locations),
+                                    file=str(changes_file))
+        if changes:
+            process = apply_changes(process, parse_changes(_change_items(changes), file="--change"), file="--change")
+    except BprError as error:
+        fail(error)
+    return process
+
+
+def _config(**options: Any) -> SimConfig:
+    try:
+        return SimConfig(**options)
+    except ValidationError as error:
+        fail([Issue(str(e["msg"]).removeprefix("Value error, "), path="--" + str(e["loc"][0]).replace("_", "-"),
+                    file="<options>") for e in error.errors(include_url=False)])
+
+
+# --- numbers as text -------------------------------------------------------------------------------------
+
+
+def _time_unit(minutes: float) -> tuple[str, float]:
+    magnitude = abs(minutes) if math.isfinite(minutes) else 0.0
+    if magnitude >= 2 * 1440:
+        return "d", 1440.0
+    if magnitude >= 120:
+        return "h", 60.0
+    return "min", 1.0
+
+
+def _fmt(value: float, unit: str, scale: tuple[str, float] | None = None) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    if unit == "minutes":
+        name, size = scale or _time_unit(value)
+        return f"{value / size:,.1f} {name}"
+    if unit == "ratio":
+        return f"{value:.1%}"
+    if unit == "yen":
+        return f"{'-' if value < 0 else ''}¥{abs(value):,.0f}"
+    if unit in ("hours", "cases") and abs(value) >= 100:
+        return f"{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.2f} d"
+    return f"{value:,.2f}"
+
+
+def _ci(est: Estimate, unit: str, scale: tuple[str, float] | None = None) -> str:
+    if est.n < 2 or not math.isfinite(est.half_width):
+        return "—"
+    return f"{_fmt(est.low, unit, scale)} … {_fmt(est.high, unit, scale)}"
+
+
+# --- text output -----------------------------------------------------------------------------------------
+
+
+def _warnings(result: SimulationResult, label: str = "") -> None:
+    for warning in result.warnings:
+        err_console.print(f"[bold red]warning[/bold red]{label}: {warning.message}", highlight=False)
+
+
+def _result_text(result: SimulationResult) -> None:
+    config = result.config
+    console.print(f"[bold]{result.process_name}[/bold] ({result.process_id}) — {config.replications} replications "
+                  f"of {config.horizon} after a {config.warm_up} warm-up from {config.start_date}, seed {config.seed}")
+    _warnings(result)
+    table = Table(title="per case", title_justify="left")
+    for column, justify in (("measure", "left"), ("mean", "right"), ("95% CI", "right"), ("p50", "right"),
+                            ("p90", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for name in TEXT_KPIS:
+        kpi = result.kpis[name]
+        scale = _time_unit(kpi.mean.mean) if kpi.unit == "minutes" else None
+        table.add_row(kpi.label, _fmt(kpi.mean.mean, kpi.unit, scale), _ci(kpi.mean, kpi.unit, scale),
+                      _fmt(kpi.p50.mean, kpi.unit, scale), _fmt(kpi.p90.mean, kpi.unit, scale))
+    console.print(table)
+    year = Table(title="per year", title_justify="left")
+    for column, justify in (("measure", "left"), ("mean", "right"), ("95% CI", "right")):
+        year.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for name in TEXT_YEARLY:
+        unit, label = YEARLY[name]
+        est = result.yearly[name]
+        year.add_row(label, _fmt(est.mean, unit), _ci(est, unit))
+    console.print(year)
+    roles = Table(title="roles", title_justify="left")
+    for column, justify in (("role", "left"), ("staff", "right"), ("utilisation", "right"), ("95% CI", "right"),
+                            ("staff-hours/year", "right"), ("FTE", "right"), ("cost/year", "right"), ("", "left")):
+        roles.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for role_id, role in result.roles.items():
+        util = role.utilisation
+        roles.add_row(
+            f"{role.name} ({role_id})" if role.name != role_id else role_id,
+            "∞" if role.staff is None else str(role.staff),
+            _fmt(util.mean, "ratio") if util else "—",
+            _ci(util, "ratio") if util else "—",
+            _fmt(role.staff_hours_per_year.mean, "hours"),
+            _fmt(role.fte.mean, "FTE"),
+            "external" if role.external else _fmt(role.cost_yen_per_year.mean, "yen"),
+            "[bold red]OVERLOADED[/bold red]" if role.overloaded else "",
+        )
+    console.print(roles)
+
+
+def _headline_text(comparison: Comparison) -> str:
+    h = comparison.headline
+
+    def part(key: str, unit: str, label: str) -> str:
+        item = h[key]
+        value = item["value"]
+        if value is None:
+            return f"{label}: —"
+        low, high = item["ci95"]
+        if unit == "%":
+            text = f"{value:+.1f}% (95% CI {low:+.1f} … {high:+.1f})" if low is not None else f"{value:+.1f}%"
+        else:
+            text = f"{_fmt(value, unit)} (95% CI {_fmt(low, unit)} … {_fmt(high, unit)})"
+        return f"{label}: [bold]{text}[/bold]{'' if item['significant'] else ' [dim](not significant)[/dim]'}"
+
+    return "\n".join([
+        part("processing_time_reduction_percent", "%", "processing time reduction"),
+        part("lead_time_saved_minutes", "minutes", "lead time saved per case"),
+        part("staff_hours_saved_per_year", "hours", "staff-hours saved per year"),
+        part("fte_saved", "FTE", "FTE saved"),
+        part("yen_saved_per_year", "yen", "staff cost saved per year"),
+        part("counter_wait_reduction_percent", "%", "counter waiting time reduction"),
+    ])
+
+
+def _comparison_text(comparison: Comparison) -> None:
+    before, after = comparison.before, comparison.after
+    config = before.config
+    console.print(f"[bold]{before.process_name}[/bold] → [bold]{after.process_name}[/bold] — "
+                  f"{config.replications} paired replications of {config.horizon} (common random numbers), "
+                  f"seed {config.seed}")
+    _warnings(before, " (before)")
+    _warnings(after, " (after)")
+    console.print(Panel(_headline_text(comparison), title="savings (positive = better)", title_align="left"))
+    table = Table(title="before / after", title_justify="left")
+    for column, justify in (("measure", "left"), ("before", "right"), ("after", "right"), ("difference", "right"),
+                            ("change", "right"), ("95% CI of difference", "right"), ("significant", "center")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for name in (*TEXT_KPIS, *TEXT_YEARLY):
+        unit, label = KPIS[name] if name in KPIS else YEARLY[name]
+        diff = comparison.differences[name]
+        scale = _time_unit(max(abs(diff.before), abs(diff.after))) if unit == "minutes" else None
+        d = diff.difference
+        change = diff.percent_change
+        table.add_row(
+            label, _fmt(diff.before, unit, scale), _fmt(diff.after, unit, scale),
+            _fmt(d.mean, unit, scale), f"{change:+.1f}%" if math.isfinite(change) else "—",
+            _ci(d, unit, scale), "[green]yes[/green]" if diff.significant else "no",
+        )
+    console.print(table)
+    roles = Table(title="roles", title_justify="left")
+    for column in ("role", "utilisation before", "after", "staff-hours/year before", "after", "change"):
+        roles.add_column(column, justify="left" if column == "role" else "right")
+    for role_id, diffs in comparison.role_differences.items():
+        util, hours = diffs.get("utilisation"), diffs.get("staff_hours_per_year")
+        roles.add_row(
+            role_id,
+            _fmt(util.before, "ratio") if util else "—",
+            _fmt(util.after, "ratio") if util else "—",
+            _fmt(hours.before, "hours") if hours else "—",
+            _fmt(hours.after, "hours") if hours else "—",
+            f"{hours.percent_change:+.1f}%" if hours and math.isfinite(hours.percent_change) else "—",
+        )
+    console.print(roles)
+
+
+# --- the command -----------------------------------------------------------------------------------------
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr that appears only once a run has taken ``PROGRESS_AFTER`` seconds."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < PROGRESS_AFTER or done >= total:
+                return
+            self.bar = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("replications"),
+                                TimeElapsedColumn(), console=err_console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("simulate", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def simulate_command(
+    before: Annotated[Path, typer.Argument(help="Process file (or change list) to simulate.")],
+    after: Annotated[Path | None, typer.Argument(help="Redesigned process to compare with BEFORE.")] = None,
+    change: Annotated[list[str] | None, typer.Option(
+        "--change", "-c", help="Compare BEFORE with BEFORE + this change (YAML, e.g. 'remove: chief_check').")] = None,
+    changes_file: Annotated[Path | None, typer.Option(
+        "--changes", help="YAML file with a list of changes to apply to BEFORE (before any --change).")] = None,
+    replications: Annotated[int, typer.Option("--replications", "-r", help="Independent replications (>= 2).")] = 20,
+    horizon: Annotated[str, typer.Option(help="Length of the measurement window: 1y, 6mo, 8w, 10d.")] = "1y",
+    warm_up: Annotated[str, typer.Option("--warm-up", help="Simulated before measuring starts.")] = "4w",
+    seed: Annotated[int, typer.Option(help="Seed of all random streams.")] = 0,
+    workers: Annotated[int, typer.Option(help="Worker processes (0: one per CPU). Results do not depend on it.")] = 0,
+    start_date: Annotated[str | None, typer.Option(
+        "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")] = None,
+    hours_per_fte: Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")] = 1860.0,
+    output_format: Annotated[SimulateFormat, typer.Option("--format", help="text, json or csv")] = SimulateFormat.text,
+    events: Annotated[Path | None, typer.Option(
+        "--events", help="Write the event log of replication 0 (CSV for pm4py/Apromore) to this file.")] = None,
+) -> None:
+    """Simulate a process (KPIs with 95% confidence intervals) or compare BEFORE with AFTER."""
+    if after is not None and (change or changes_file is not None):
+        fail("give either AFTER or --change/--changes, not both")
+    process_before = load_or_exit(before)
+    process_after: Process | None = None
+    if after is not None:
+        process_after = load_or_exit(after)
+    elif change or changes_file is not None:
+        process_after = _after(process_before, change or [], changes_file)
+    options: dict[str, Any] = {
+        "replications": replications, "horizon": horizon, "warm_up": warm_up, "seed": seed,
+        "workers": workers if workers > 0 else max(1, min(os.cpu_count() or 1, replications)),
+        "hours_per_fte": hours_per_fte, "events": events is not None,
+    }
+    if start_date is not None:
+        try:
+            options["start_date"] = date.fromisoformat(start_date)
+        except ValueError:
+            fail([Issue(f"cannot read date {start_date!r}", path="--start-date", file="<options>",
+                        hint="write YYYY-MM-DD, e.g. 2026-04-01")])
+    config = _config(**options)
+    progress = _ProgressBar(enabled=err_console.is_terminal)
+    try:
+        if process_after is None:
+            result: SimulationResult | Comparison = simulate(process_before, config, progress)
+        else:
+            result = compare(process_before, process_after, config, progress)
+    except BprError as error:
+        progress.close()
+        fail(error)
+    progress.close()
+    if events is not None:
+        runs = [("run", result)] if isinstance(result, SimulationResult) else [("before", result.before),
+                                                                              ("after", result.after)]
+        write_output(events, events_csv(runs))
+    if output_format is SimulateFormat.json:
+        print_json(result.to_dict())
+    elif output_format is SimulateFormat.csv:
+        typer.echo(result.to_csv(), nl=False)
+    elif isinstance(result, SimulationResult):
+        _result_text(result)
+    else:
+        _comparison_text(result)
+    if events is not None and output_format is SimulateFormat.text:
+        console.print(f"wrote the event log of replication 0 to {events}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate_command)
