@@ -1,0 +1,79 @@
+"""``redesign(process)``: propose, simulate, rank and combine — the whole of ``bpr redesign``.
+
+1. analyse the process and simulate it (the baseline every candidate is paired with);
+2. run the heuristics (:mod:`bpr.redesign.heuristics`) on the process, its analysis and the baseline;
+3. apply each candidate, refuse those that do not apply or weaken a control, simulate the others with the
+   same seed and replications, and score impact, feasibility and quadrant;
+4. rank by impact score, then feasibility (then proposing order);
+5. combine greedily into the best plan (:mod:`bpr.redesign.plan`).
+
+Nothing here reads files or prints; ``progress(done, total, stage)`` is called after every replication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bpr.analysis import analyze
+from bpr.model.schema import Process
+from bpr.redesign.candidate import HEURISTICS
+from bpr.redesign.context import Context
+from bpr.redesign.evaluate import Evaluation, Progress, Refusal, Simulator, evaluate
+from bpr.redesign.heuristics import propose
+from bpr.redesign.plan import combine
+from bpr.redesign.result import RedesignResult
+from bpr.simulate import SimConfig
+
+__all__ = ["DEFAULT_CONFIG", "redesign", "rank"]
+
+DEFAULT_CONFIG = SimConfig(replications=10, horizon="4w", warm_up="4w")
+"""What ``bpr redesign`` simulates by default: 10 replications of a 4-week window after a 4-week warm-up,
+for every candidate and every step of the plan (a few dozen runs: seconds to a couple of minutes)."""
+
+
+def rank(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
+    """Highest impact score first; ties by feasibility, then by heuristic order, then as proposed."""
+    items = list(evaluations)
+    order = {id(e): i for i, e in enumerate(items)}
+    return sorted(
+        items,
+        key=lambda e: (-round(e.impact.score, 9), -round(e.feasibility.score, 9),
+                       HEURISTICS.index(e.candidate.heuristic), order[id(e)]),
+    )
+
+
+def redesign(
+    process: Process,
+    config: SimConfig | None = None,
+    progress: Progress | None = None,
+    heuristics: Iterable[str] | None = None,
+) -> RedesignResult:
+    """Propose, simulate, rank and combine improvements of ``process`` (module docstring)."""
+    config = config or DEFAULT_CONFIG
+    simulator = Simulator(config, progress)
+    baseline = simulator.run(process, "[]", "baseline")
+    context = Context(process, analyze(process), baseline)
+    proposals = propose(context, heuristics)
+    simulator.plan(len(proposals.candidates))
+    evaluations: list[Evaluation] = []
+    refused: list[Refusal] = []
+    for candidate in proposals.candidates:
+        outcome = evaluate(process, baseline, candidate, simulator)
+        if isinstance(outcome, Refusal):
+            simulator.plan(-1)
+            refused.append(outcome)
+        else:
+            evaluations.append(outcome)
+    ranked = rank(evaluations)
+    plan = combine(process, baseline, ranked, simulator)
+    return RedesignResult(
+        process_id=process.id,
+        process_name=process.name,
+        file=process.source_file,
+        baseline=baseline,
+        ranked=tuple(ranked),
+        refused=tuple(refused),
+        blocked=proposals.blocked,
+        plan=plan,
+        simulations=simulator.runs,
+    )
