@@ -11,8 +11,9 @@ import difflib
 from collections.abc import Iterable
 
 from bpr.errors import Issue
-from bpr.model.conditions import compiled
-from bpr.model.schema import Approval, Decision, Handoff, Join, Parallel, Process, Task
+from bpr.model.conditions import BoolOp, Compare, Condition, Const, Name, Not, compiled
+from bpr.model.distributions import Choice
+from bpr.model.schema import CHANNELS, Approval, Decision, Handoff, Join, Parallel, Process, Task
 from bpr.model.volume import calendar_problems
 
 BUILTIN_ATTRIBUTES = ("channel",)
@@ -52,13 +53,19 @@ def check_references(process: Process) -> list[Issue]:
     for arrival in process.arrivals:
         attributes |= set(arrival.attributes)
 
+    kinds = _attribute_kinds(process)
+
     def condition_ref(text: str | None, path: str) -> None:
         if text is None:
             return
+        unknown = False
         for name in sorted(compiled(text).names):
             if name not in attributes:
+                unknown = True
                 issues.append(Issue(f"condition reads {name!r}, which is not a case attribute", path,
                                     hint=_hint(name, attributes) or "declare it under 'attributes:'"))
+        if not unknown:
+            issues.extend(Issue(message, path, hint=hint) for message, hint in _never_true(compiled(text), kinds))
 
     if process.start is not None:
         step_ref(process.start, "start")
@@ -111,3 +118,54 @@ def check_references(process: Process) -> list[Issue]:
                 issues.append(Issue(f"{step.join!r} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not a join", f"{base}.join",
                                     hint="point 'join:' at a step with type: join"))
     return issues
+
+
+def _attribute_kinds(process: Process) -> dict[str, tuple[str, frozenset[str]]]:
+    """Attribute -> ("text", its possible values) or ("number", {}), where every definition agrees."""
+    kinds: dict[str, set[str]] = {}
+    values: dict[str, set[str]] = {}
+    definitions = list(process.attributes.items())
+    definitions += [item for arrival in process.arrivals for item in arrival.attributes.items()]
+    for name, dist in definitions:
+        kinds.setdefault(name, set()).add("text" if isinstance(dist, Choice) else "number")
+        if isinstance(dist, Choice):
+            values.setdefault(name, set()).update(dist.values)
+    out = {name: (kind.pop(), frozenset(values.get(name, ()))) for name, kind in kinds.items() if len(kind) == 1}
+    out.setdefault("channel", ("text", frozenset(CHANNELS)))
+    return out
+
+
+def _never_true(condition: Condition, kinds: dict[str, tuple[str, frozenset[str]]]) -> list[tuple[str, str | None]]:
+    """Comparisons that can never hold (or cannot be evaluated) given what the attributes can be.
+
+    ``kind == "nwe"`` or ``amount == "high"`` would silently send every case the other way; ``kind > 5``
+    would stop a simulation half way. Both are mistakes a reader cannot see in a diagram.
+    """
+    found: list[tuple[str, str | None]] = []
+    nodes: list[object] = [condition.tree]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, BoolOp):
+            nodes.extend(node.parts)
+        elif isinstance(node, Not):
+            nodes.append(node.part)
+        elif isinstance(node, Compare):
+            name, const = (node.left, node.right) if isinstance(node.left, Name) else (node.right, node.left)
+            if not (isinstance(name, Name) and isinstance(const, Const)) or name.name not in kinds:
+                continue
+            kind, known = kinds[name.name]
+            for literal in const.value if isinstance(const.value, tuple) else (const.value,):
+                if isinstance(literal, bool):
+                    literal_kind, shown = "true/false", str(literal).lower()
+                elif isinstance(literal, str):
+                    literal_kind, shown = "text", f"the text {literal!r}"
+                else:
+                    literal_kind, shown = "number", f"the number {literal:g}"
+                if literal_kind != kind:
+                    verb = "cannot be ordered against" if node.op in ("<", "<=", ">", ">=") else "is never equal to"
+                    found.append((f"{kind} attribute {name.name!r} {verb} {shown}",
+                                  "compare text with text and numbers with numbers"))
+                elif kind == "text" and known and literal not in known and node.op not in ("<", "<=", ">", ">="):
+                    found.append((f"attribute {name.name!r} is never {literal!r}; its values are {', '.join(sorted(known))}",
+                                  _hint(str(literal), known)))
+    return found
