@@ -108,10 +108,15 @@ class _Change(BaseModel):
 
 
 class Remove(_Change):
-    """Bypass a task, approval or handoff: whatever was routed to it goes to its ``next``."""
+    """Bypass a task, approval or handoff: whatever was routed to it goes to its ``next``.
+
+    With ``when``, only matching cases skip it (triage of simple cases, 専決 where the step is not needed):
+    a decision step ``<step>_bypass`` is put in front of it.
+    """
 
     kind: ClassVar[str] = "remove"
     step: Id
+    when: ConditionText | None = None
 
 
 DEFAULT_DIGITIZE_FACTOR = 1.0
@@ -417,6 +422,8 @@ def _duration_data(dist: Any) -> Any:
 def change_to_data(change: Change) -> dict[str, Any]:
     """Change model -> its file form, the shortest that :func:`parse_changes` reads back equal."""
     if isinstance(change, Remove):
+        if change.when is not None:
+            return {"remove": {"step": change.step, "when": change.when}}
         return {"remove": change.step}
     if isinstance(change, Digitize):
         if change.factor == DEFAULT_DIGITIZE_FACTOR:
@@ -456,6 +463,8 @@ def _ids(ids: tuple[str, ...]) -> str:
 def describe(change: Change) -> str:
     """One plain-English line saying what the change does (for reports and redesign suggestions)."""
     if isinstance(change, Remove):
+        if change.when is not None:
+            return f"Skip step {change.step} when {change.when}: those cases go straight to its next step."
         return f"Remove step {change.step}: cases routed to it go straight to its next step."
     if isinstance(change, Digitize):
         scaled = "durations kept" if change.factor == 1 else f"durations x{change.factor:g}"
@@ -632,12 +641,29 @@ def _apply_remove(data: dict[str, Any], change: Remove, process: Process) -> Non
             _REMOVE_HINTS[step["type"]],
         )
     _refuse_control(step, "remove", ("step",))
+    if change.when is not None:
+        _insert_bypass(data, step, change.when)
+        return
     data["steps"] = [s for s in data["steps"] if s["id"] != change.step]
     split_parents = [s for s in data["steps"] if s["type"] == "parallel" and change.step in s["next"]]
     _retarget(data, {change.step: step["next"]})
     _rename_in_controls(data, {change.step: None})
     for split in split_parents:
         _tidy_split(data, split)
+
+
+def _insert_bypass(data: dict[str, Any], step: dict[str, Any], when: str) -> None:
+    """Put a decision in front of ``step`` that sends cases matching ``when`` past it."""
+    bypass_id = _fresh_id(data, f"{step['id']}_bypass")
+    label = step.get("name") or step["id"]
+    decision = {
+        "id": bypass_id,
+        "name": f"{label}: skip? ({when})",
+        "type": "decision",
+        "next": [{"to": step["next"], "when": when}, {"to": step["id"], "otherwise": True}],
+    }
+    _retarget(data, {step["id"]: bypass_id})
+    data["steps"].insert(_position(data, step["id"]), decision)
 
 
 def _tidy_split(data: dict[str, Any], split: dict[str, Any]) -> None:

@@ -146,6 +146,30 @@ def test_remove_reconnects_predecessors_to_the_next_step(purchase):
     assert routes(after)["receive"] == routes(purchase)["receive"]
 
 
+def test_remove_when_puts_a_bypass_decision_in_front_of_the_step(purchase):
+    after = apply(purchase, {"remove": {"step": "chief_check", "when": "amount < 50000"}})
+    assert after.step_ids == (
+        "receive", "enter", "chief_check_bypass", "chief_check", "to_finance", "manager_ok", "director_ok",
+        "decide", "order", "done",
+    )
+    assert routes(after)["enter"] == [("next", "chief_check_bypass")]
+    assert routes(after)["chief_check_bypass"] == [("branch", "to_finance"), ("branch", "chief_check")]
+    bypass = after.step("chief_check_bypass")
+    assert bypass.next[0].when == "amount < 50000" and bypass.next[1].otherwise
+    assert routes(after)["chief_check"] == routes(purchase)["chief_check"]
+
+
+def test_remove_when_round_trips_and_is_described():
+    (change,) = parse_changes([{"remove": {"step": "x", "when": "amount < 5"}}])
+    assert change_to_data(change) == {"remove": {"step": "x", "when": "amount < 5"}}
+    assert describe(change) == "Skip step x when amount < 5: those cases go straight to its next step."
+
+
+def test_remove_when_with_an_unknown_attribute_names_the_change(purchase):
+    message = refusal(purchase, {"remove": {"step": "chief_check", "when": "amout < 5"}})
+    assert "changes[0]" in message and "amout" in message
+
+
 def test_remove_a_rework_target_sends_rework_to_its_next(purchase):
     after = apply(purchase, {"remove": "enter"})
     assert routes(after)["receive"] == [("next", "chief_check")]
