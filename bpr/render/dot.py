@@ -151,17 +151,18 @@ def render_comparison(before: Process, after: Process, *, lang: str = "ja", dire
 
 
 DIRECTIONS: tuple[str, ...] = ("auto", "LR", "TB")
-AUTO_TB_RANKS = 28
+AUTO_TB_RANKS = 16
 """``auto`` draws a flow longer than this many steps top to bottom (see :func:`choose_direction`)."""
 
 
 def choose_direction(direction: str, *processes: Process) -> str:
     """``LR`` or ``TB`` for ``direction`` (``auto``, ``LR`` or ``TB``).
 
-    ``auto`` keeps the familiar left-to-right swimlanes while the longest run of steps fits a landscape
-    page (up to :data:`AUTO_TB_RANKS` steps), and turns longer flows downwards with lanes as columns: a
-    70-step flow drawn left to right is some 3 metres wide and must be shrunk past legibility to fit a
-    page or a report column, while drawn downwards it keeps a page's width and is read by scrolling.
+    ``auto`` keeps the familiar left-to-right swimlanes while the longest run of steps is short (up to
+    :data:`AUTO_TB_RANKS` steps, some 2 to 2.5 inches each), and turns longer flows downwards with lanes
+    as columns: a 70-step flow drawn left to right is about 3 metres wide and must be shrunk past
+    legibility to fit a page or a report column, while drawn downwards it keeps about a page's width
+    and is read by scrolling.
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; use one of {', '.join(DIRECTIONS)}")
@@ -303,7 +304,7 @@ def _draw_process(
     if start_lane is None:
         canvas.node(prefix + START, **start_node(lang))
     _add_start_edges(canvas, process, prefix, lang)
-    _add_edges(canvas, graph, lanes, prefix, lang, symbols)
+    _add_edges(canvas, graph, lanes, prefix, lang, symbols, overlay.direction)
     _order_lanes(canvas, anchors, prefix, overlay.direction)
     return anchors
 
@@ -470,10 +471,16 @@ def _add_start_edges(canvas: graphviz.Digraph, process: Process, prefix: str, la
 
 
 def _add_edges(
-    canvas: graphviz.Digraph, graph: nx.DiGraph, lanes: LanePlan, prefix: str, lang: str, symbols: set[str]
+    canvas: graphviz.Digraph,
+    graph: nx.DiGraph,
+    lanes: LanePlan,
+    prefix: str,
+    lang: str,
+    symbols: set[str],
+    direction: str,
 ) -> None:
     for source, target, data in graph.edges(data=True):
-        attrs = _edge_attrs(graph, lanes, source, target, data, lang, symbols)
+        attrs = _edge_attrs(graph, lanes, source, target, data, lang, symbols, direction)
         canvas.edge(prefix + source, prefix + target, **attrs)
 
 
@@ -485,18 +492,24 @@ def _edge_attrs(
     data: dict[str, object],
     lang: str,
     symbols: set[str],
+    direction: str,
 ) -> dict[str, str]:
     kind = data.get("kind")
     probability = data.get("probability")
     if kind == "reject":
         symbols.add("rework")
         label = f"{text('rework', lang)} {format_percent(float(probability or 0))}"
+        side = "n" if direction == "LR" else "e"
         return {
             "style": "dashed",
             "color": style.REWORK_ORANGE,
             "fontcolor": style.REWORK_ORANGE,
             "label": graphviz.nohtml(label),
             "constraint": "false",
+            # Leave and enter on the side away from the flow, so the loop back is drawn beside the chain
+            # of steps rather than through the steps between.
+            "tailport": side,
+            "headport": side,
         }
     attrs: dict[str, str] = {}
     if kind == "branch":

@@ -12,7 +12,7 @@ from html import escape
 
 from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task
 from bpr.render import style
-from bpr.render.labels import format_minutes, handoff_mode_name, text, wrap
+from bpr.render.labels import format_minutes, handoff_mode_name, text, text_width, wrap
 
 
 @dataclass(slots=True)
@@ -30,6 +30,18 @@ class Marks:
 
 
 MAX_BADGES = 3
+FACTS_WIDTH = 24
+"""Columns per line of the small facts under a step's name (they wrap between facts, never inside one)."""
+
+
+def _fact_lines(facts: list[str], width: int) -> list[str]:
+    lines: list[str] = []
+    for fact in facts:
+        if lines and text_width(lines[-1] + " · " + fact) <= width:
+            lines[-1] += " · " + fact
+        else:
+            lines.append(fact)
+    return lines
 
 
 def name_width(lang: str) -> int:
@@ -109,9 +121,10 @@ def _html_label(step: Task | Approval | Handoff, process: Process, lang: str, ma
         facts.insert(0, process.roles[role].name or role)
     if facts:
         fact_ink = style.MUTED if ink == style.INK else ink
+        lines = "<BR/>".join(_esc(line) for line in _fact_lines(facts, FACTS_WIDTH))
         rows.append(
             f"<TR><TD COLSPAN=\"{span}\"><FONT POINT-SIZE=\"{style.SMALL_FONT_SIZE}\" COLOR=\"{fact_ink}\">"
-            f"{_esc(' · '.join(facts))}</FONT></TD></TR>"
+            f"{lines}</FONT></TD></TR>"
         )
     for note in marks.notes:
         rows.append(

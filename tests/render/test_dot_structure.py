@@ -203,7 +203,7 @@ def test_english_words_and_formats():
     drawn = layout(render_dot(small_process(), lang="en"))
     assert drawn.edge("chief_check", "receive")["label"] == "rework 10%"
     assert drawn.edge("big", "notify")["label"] == "otherwise"
-    assert "15 min · paper · citizen waits" in drawn.nodes["receive"].get("label")
+    assert "15 min · paper<BR/>citizen waits" in drawn.nodes["receive"].get("label")  # facts wrap between facts
     assert "Legend" in drawn.graph["label"] and "Task (paper)" in drawn.graph["label"]
     assert "窓口係員 · 3 staff" in drawn.clusters[drawn.cluster_of("receive")].attrs["label"]
 
