@@ -15,7 +15,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-COMMANDS = ["validate", "analyze", "simulate", "render", "schema", "whatif"]
+COMMANDS = ["validate", "analyze", "simulate", "render", "schema", "whatif", "serve"]
 """Modules of bpr.cli that each add their command(s) with ``register(app)``; order is the help order."""
 
 for _name in COMMANDS:

@@ -1,0 +1,195 @@
+"""Runs of the simulation: inline when quick, as jobs when not, each stored with its result.
+
+Every run, inline or not, gets a row in the :class:`~bpr.api.store.JobStore` keyed by the hash of its
+canonical request, so an identical request is answered from the store. A run goes to the
+:class:`~bpr.api.pool.WorkerPool` (never the event loop); the manager counts what is queued or running
+and refuses more than ``max_active`` with 429 and a ``Retry-After`` worked out from the estimates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bpr.api.errors import ApiError, issues_of
+from bpr.api.pool import TaskCancelled, TaskFailed, WorkerLost, WorkerPool
+from bpr.api.settings import Settings
+from bpr.api.store import ACTIVE, JobRecord, JobStore
+from bpr.errors import BprError, Issue
+
+__all__ = ["Work", "Outcome", "JobManager", "request_key"]
+
+_SERVER = "<server>"
+
+
+def request_key(kind: str, payload: Any) -> str:
+    """SHA-256 of the canonical JSON of a request (sorted keys, no spaces): equal requests, equal keys."""
+    text = json.dumps({"kind": kind, "request": payload}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Work:
+    """What to run: each ``fn(*args, progress=...)`` of ``tasks`` in a worker process, then
+    ``combine(results)`` (in a thread of the server) for the answer; ``estimate`` in seconds."""
+
+    kind: str
+    key: str
+    estimate: float
+    tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]]
+    combine: Callable[[list[Any]], Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer to a submitted run: the job record, and whether it came from the store."""
+
+    record: JobRecord
+    inline: bool
+    from_store: bool = False
+
+
+@dataclass
+class _Active:
+    job_id: str
+    key: str
+    estimate: float
+    task_ids: list[int]
+    finished: asyncio.Future[None]
+    started: float = field(default_factory=time.monotonic)
+
+
+class JobManager:
+    """Starts runs in the pool, writes their outcome to the store, cancels them on request."""
+
+    def __init__(self, store: JobStore, pool: WorkerPool, settings: Settings) -> None:
+        self.store = store
+        self.pool = pool
+        self.settings = settings
+        self._active: dict[str, _Active] = {}
+        self._by_key: dict[str, str] = {}
+
+    @property
+    def active_count(self) -> int:
+        return len(self._active)
+
+    def retry_after(self) -> int:
+        """Seconds until a slot is likely free: the estimated work still ahead, spread over the workers."""
+        now = time.monotonic()
+        remaining = sum(max(a.estimate - (now - a.started), 0.5) for a in self._active.values())
+        return max(1, math.ceil(remaining / max(1, self.pool.size)))
+
+    async def submit(self, work: Work, inline: bool) -> Outcome:
+        """Answer from the store, join an identical run, or start a new one (429 when saturated)."""
+        done = self.store.find_done(work.key)
+        if done is not None:
+            return Outcome(done, inline=True, from_store=True)
+        job_id = self._by_key.get(work.key)
+        if job_id is None:
+            job_id = self._start(work)
+        active = self._active.get(job_id)
+        if inline and active is not None:
+            await asyncio.shield(active.finished)
+        record = self.store.get(job_id)
+        assert record is not None
+        return Outcome(record, inline=inline)
+
+    def _start(self, work: Work) -> str:
+        if self.active_count >= self.settings.max_active:
+            seconds = self.retry_after()
+            raise ApiError.one(
+                429, f"the service is busy: {self.active_count} runs queued or running (limit "
+                     f"{self.settings.max_active})", hint=f"retry after {seconds} s",
+                headers={"Retry-After": str(seconds)}, file=_SERVER)
+        record = self.store.create(work.key, work.kind, work.estimate)
+        loop = asyncio.get_running_loop()
+        job_id = record.id
+        total = len(work.tasks)
+        counter = itertools.count(1)  # next() on a count is atomic: callbacks come from several threads
+        started = [False]
+
+        def on_start() -> None:  # called from a feeding thread
+            if not started[0]:
+                started[0] = True
+                self.store.mark_running(job_id)
+
+        def on_done(_future: Any) -> None:
+            self.store.set_progress(job_id, next(counter) / total * 0.99)
+
+        submitted = [self.pool.submit(fn, *args, on_start=on_start) for fn, args in work.tasks]
+        for _, future in submitted:
+            future.add_done_callback(on_done)
+        gathered = asyncio.gather(*(asyncio.wrap_future(future) for _, future in submitted))
+        finished: asyncio.Future[None] = loop.create_future()
+        self._active[job_id] = _Active(job_id, work.key, work.estimate, [task for task, _ in submitted], finished)
+        self._by_key[work.key] = job_id
+        loop.create_task(self._finish(job_id, gathered, work.combine, finished))
+        return job_id
+
+    async def _finish(self, job_id: str, gathered: asyncio.Future[list[Any]],
+                      combine: Callable[[list[Any]], Any], finished: asyncio.Future[None]) -> None:
+        try:
+            try:
+                results = await gathered
+            except BaseException:
+                self._cancel_tasks(job_id)  # one replication failed: the others are of no use
+                raise
+            result = await asyncio.to_thread(combine, results)
+        except TaskCancelled:
+            self.store.fail(job_id, [_issue("the job was cancelled")], status="cancelled")
+        except TaskFailed as error:
+            issues = error.issues or [_issue(error.message if error.expected else f"internal error: {error.message}")]
+            self.store.fail(job_id, issues)
+        except WorkerLost as error:
+            self.store.fail(job_id, [_issue(str(error), hint="the run may need more memory; try fewer replications")])
+        except BprError as error:  # found while combining (a summary the library refuses)
+            self.store.fail(job_id, [issue.to_dict() for issue in issues_of(error)])
+        except Exception as error:  # noqa: BLE001 - a bug must still end the job, with its name
+            self.store.fail(job_id, [_issue(f"internal error: {type(error).__name__}: {error}")])
+        else:
+            await asyncio.to_thread(self.store.finish, job_id, result)
+        finally:
+            active = self._active.pop(job_id, None)
+            if active is not None and self._by_key.get(active.key) == job_id:
+                del self._by_key[active.key]
+            if not finished.done():
+                finished.set_result(None)
+
+    def cancel(self, job_id: str) -> JobRecord:
+        """Stop a queued or running job (its worker process is stopped); 404 unknown, 409 already over."""
+        record = self.store.get(job_id)
+        if record is None:
+            raise ApiError.one(404, f"no job {job_id[:64]!r}", path="id", hint="jobs are listed by the id that "
+                                                                                  "POST returned")
+        if record.status not in ACTIVE:
+            raise ApiError.one(409, f"job {job_id} is already {record.status}", path="id")
+        self._cancel_tasks(job_id)
+        self.store.fail(job_id, [_issue("the job was cancelled by a DELETE request")], status="cancelled")
+        record = self.store.get(job_id)
+        assert record is not None
+        return record
+
+    def _cancel_tasks(self, job_id: str) -> None:
+        active = self._active.get(job_id)
+        if active is not None:
+            for task_id in active.task_ids:
+                self.pool.cancel(task_id)
+
+    def shutdown(self) -> None:
+        """Stop the workers; jobs still active are failed with the reason."""
+        for job_id in list(self._active):
+            self.store.fail(job_id, [_issue("the server stopped before the job finished",
+                                            hint="submit the request again")])
+        self.pool.shutdown()
+
+
+def _issue(message: str, hint: str | None = None) -> dict[str, Any]:
+    return Issue(message, file=_SERVER, hint=hint).to_dict()

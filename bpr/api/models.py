@@ -1,0 +1,160 @@
+"""Request and response bodies of the REST service (pydantic), as they appear in the OpenAPI schema.
+
+A process can be sent three ways, exactly one per request:
+
+- ``process_yaml``: the text of a process file (the same YAML an analyst writes; issues carry its lines);
+- ``process``: the same content as a JSON object (field names and units exactly as in the file);
+- ``scenario``: the name of a shipped scenario (``GET /v1/scenarios``), with ``variant`` before or after.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "ProcessInput", "SimOptions", "ValidateRequest", "AnalyzeRequest", "SimulateRequest", "WhatIfRequest",
+    "RenderRequest", "IssueOut", "IssuesResponse", "ValidateResponse", "JobOut", "ScenarioOut",
+    "ScenariosResponse", "HealthResponse",
+]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProcessInput(_Body):
+    """Exactly one of ``process_yaml``, ``process`` or ``scenario``."""
+
+    process_yaml: str | None = Field(
+        default=None, description="the process file as YAML text", examples=["id: permit\nname: 許可申請\n..."]
+    )
+    process: dict[str, Any] | None = Field(
+        default=None, description="the process as a JSON object with the fields of the process file"
+    )
+    scenario: str | None = Field(
+        default=None, description="name of a shipped scenario (see GET /v1/scenarios)", examples=["road_permit"]
+    )
+    variant: Literal["before", "after"] = Field(
+        default="before", description="which file of the scenario: before.yaml or after.yaml"
+    )
+
+
+class SimOptions(_Body):
+    """Simulation options; omitted fields take the defaults of ``bpr simulate`` (see docs/results.md)."""
+
+    replications: Annotated[int, Field(ge=2)] | None = Field(default=None, description="independent runs")
+    horizon: str | None = Field(default=None, description="measurement window, e.g. 1y, 6mo, 4w", examples=["1y"])
+    warm_up: str | None = Field(default=None, description="simulated before measuring starts, e.g. 4w")
+    seed: Annotated[int, Field(ge=0, lt=2**63)] | None = Field(default=None, description="random seed")
+    start_date: date | None = Field(default=None, description="first simulated day (YYYY-MM-DD)")
+    hours_per_fte: Annotated[float, Field(gt=0, le=8760)] | None = Field(
+        default=None, description="working hours of one full-time employee a year"
+    )
+
+
+Mode = Literal["auto", "job"]
+_MODE = Field(default="auto", description="auto: answer inline when quick, else as a job; job: always a job")
+
+
+class ValidateRequest(ProcessInput):
+    pass
+
+
+class AnalyzeRequest(ProcessInput):
+    pass
+
+
+class SimulateRequest(ProcessInput):
+    options: SimOptions = Field(default_factory=SimOptions)
+    mode: Mode = _MODE
+
+
+class WhatIfRequest(ProcessInput):
+    """A base process (or scenario), changes in the change language, and simulation options."""
+
+    changes: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="changes in the change language, each a one-key object",
+        examples=[[{"staff": {"clerk": 3}}, {"digitize": ["receive"]}]],
+    )
+    changes_yaml: str | None = Field(
+        default=None, description="the same list as YAML text (issues then carry its lines)",
+        examples=["- remove: chief_check\n- staff: {clerk: 3}\n"],
+    )
+    options: SimOptions = Field(default_factory=SimOptions)
+    mode: Mode = _MODE
+
+
+class RenderRequest(ProcessInput):
+    findings: bool = Field(default=False, description="mark the analysis findings on the diagram")
+    lang: Literal["ja", "en"] = Field(default="ja", description="language of the diagram's labels and legend")
+
+
+# --- responses ---------------------------------------------------------------------------------------
+
+
+class IssueOut(BaseModel):
+    """One located problem, as the CLI prints it: ``file:line:column: path: message — hint``."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+    hint: str | None
+    severity: str = "error"
+
+
+class IssuesResponse(BaseModel):
+    """The body of every 4xx (and of the 500 that bad input never causes)."""
+
+    issues: list[IssueOut]
+
+
+class ValidateResponse(BaseModel):
+    valid: bool
+    process: str = Field(description="the process id")
+    name: str
+    steps: int
+    issues: list[IssueOut] = Field(description="always empty: an invalid process is answered with 422")
+    normalized: dict[str, Any] = Field(description="the process as JSON in file form (units kept)")
+
+
+class JobOut(BaseModel):
+    """A job: poll ``GET /v1/jobs/{id}`` until ``status`` is done, failed or cancelled."""
+
+    id: str
+    kind: str
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    progress: float = Field(ge=0, le=1)
+    estimate_seconds: float
+    created_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    result: dict[str, Any] | None = Field(default=None, description="when done: as the inline answer")
+    issues: list[IssueOut] | None = Field(default=None, description="when failed or cancelled: why")
+
+
+class ScenarioOut(BaseModel):
+    name: str
+    title: str
+    variants: list[Literal["before", "after"]]
+    process: str | None
+    process_name: str | None
+    steps: int | None
+    issues: list[IssueOut] = Field(default_factory=list, description="problems loading it (should be none)")
+
+
+class ScenariosResponse(BaseModel):
+    scenarios: list[ScenarioOut]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+    version: str
+    workers: int
+    active: int = Field(description="runs queued or running")
+    max_active: int

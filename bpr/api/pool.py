@@ -1,0 +1,237 @@
+"""Simulation worker processes that a cancel can stop: a small pool built for jobs.
+
+``concurrent.futures.ProcessPoolExecutor`` cannot stop a task once it runs, and a worker killed under it
+breaks the whole pool. Here each worker process has its own pipe and a thread in the server that feeds it
+tasks from one shared queue; cancelling a running task kills just that process and starts a fresh one.
+Simulation is CPU-bound, so work runs in processes (one per core by default), never in the event loop.
+
+Workers are started with the ``spawn`` method: the server has threads and an event loop, which ``fork``
+would copy in an unknown state. A task is a module-level function and picklable arguments; it gets a
+``progress(fraction)`` callable as a keyword argument and returns picklable data. A :class:`~bpr.errors.BprError`
+raised by a task comes back as :class:`TaskFailed` carrying its issues.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import queue
+import signal
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["WorkerPool", "TaskCancelled", "TaskFailed", "WorkerLost"]
+
+
+class TaskFailed(Exception):
+    """A task raised; ``issues`` holds its located issues (empty for an unexpected error)."""
+
+    def __init__(self, kind: str, message: str, issues: list[dict[str, Any]], expected: bool) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.issues = issues
+        self.expected = expected  # a BprError (bad input or options), not a bug
+
+
+class TaskCancelled(Exception):
+    """The task was cancelled (queued, or its worker process was stopped)."""
+
+
+class WorkerLost(Exception):
+    """The worker process running a task died without being asked to (out of memory, killed from outside)."""
+
+
+def _worker_main(conn: Any, preload: str | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    if preload:
+        __import__(preload)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        fn, args = message
+
+        def progress(fraction: float) -> None:
+            conn.send(("progress", float(fraction)))
+
+        try:
+            result = fn(*args, progress=progress)
+            conn.send(("done", result))
+        except BaseException as error:  # noqa: BLE001 - everything goes back to the server
+            conn.send(("error", _describe(error)))
+
+
+def _describe(error: BaseException) -> dict[str, Any]:
+    from bpr.errors import BprError, ModelError
+
+    issues: list[dict[str, Any]] = []
+    if isinstance(error, ModelError):
+        issues = [issue.to_dict() for issue in error.issues]
+    expected = isinstance(error, BprError)
+    message = str(error) if expected else "".join(traceback.format_exception_only(type(error), error)).strip()
+    return {"kind": type(error).__name__, "message": message, "issues": issues, "expected": expected}
+
+
+@dataclass(eq=False)
+class _Task:
+    id: int
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    future: Future[Any]
+    on_progress: Callable[[float], None] | None = None
+    on_start: Callable[[], None] | None = None
+    cancelled: bool = False
+    process: Any = field(default=None, repr=False)
+
+
+class WorkerPool:
+    """``size`` worker processes fed from one FIFO queue; tasks can be cancelled while they run."""
+
+    def __init__(self, size: int, preload: str | None = None, start: bool = True) -> None:
+        self.size = size
+        self._preload = preload
+        self._context = multiprocessing.get_context("spawn")
+        self._queue: queue.Queue[_Task | None] = queue.Queue()
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()  # re-entered: a future's done-callbacks run while it is held
+        self._tasks: dict[int, _Task] = {}
+        self._closed = False
+        self._start_now = start
+        self._threads = [
+            threading.Thread(target=self._serve, name=f"bpr-worker-{i}", daemon=True) for i in range(size)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_progress: Callable[[float], None] | None = None,
+        on_start: Callable[[], None] | None = None,
+    ) -> tuple[int, Future[Any]]:
+        """Queue ``fn(*args, progress=...)``; returns the task id and a future of its result."""
+        if self._closed:
+            raise RuntimeError("the worker pool is shut down")
+        task = _Task(next(self._ids), fn, args, Future(), on_progress, on_start)
+        with self._lock:
+            self._tasks[task.id] = task
+        task.future.add_done_callback(lambda _f, task_id=task.id: self._forget(task_id))
+        self._queue.put(task)
+        return task.id, task.future
+
+    def cancel(self, task_id: int) -> bool:
+        """Cancel a queued task, or kill the process running it; False when it had already finished."""
+        with self._lock:
+            task = self._tasks.get(task_id)
+            if task is None or task.future.done():
+                return False
+            if task.process is None:
+                if task.future.running():  # its result is being handed over right now
+                    return False
+                task.cancelled = True
+                task.future.set_exception(TaskCancelled())  # still queued: the feeding thread skips it
+                return True
+            task.cancelled = True
+            task.process.kill()
+            return True
+
+    def queued(self) -> int:
+        return self._queue.qsize()
+
+    def shutdown(self) -> None:
+        """Stop every worker now; unfinished futures are cancelled."""
+        self._closed = True
+        with self._lock:
+            tasks = list(self._tasks.values())
+        for task in tasks:
+            self.cancel(task.id)
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    # --- inside the feeding threads -------------------------------------------------------------------
+
+    def _forget(self, task_id: int) -> None:
+        with self._lock:
+            self._tasks.pop(task_id, None)
+
+    def _start_process(self) -> tuple[Any, Any]:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=_worker_main, args=(child, self._preload), daemon=True)
+        process.start()
+        child.close()  # so that the parent sees EOF when the worker dies
+        return process, parent
+
+    def _serve(self) -> None:
+        process, conn = self._start_process() if self._start_now else (None, None)
+        try:
+            while True:
+                task = self._queue.get()
+                if task is None or self._closed:
+                    return
+                if process is None:
+                    process, conn = self._start_process()
+                with self._lock:
+                    if task.cancelled or task.future.done():
+                        continue
+                    task.process = process
+                    task.future.set_running_or_notify_cancel()
+                if task.on_start is not None:
+                    task.on_start()
+                if not self._run(task, conn):
+                    process.join(timeout=5)
+                    conn.close()
+                    process, conn = (None, None) if self._closed else self._start_process()
+                    if process is None:
+                        return
+        finally:
+            if process is not None:
+                try:
+                    conn.send(None)
+                except (OSError, ValueError):
+                    pass
+                process.join(timeout=2)
+                if process.is_alive():
+                    process.kill()
+
+    def _run(self, task: _Task, conn: Any) -> bool:
+        """Run one task on the worker behind ``conn``; False when the worker process died."""
+        try:
+            conn.send((task.fn, task.args))
+            while True:
+                kind, payload = conn.recv()
+                if kind == "progress":
+                    if task.on_progress is not None:
+                        task.on_progress(payload)
+                    continue
+                with self._lock:
+                    task.process = None  # from here on a cancel cannot kill the worker
+                    killed = task.cancelled
+                if kind == "done":
+                    task.future.set_result(payload)
+                else:
+                    task.future.set_exception(
+                        TaskFailed(payload["kind"], payload["message"], payload["issues"], payload["expected"])
+                    )
+                return not killed
+        except (EOFError, OSError, BrokenPipeError):
+            with self._lock:
+                task.process = None
+            if task.cancelled or self._closed:
+                task.future.set_exception(TaskCancelled())
+            else:
+                task.future.set_exception(WorkerLost("the simulation worker process died"))
+            return False
+        except Exception as error:  # pickling a task or its result failed: a bug, not bad input
+            task.future.set_exception(error)
+            return True

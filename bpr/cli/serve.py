@@ -1,0 +1,42 @@
+"""``bpr serve``: the REST service (FastAPI under uvicorn) on 127.0.0.1:8000 unless told otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from bpr.cli.common import fail
+
+
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Address to bind (env BPR_API_HOST; default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (env BPR_API_PORT; default 8000).")] = None,
+    db: Annotated[
+        Optional[Path], typer.Option(help="SQLite file of jobs and results (env BPR_API_DB).")
+    ] = None,
+    workers: Annotated[
+        Optional[int], typer.Option(help="Simulation worker processes (env BPR_API_WORKERS; default: cores).")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level: warning, info, debug.")] = "info",
+) -> None:
+    """Run the REST service: POST /v1/validate, /v1/analyze, /v1/simulate, /v1/whatif, /v1/render; docs at /docs.
+
+    Bearer-token auth when BPR_API_TOKEN is set; CORS only for the origins in BPR_API_CORS_ORIGINS.
+    """
+    import uvicorn
+    from pydantic import ValidationError
+
+    from bpr.api import Settings, create_app
+
+    try:
+        settings = Settings.from_env(host=host, port=port, db_path=db, workers=workers)
+    except ValidationError as error:
+        fail("\n".join(f"bpr serve: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, timeout_graceful_shutdown=5)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
