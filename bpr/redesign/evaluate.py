@@ -62,6 +62,11 @@ class Simulator:
         self._cache[key] = result
         return result
 
+    def finish(self) -> None:
+        """Everything ran: the planned total becomes what was done, reported once more."""
+        self.total = self.done
+        self._report("done")
+
     def _report(self, stage: str) -> None:
         if self.progress is not None:
             self.progress(self.done, max(self.total, self.done), stage)

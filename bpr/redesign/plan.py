@@ -5,9 +5,11 @@ Candidates are taken in ranking order (impact, then feasibility), skipping those
 removed a step it names), its heuristic is run again on the plan so far and the candidate it now proposes
 for the same steps (same id, or a subset of the original steps, the largest first) is used instead. The
 extended plan must keep every control of the original process, and it is simulated with the same seed and
-replications: the candidate is kept only if the extended plan improves on the plan so far (its impact score
-against the plan so far is above 0: a significant net saving). The plan's changes are the kept candidates'
-changes in order; applied to the original process they give the plan's process.
+replications: the candidate is kept only if the extended plan improves on the plan so far — its impact score
+against the plan so far is above 0 (a significant net saving) and it is significantly worse on none of the
+scored measures (lead time, staff-hours, cost, counter waiting): a plan trades nothing away, so extra staff
+(faster, but more paid hours) stays a separate decision in the ranked list. The plan's changes are the kept
+candidates' changes in order; applied to the original process they give the plan's process.
 """
 
 from __future__ import annotations
@@ -171,9 +173,12 @@ def combine(
         key = changes_key([*changes, *candidate.changes])
         result = simulator.run(extended, key, f"plan + {candidate.id}")
         step_impact = impact(compare_results(current_result, result), current, extended)
-        if step_impact.score <= 0:
-            steps.append(PlanStep(candidate.id, False, "adds no significant net saving on top of the plan so far",
-                                  candidate.title, tuple(candidate.changes), adapted_from, step_impact.score))
+        worse = [name for name in step_impact.contributions if step_impact.saving(name) < 0]
+        if step_impact.score <= 0 or worse:
+            reason = (f"makes the plan significantly worse on {', '.join(worse)}" if worse
+                      else "adds no significant net saving on top of the plan so far")
+            steps.append(PlanStep(candidate.id, False, reason, candidate.title, tuple(candidate.changes),
+                                  adapted_from, step_impact.score))
             continue
         changes.extend(candidate.changes)
         kept.append(candidate.id)

@@ -66,6 +66,7 @@ def redesign(
             evaluations.append(outcome)
     ranked = rank(evaluations)
     plan = combine(process, baseline, ranked, simulator)
+    simulator.finish()
     return RedesignResult(
         process_id=process.id,
         process_name=process.name,
