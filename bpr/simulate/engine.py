@@ -85,8 +85,10 @@ CASE_FIELDS: tuple[str, ...] = (
 EVENT_FIELDS: tuple[str, ...] = ("case_id", "channel", "activity", "activity_name", "role", "resource",
                                  "enable", "start", "end")
 
-QUEUE_SAMPLES = 24
-"""Snapshots of each role's queue length in the window (to see whether queues keep growing)."""
+QUEUE_SAMPLES = 240
+"""Snapshots of each role's queue length in the window (to see whether queues keep growing): one in each
+of this many equal slices of the window, at a random instant of the slice (stream ``queue-samples``), so
+that the snapshots do not all fall at the same time of day or of the week."""
 
 _CHUNK = 4096
 
@@ -340,24 +342,23 @@ class _Replication:
                     member = role.free.pop() if role.free else 0
                 work = next(self.durations[sid])
                 if always:
-                    start = acquired
                     if work > 0:
                         yield timeout(work)
                     finish = env._now
-                    pause = 0.0
                 else:
-                    start = calendar.next_open(acquired)
-                    finish = calendar.finish_time(start, work)
+                    # Work starts at the next opening and pauses while closed (WorkCalendar.finish_time).
+                    finish = calendar.finish_time(acquired, work)
                     if finish > acquired:
                         yield timeout(finish - acquired)
-                    pause = finish - start - work
                 if pool is not None:
                     pool.release()
                 if events is not None:
                     if role.free is not None:
                         role.free.append(member)
+                    start = acquired if (always or work <= 0) else calendar.next_open(acquired)
                     self._log(case, st, role, member, t0, start, finish)
-                # Where the waiting went (see module docstring).
+                # Where the waiting went (see module docstring). Between getting a staff member and starting
+                # the role is closed, so open queueing time up to ``acquired`` is open queueing up to the start.
                 waited = finish - t0 - work
                 if waited < 0.0:  # rounding only (finish = start + work on a grid of coarser floats)
                     waited = 0.0
@@ -365,15 +366,15 @@ class _Replication:
                     track.rework += waited
                 elif always:  # open all the time: queueing is contention (or priority), nothing else
                     if overtaken is not None:
-                        track.prio += start - overtaken
+                        track.prio += acquired - overtaken
                         track.cont += overtaken - queued
                     else:
-                        track.cont += start - queued
+                        track.cont += acquired - queued
                     track.batch += batch_open
                 else:
-                    queue_open = calendar.open_minutes_between(queued, start)
+                    queue_open = calendar.open_minutes_between(queued, acquired) if acquired > queued else 0.0
                     if overtaken is not None:
-                        ahead = calendar.open_minutes_between(overtaken, start)
+                        ahead = calendar.open_minutes_between(overtaken, acquired)
                         track.prio += ahead
                         track.cont += queue_open - ahead
                     else:
@@ -382,10 +383,10 @@ class _Replication:
                     track.unav += waited - queue_open - batch_open
                 track.touch += work
                 case.effort += work
-                if start >= w0 and finish <= w1:
+                if acquired >= w0 and finish <= w1:
                     busy[role.index] += work
-                elif finish > w0 and start < w1:
-                    lo, hi = max(start, w0), min(finish, w1)
+                elif finish > w0 and acquired < w1:  # work partly outside the window: count the inside
+                    lo, hi = max(acquired, w0), min(finish, w1)
                     busy[role.index] += (hi - lo) if always else calendar.open_minutes_between(lo, hi)
                 if st.citizen:
                     case.counter += waited
@@ -536,8 +537,9 @@ class _Replication:
         """Queue snapshots in the window; at its end, start draining; at the drain limit, stop."""
         env = self.env
         step = (self.w1 - self.w0) / QUEUE_SAMPLES
+        jitter = self.streams.get("queue-samples").random(QUEUE_SAMPLES).tolist()
         for k in range(QUEUE_SAMPLES):
-            t = self.w0 + (k + 0.5) * step
+            t = self.w0 + (k + jitter[k]) * step
             yield env.timeout(t - env._now)
             for role in self.roles:
                 self.queue_samples[role.index].append(len(role.pool) if role.pool is not None else 0)

@@ -9,6 +9,7 @@ Every random source of a run gets its own stream, named after what it drives:
 ``delay:<step>``        transport delays of a handoff
 ``case:<channel>``      a 64-bit key per case, for the case's own choices (below)
 ``reservoir``           which cases the bounded per-case sample keeps
+``queue-samples``       when the queue lengths are sampled
 =====================  ======================================================
 
 Branch choices of probability decisions and rejections of approvals are drawn *per case*, not from a

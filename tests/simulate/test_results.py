@@ -1,0 +1,153 @@
+"""Results: confidence intervals, paired comparisons, overload warnings, the documented JSON and CSV shapes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from bpr.model.load import load_process, process_from_data, process_to_data
+from bpr.simulate import SimConfig, compare, events_csv, simulate
+from bpr.simulate.estimate import Difference, Estimate
+from bpr.simulate.results import KPIS, SCHEMA_VERSION, YEARLY
+from bpr.simulate.tdist import t_quantile
+
+ROOT = Path(__file__).resolve().parents[2]
+THEORY = ROOT / "scenarios" / "theory"
+SHORT = SimConfig(horizon="2000m", warm_up="200m", replications=5, seed=4)
+
+
+def mm1(rate: str, staff: int = 1):
+    data = process_to_data(load_process(THEORY / "mm1.yaml"))
+    data["arrivals"][0]["rate"] = rate
+    data["roles"]["server"]["staff"] = staff
+    return process_from_data(data)
+
+
+@pytest.mark.parametrize("df", [1, 2, 4, 19, 30, 120])
+@pytest.mark.parametrize("p", [0.6, 0.95, 0.975, 0.995])
+def test_t_quantiles_agree_with_scipy(df: int, p: float) -> None:
+    assert t_quantile(p, df) == pytest.approx(stats.t.ppf(p, df), rel=1e-9)
+
+
+def test_estimate_is_the_t_interval() -> None:
+    values = [3.1, 2.7, 3.8, 3.3, 2.9, 3.5]
+    est = Estimate.of(values)
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=np.mean(values), scale=stats.sem(values))
+    assert (est.low, est.high) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_difference_is_paired_and_knows_significance() -> None:
+    before = [10.0, 12.0, 9.0, 11.0]
+    after = [9.0, 11.2, 8.1, 10.0]  # about 1 less in every pair, although the pairs vary a lot
+    diff = Difference.of(before, after)
+    assert diff.difference.mean == pytest.approx(-0.925)
+    assert diff.significant
+    assert diff.percent_change == pytest.approx(-0.925 / 10.5 * 100)
+    assert not Difference.of(before, before).significant
+
+
+def test_stable_queue_has_no_warnings() -> None:
+    result = simulate(mm1("42/hour"), SHORT)
+    assert result.warnings == ()
+    assert not result.overloaded
+
+
+def test_overloaded_role_is_named_in_a_warning() -> None:
+    config = SimConfig(horizon="2000m", warm_up="0m", drain="100m", replications=3, seed=1)
+    result = simulate(mm1("72/hour"), config)  # rho = 1.2
+    kinds = {w.kind: w for w in result.warnings}
+    assert "overload" in kinds and kinds["overload"].role == "server"
+    assert "'server'" in kinds["overload"].message and "utilisation" in kinds["overload"].message
+    assert "unfinished" in kinds
+    assert result.roles["server"].overloaded
+    assert result.to_dict()["overloaded"] is True
+
+
+def test_more_staff_is_a_significant_saving_in_lead_time() -> None:
+    comparison = compare(mm1("48/hour"), mm1("48/hour", staff=2), SHORT)
+    lead = comparison.differences["lead_time"]
+    assert lead.significant and lead.difference.mean < 0
+    headline = comparison.headline["processing_time_reduction_percent"]
+    assert headline["significant"] and headline["value"] > 50
+    # The same work is done, so the staff-hours do not change beyond noise (the same cases, same draws).
+    assert comparison.differences["touch_time"].difference.mean == pytest.approx(0, abs=0.05)
+
+
+# --- documented JSON -----------------------------------------------------------------------------------
+
+
+def _documented() -> set[str]:
+    text = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    return set(re.findall(r"`([a-z0-9_]+)`", text))
+
+
+def _keys(data: object, skip: frozenset[str] = frozenset()) -> set[str]:
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.add(key)
+            if key not in skip:
+                found |= _keys(value, skip)
+    elif isinstance(data, list):
+        for item in data:
+            found |= _keys(item, skip)
+    return found
+
+
+def test_every_json_key_is_documented() -> None:
+    comparison = compare(mm1("42/hour"), mm1("42/hour", staff=2), SHORT)
+    data = comparison.to_dict()
+    assert data["schema_version"] == SCHEMA_VERSION
+    keys = _keys(data, skip=frozenset({"roles", "by_channel"})) | _keys(data["before"]["roles"]["server"])
+    keys -= {"server"}  # a role id, not a key
+    missing = sorted(keys - _documented())
+    assert missing == [], f"JSON keys missing from docs/results.md: {missing}"
+    assert set(data["before"]["kpis"]) == set(KPIS)
+    assert set(data["before"]["year"]) == set(YEARLY)
+
+
+def test_json_has_no_nan_or_infinity() -> None:
+    data = simulate(mm1("42/hour"), SHORT).to_dict()
+
+    def walk(value: object) -> None:
+        if isinstance(value, float):
+            assert math.isfinite(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+
+
+# --- CSV -----------------------------------------------------------------------------------------------
+
+
+def test_csv_rows_carry_every_kpi() -> None:
+    result = simulate(mm1("42/hour"), SHORT)
+    rows = list(csv.DictReader(io.StringIO(result.to_csv())))
+    by_metric = {row["metric"]: row for row in rows}
+    assert set(KPIS) | set(YEARLY) <= set(by_metric)
+    assert float(by_metric["lead_time"]["mean"]) == pytest.approx(result.kpis["lead_time"].mean.mean, rel=1e-6)
+    assert "role.server.utilisation" in by_metric
+
+
+def test_event_log_has_the_columns_process_mining_tools_read() -> None:
+    result = simulate(mm1("42/hour"), SHORT.model_copy(update={"events": True}))
+    rows = list(csv.DictReader(io.StringIO(events_csv([("run", result)]))))
+    assert list(rows[0]) == ["case_id", "activity", "activity_name", "channel", "role", "resource",
+                             "enable_time", "start_time", "end_time"]
+    assert rows[0]["start_time"].startswith("2026-04-01T")
+    assert all(row["enable_time"] <= row["start_time"] <= row["end_time"] for row in rows)
+    assert {row["activity"] for row in rows} == {"serve"}
+    # Replication 0 only: each case appears once per activity.
+    assert len({row["case_id"] for row in rows}) == len(rows)
