@@ -17,8 +17,8 @@ from bpr.render.graphviz_run import (
 
 __all__ = [
     "FORMATS",
-    "INSTALL_HINT",
     "GraphvizNotFound",
+    "INSTALL_HINT",
     "RenderError",
     "format_of",
     "render_comparison",

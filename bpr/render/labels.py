@@ -308,7 +308,7 @@ def wrap(value: str, width: int = 16, max_lines: int = 3) -> list[str]:
     lines_needed = min(max_lines, -(-total // width))
     tokens = _tokens(value)
     lines = _fill(tokens, min(width, -(-total // lines_needed) + 1), width)
-    if len(lines) > max_lines:  # balancing cost a line: fill greedily instead
+    if len(lines) > lines_needed:  # balancing cost a line: fill greedily instead
         lines = _fill(tokens, width, width)
     if len(lines) > max_lines:
         kept = lines[:max_lines]

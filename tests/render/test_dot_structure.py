@@ -79,7 +79,7 @@ def test_node_shapes_tell_the_kinds_apart(drawn):
 def test_stamp_mark_only_on_stamped_steps(drawn, small):
     for step in small.steps:
         label = str(drawn.nodes[step.id].get("label"))
-        has_mark = f'COLOR="{style.STAMP_RED}"' in label and "印" in label
+        has_mark = f'<TD BORDER="1" COLOR="{style.STAMP_RED}"' in label and "印" in label
         assert has_mark == bool(getattr(step, "stamp", False)), step.id
 
 
