@@ -272,6 +272,11 @@ _BOUNDS = {"greater_than_equal": "at least", "greater_than": "greater than", "le
            "less_than": "less than"}
 
 
+def _printable(text: str) -> str:
+    """Escape line breaks and other control characters, so that one issue stays one line."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def _show(value: Any, limit: int = 60) -> str:
     """``repr`` for messages, cut short: a value may be huge (a 5000-digit number, a pasted document)."""
     try:
@@ -290,7 +295,7 @@ def _close(word: Any, choices: list[str]) -> str | None:
 
 def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, file: str) -> Issue:
     loc = _data_path(tuple(err["loc"]), data)
-    path = path_text(loc)
+    path = _printable(path_text(loc))
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
@@ -434,7 +439,8 @@ def _from_change_list(
     for key in unknown:
         line, column = _locate(key, locations, key=True)
         issues.append(Issue("unknown field in a change list; allowed: base, changes, name, description",
-                            path=key, file=file, line=line, column=column, hint=_close(key, ["base", "changes"])))
+                            path=_printable(str(key)), file=file, line=line, column=column,
+                            hint=_close(key, ["base", "changes"])))
     base = data.get("base")
     if not isinstance(base, str) or not base:
         line, column = _locate("base", locations)
