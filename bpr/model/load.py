@@ -258,6 +258,8 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
             node = node[part]
         elif isinstance(node, dict) and part in (node.get("type"), node.get("dist")):
             continue
+        elif part == "[key]":  # pydantic's marker for a bad mapping key: the path is the key itself
+            continue
         elif isinstance(part, str) and ("[" in part or "-" in part) and not isinstance(node, dict):
             continue
         else:
@@ -301,7 +303,7 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
     value = err.get("input")
     message = err["msg"]
     hint: str | None = None
-    key_position = False
+    key_position = bool(err["loc"]) and err["loc"][-1] == "[key]"
     if kind == "extra_forbidden":
         allowed = _model_fields_at(loc[:-1], data) or []
         message = "unknown field"
