@@ -12,7 +12,7 @@ import asyncio
 import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -109,7 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _bearer(token: str | None) -> Any:
     scheme = HTTPBearer(auto_error=False, description="set when the server has BPR_API_TOKEN")
 
-    async def check(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(scheme)]) -> None:
+    # Depends in the default, not in Annotated: the annotation is a string here and ``scheme`` a local.
+    async def check(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:
         assert token is not None
         given = credentials.credentials if credentials is not None else ""
         if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode("utf-8")):
