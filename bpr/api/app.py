@@ -46,6 +46,7 @@ __all__ = ["create_app"]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": IssuesResponse, "description": text}
     for code, text in {
+        400: "the body could not be read (not UTF-8, or not a body this endpoint takes)",
         401: "missing or wrong bearer token (only when BPR_API_TOKEN is set)",
         413: "body, process or change list larger than this server accepts",
         422: "invalid request, process or changes: located issues as the CLI prints them",

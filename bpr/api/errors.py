@@ -81,6 +81,17 @@ def _validation_issue(error: dict[str, Any]) -> Issue:
                  line=line, column=column, hint=hint)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every exception that can reach the client to the issues shape."""
 
@@ -94,12 +105,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, issues or [Issue("invalid request", file=REQUEST)])
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "no such endpoint", 405: "method not allowed for this endpoint"}
+    async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "no such endpoint", 405: "method not allowed for this endpoint",
+                    400: "the body could not be read"}
+        hints = {404: "see /docs for the endpoints", 405: "see /docs for the endpoints",
+                 400: "send a UTF-8 JSON object with Content-Type: application/json"}
         message = messages.get(error.status_code, str(error.detail))
-        hint = "see /docs for the endpoints" if error.status_code in (404, 405) else None
-        return error_response(error.status_code, [Issue(message, file=REQUEST, hint=hint)],
-                              dict(error.headers or {}))
+        hint = hints.get(error.status_code)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # every method of the path, not only those of the first route matched
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return error_response(error.status_code, [Issue(message, file=REQUEST, hint=hint)], headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
