@@ -6,7 +6,7 @@ bar on a terminal, prints the ranked candidates (text or JSON) and writes the pl
 
 from __future__ import annotations
 
-import math
+import os
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -53,6 +53,12 @@ def _absolute(measure: dict[str, Any], unit: str) -> str:
     return f"{before:,.0f} -> {after:,.0f} {unit}"
 
 
+def _short(measure: dict[str, Any] | None) -> str:
+    if not measure or measure.get("percent_change") is None:
+        return "-"
+    return f"{measure['percent_change']:+.1f}%" + ("" if measure["significant"] else " n.s.")
+
+
 _SHOWN = (("lead_time", "lead time", "minutes"), ("staff_hours_per_year", "staff-hours/year", "hours"),
           ("cost_yen_per_year", "cost/year", "yen"), ("counter_wait", "counter waiting", "minutes"))
 
@@ -83,15 +89,16 @@ def _print_text(data: dict[str, Any], top: int | None) -> None:
         markup=False,
     )
     shown = data["candidates"][:top] if top is not None else data["candidates"]
-    table = Table(title="ranked candidates (impact x feasibility)", title_justify="left")
+    table = Table(title="ranked candidates (impact x feasibility; details below)", title_justify="left")
     for column, justify in (("#", "right"), ("Q", "left"), ("impact", "right"), ("feasib.", "right"),
-                            ("candidate", "left"), ("lead time", "right"), ("staff-hours", "right"), ("plan", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+                            ("lead time", "right"), ("staff-h/yr", "right"), ("plan", "left")):
+        table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table.add_column("candidate", overflow="fold")
     for item in shown:
         measures = item["impact"]["measures"]
         table.add_row(str(item["rank"]), item["quadrant"], f"{item['impact']['score']:.3f}",
-                      f"{item['feasibility']['score']:.2f}", item["id"], _pct(measures.get("lead_time")),
-                      _pct(measures.get("staff_hours_per_year")), "yes" if item["in_plan"] else "")
+                      f"{item['feasibility']['score']:.2f}", _short(measures.get("lead_time")),
+                      _short(measures.get("staff_hours_per_year")), "yes" if item["in_plan"] else "", item["id"])
     console.print(table)
     for item in shown:
         console.print(f"\n{item['rank']}. [{item['quadrant']}: {QUADRANTS[item['quadrant']]}] {item['title']}  ({item['id']})",
@@ -134,11 +141,12 @@ def redesign_command(
     top: Annotated[Optional[int], typer.Option("--top", min=1, help="Show only the K best candidates.")] = None,
     output_file: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the plan (base: + changes:) here.")] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
-    replications: Annotated[int, typer.Option("--replications", "-n", help="Replications per simulation.")] = DEFAULT_CONFIG.replications,
+    replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per simulation (>= 2).")] = DEFAULT_CONFIG.replications,
     horizon: Annotated[str, typer.Option("--horizon", help="Measured window of each simulation, e.g. 4w, 3mo, 1y.")] = DEFAULT_CONFIG.horizon,
     warm_up: Annotated[str, typer.Option("--warm-up", help="Simulated before measuring starts.")] = DEFAULT_CONFIG.warm_up,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every simulation (common random numbers).")] = DEFAULT_CONFIG.seed,
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes for replications.")] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="Worker processes for replications (0: one per CPU). "
+                                         "Results do not depend on it.")] = 1,
     heuristic: Annotated[
         Optional[list[str]],
         typer.Option("--heuristic", help=f"Run only these heuristics (repeat): {', '.join(HEURISTIC_FUNCTIONS)}."),
@@ -147,7 +155,7 @@ def redesign_command(
     """Propose improvements, simulate each against the process, rank them (A do now, B plan, C quick win,
     D drop) and combine the best into one plan (docs/redesign.md)."""
     process = load_or_exit(file)
-    config = _config(replications, horizon, warm_up, seed, workers)
+    config = _config(replications, horizon, warm_up, seed, workers or os.cpu_count() or 1)
     if heuristic:
         unknown = [h for h in heuristic if h not in HEURISTIC_FUNCTIONS]
         if unknown:
