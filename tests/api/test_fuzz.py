@@ -18,8 +18,6 @@ from bpr.api import create_app
 
 from conftest import make_settings
 
-_DB = Path(__file__).resolve().parent / ".fuzz-jobs.sqlite"
-
 app = None
 
 
