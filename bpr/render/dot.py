@@ -499,18 +499,19 @@ def _edge_attrs(
     if kind == "reject":
         symbols.add("rework")
         label = f"{text('rework', lang)} {format_percent(float(probability or 0))}"
-        side = "n" if direction == "LR" else "e"
-        return {
+        attrs = {
             "style": "dashed",
             "color": style.REWORK_ORANGE,
             "fontcolor": style.REWORK_ORANGE,
             "label": graphviz.nohtml(label),
             "constraint": "false",
-            # Leave and enter on the side away from the flow, so the loop back is drawn beside the chain
-            # of steps rather than through the steps between.
-            "tailport": side,
-            "headport": side,
         }
+        if direction == "TB":
+            # Downwards, a loop back to a step straight above would be drawn through the steps between:
+            # leave and enter on the right. (Left to right, the router already arcs around them, and
+            # ports there send long loops far above the picture.)
+            attrs.update(tailport="e", headport="e")
+        return attrs
     attrs: dict[str, str] = {}
     if kind == "branch":
         when = data.get("when")

@@ -62,19 +62,35 @@ def flow_order(graph: nx.DiGraph) -> list[str]:
     return list(seen)
 
 
+def _predecessors_first(graph: nx.DiGraph, order: list[str]) -> list[str]:
+    """``order`` rearranged so that every step comes after all steps with a forward edge into it, where
+    the forward edges (rework left out) have no cycle; otherwise ``order`` as it is."""
+    forward = nx.DiGraph()
+    forward.add_nodes_from(order)
+    forward.add_edges_from((u, v) for u, v, kind in graph.edges(data="kind") if kind != "reject")
+    if not nx.is_directed_acyclic_graph(forward):
+        return order
+    rank = {node: i for i, node in enumerate(order)}
+    return list(nx.lexicographical_topological_sort(forward, key=lambda node: rank[node]))
+
+
 def plan_lanes(process: Process, graph: nx.DiGraph) -> LanePlan:
     """Assign lanes; departments and roles are ordered by where the flow first reaches them."""
     order = flow_order(graph)
     carried: dict[str, Lane] = {}  # lane a step stands in, or passes on (a handoff passes on its sender's)
-    for node in order:
+    for node in _predecessors_first(graph, order):
         role = graph.nodes[node].get("role")
         if role and role in process.roles:
             carried[node] = Lane(department_key(process, role), role)
             continue
+        # The lane most of the incoming work comes from (an end reached from three lanes stands in the
+        # lane two of them share), ties to the one the flow reaches first.
+        votes: dict[Lane, int] = {}
         for source, _, kind in graph.in_edges(node, data="kind"):
             if kind != "reject" and source in carried:
-                carried[node] = carried[source]
-                break
+                votes[carried[source]] = votes.get(carried[source], 0) + 1
+        if votes:
+            carried[node] = max(votes, key=lambda lane: votes[lane])  # max keeps the first of equals
     for node in reversed(order):  # steps before any work (a decision right after the start): look ahead
         if node not in carried:
             for _, target, kind in graph.out_edges(node, data="kind"):
