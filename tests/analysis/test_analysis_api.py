@@ -12,6 +12,7 @@ from conftest import HEADER, build
 from bpr import analysis
 from bpr.analysis import RULES, Analysis, analyze, change_text, suggested_changes
 from bpr.analysis.findings import Finding
+from bpr.errors import ChangeError
 from bpr.model.changes import apply_changes, parse_changes
 from bpr.model.load import load_process
 
@@ -111,12 +112,37 @@ def test_suggested_changes_drop_conflicts() -> None:
     assert suggested_changes(findings) == [{"digitize": ["draft"]}, {"remove": "chief_ok"}]
 
 
+def test_suggested_changes_given_the_process_drop_what_no_longer_applies() -> None:
+    # Removing pb sends s3's returns to s2 (pb's way on), inside the chain [s2, s3]: parallelize is refused.
+    process = build(
+        """
+        - {id: split, type: parallel, next: [pa, pb], join: meet}
+        - {id: pa, type: approval, role: chief, duration: 5m, checks: [a], next: meet}
+        - {id: pb, type: approval, role: clerk, duration: 5m, checks: [b], next: meet}
+        - {id: meet, type: join, next: s2}
+        - {id: s2, type: approval, role: legal, duration: 5m, checks: [law], reject: {probability: 0.1, to: s2}, next: s3}
+        - {id: s3, type: approval, role: contracts, duration: 5m, checks: [price], reject: {probability: 0.1, to: pb}, next: x}
+        - {id: x, type: approval, role: director, duration: 5m, checks: [a, b], reject: {probability: 0.1, to: s2}, next: done}
+        - {id: done, type: end}
+        """
+    )
+    findings = analyze(process).findings
+    naive = suggested_changes(findings)
+    assert naive == [{"remove": "pa"}, {"remove": "pb"}, {"parallelize": ["s2", "s3"]}]
+    with pytest.raises(ChangeError, match="inside the chain"):
+        apply_changes(process, parse_changes(naive))
+    checked = suggested_changes(findings, process)
+    assert checked == [{"remove": "pa"}, {"remove": "pb"}]
+    apply_changes(process, parse_changes(checked))
+
+
 def _every_suggestion_applies(process) -> None:  # type: ignore[no-untyped-def]
     result = analyze(process)
     for finding in result.findings:
         if finding.suggestion:
             apply_changes(process, parse_changes([finding.suggestion]))
     apply_changes(process, parse_changes(suggested_changes(result.findings)))
+    apply_changes(process, parse_changes(suggested_changes(result.findings, process)))
 
 
 def test_suggestions_of_the_small_processes_apply() -> None:

@@ -52,6 +52,24 @@ def test_later_approval_with_lower_authority_does_not_dominate() -> None:
     assert findings(p, "BPR101") == []
 
 
+def test_later_approval_delegated_below_the_earlier_one_does_not_dominate() -> None:
+    p = build(
+        """
+        - {id: manager_ok, type: approval, role: manager, duration: 5m, checks: [金額], next: director_ok}
+        - id: director_ok
+          type: approval
+          role: director
+          duration: 5m
+          checks: [金額]
+          delegations: [{when: "amount <= 100", role: chief}]
+          next: done
+        """
+        + TAIL,
+        "attributes:\n  amount: {dist: uniform, min: 0, max: 200}\n",
+    )
+    assert findings(p, "BPR101") == []
+
+
 def test_approval_on_one_branch_only_does_not_dominate() -> None:
     p = build(
         """

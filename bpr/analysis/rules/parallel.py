@@ -50,10 +50,29 @@ def _independent(chain: list[Approval], candidate: Approval) -> bool:
     return all(a.reject is None or a.reject.to != candidate.id for a in chain)
 
 
+def _rework_returns_to_chain(G: nx.DiGraph, chain: list[Approval]) -> bool:
+    """Whether every case a member returns for rework must come back through the chain to finish.
+
+    Run in parallel, a branch whose returned case could reach an end without coming back would never
+    meet the others at the join (and the process would not be sound).
+    """
+    ids = {a.id for a in chain}
+    rest = G.subgraph(n for n in G if n not in ids)
+    for member in chain:
+        if member.reject is None or member.reject.to in ids:
+            continue
+        ahead = nx.descendants(rest, member.reject.to) | {member.reject.to}
+        if any(G.nodes[n]["type"] == "end" for n in ahead):
+            return False
+    return True
+
+
 def serial_independent_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
     """BPR105: a maximal chain A -> B (-> C ...) of approvals, each following the one before directly or
     through handoff steps only, by different roles, with listed checks that do not overlap, none returning
-    a case to another member, and no other way into the chain after its first step.
+    a case to another member, no other way into the chain after its first step, and every case a member
+    returns for rework coming back through the chain (run in parallel, it could otherwise finish without
+    meeting the other branches at the join).
 
     Suggests ``parallelize`` when the approvals follow each other directly; with handoffs between them the
     message names both changes (remove the handoffs, then parallelize) and there is no single suggestion.
@@ -69,6 +88,8 @@ def serial_independent_approvals(G: nx.DiGraph, process: Process) -> list[Findin
         while True:
             candidate, between = _next_approval(G, chain[-1])
             if candidate is None or candidate.id in in_chain or not _independent(chain, candidate):
+                break
+            if not _rework_returns_to_chain(G, [*chain, candidate]):
                 break
             chain.append(candidate)
             handoffs.extend(between)

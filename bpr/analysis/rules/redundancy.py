@@ -25,7 +25,8 @@ def _checks(checks: tuple[str, ...]) -> str:
 
 def dominated_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
     """BPR101: approval A is redundant when an approval B post-dominates it (every forward path from A to an
-    end passes B), B checks everything A checks, and B's role has at least A's authority. Rework (rejects,
+    end passes B), B checks everything A checks, and B's role (and every role B delegates to) has at least
+    A's authority. Rework (rejects,
     loops back) does not count as "later". Approvals marked ``control:`` are required and never reported."""
     pdom = post_dominators(G)
     forward = forward_graph(G)
@@ -39,7 +40,11 @@ def dominated_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
             other = G.nodes[other_id]["step"]
             if not isinstance(other, Approval) or other_id not in later:
                 continue
-            other_level = process.roles[other.role].authority
+            # With delegations (専決), the least senior role that may decide B is what B guarantees.
+            other_level = min(
+                [process.roles[other.role].authority]
+                + [process.roles[d.role].authority for d in other.delegations if d.role in process.roles]
+            )
             if not set(step.checks) <= set(other.checks) or other_level < level:
                 continue
             if step.checks:
@@ -51,7 +56,8 @@ def dominated_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
                 what, why = "its own checks", f"{step_label(process, step.id)} lists no checks of its own; "
             message = (
                 f"{why}{step_label(process, other_id)} follows on every path with {what} "
-                f"({_checks(other.checks)}) by {role_label(process, other.role)}, authority {other_level} >= "
+                f"({_checks(other.checks)}) by {role_label(process, other.role)}"
+                f"{' or its delegates' if other.delegations else ''}, authority {other_level} >= "
                 f"{level} of {role_label(process, step.role)}: the earlier approval adds waiting but no control"
             )
             out.append(DOMINATED.finding((step.id, other_id), message, {"remove": step.id}))
@@ -59,8 +65,36 @@ def dominated_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
     return out
 
 
+def _merge_obstacle(G: nx.DiGraph, process: Process, first: Approval, second: Approval) -> str | None:
+    """Why the pair cannot simply become one step (None when it can)."""
+    for s in (first, second):
+        if s.control is not None:
+            return f"{step_label(process, s.id)} is a required control ({s.control.kind}: {s.control.basis})"
+    doors = [
+        source
+        for source, _, kind in G.in_edges(second.id, data="kind")
+        if kind != "reject" and source not in (first.id, second.id)
+    ]
+    if doors:  # cases may reach the second approval without the first
+        return f"{step_label(process, second.id)} is also entered from {step_label(process, doors[0])}"
+    pair = (first.id, second.id)
+    returns = {
+        first.id if s.reject.to in pair else s.reject.to for s in (first, second) if s.reject is not None
+    }
+    if len(returns) > 1:
+        return f"they return cases to different steps ({', '.join(sorted(returns))})"
+    for field in ("batch", "required_authority", "delegations"):
+        values = [getattr(s, field) for s in (first, second) if getattr(s, field)]
+        if len(values) == 2 and values[0] != values[1]:
+            return f"their {field} differ"
+    return None
+
+
 def same_role_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
-    """BPR102: an approval whose ``next`` is another approval by the same role: one person signs twice."""
+    """BPR102: an approval whose ``next`` is another approval by the same role: one person signs twice.
+
+    Suggests ``merge`` unless the pair cannot simply become one step (a required control, another way into
+    the second, different rework targets, batch times or authority rules); the message then says why."""
     out: list[Finding] = []
     for step in process.steps:
         if not isinstance(step, Approval) or step.next not in G:
@@ -73,12 +107,9 @@ def same_role_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
             f"by the same role {role_label(process, step.role)}: one sign-off can cover both"
         )
         suggestion: dict[str, object] | None = {"merge": [step.id, other.id]}
-        controlled = [s for s in (step, other) if s.control is not None]
-        if controlled:
+        obstacle = _merge_obstacle(G, process, step, other)
+        if obstacle:
             suggestion = None
-            message += (
-                f"; not merged automatically because {step_label(process, controlled[0].id)} is a required "
-                f"control ({controlled[0].control.kind}: {controlled[0].control.basis})"  # type: ignore[union-attr]
-            )
+            message += f"; not merged automatically because {obstacle}"
         out.append(SAME_ROLE.finding((step.id, other.id), message, suggestion))
     return out
