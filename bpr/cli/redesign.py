@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -17,7 +17,15 @@ from rich.table import Table
 
 from bpr.cli.common import OutputFormat, console, err_console, fail, load_or_exit, print_json, write_output
 from bpr.errors import BprError
-from bpr.redesign import DEFAULT_CONFIG, HEURISTIC_FUNCTIONS, QUADRANTS, RedesignResult, plan_yaml, redesign, relative_base
+from bpr.redesign import (
+    DEFAULT_CONFIG,
+    HEURISTIC_FUNCTIONS,
+    QUADRANTS,
+    RedesignResult,
+    plan_yaml,
+    redesign,
+    relative_base,
+)
 from bpr.simulate import SimConfig
 
 
@@ -138,8 +146,8 @@ def _print_text(data: dict[str, Any], top: int | None) -> None:
 
 def redesign_command(
     file: Annotated[Path, typer.Argument(help="A process file or a change list (base: + changes:).")],
-    top: Annotated[Optional[int], typer.Option("--top", min=1, help="Show only the K best candidates.")] = None,
-    output_file: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the plan (base: + changes:) here.")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the K best candidates.")] = None,
+    output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write the plan (base: + changes:) here.")] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
     replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per simulation (>= 2).")] = DEFAULT_CONFIG.replications,
     horizon: Annotated[str, typer.Option("--horizon", help="Measured window of each simulation, e.g. 4w, 3mo, 1y.")] = DEFAULT_CONFIG.horizon,
@@ -148,7 +156,7 @@ def redesign_command(
     workers: Annotated[int, typer.Option("--workers", min=0, help="Worker processes for replications (0: one per CPU). "
                                          "Results do not depend on it.")] = 1,
     heuristic: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--heuristic", help=f"Run only these heuristics (repeat): {', '.join(HEURISTIC_FUNCTIONS)}."),
     ] = None,
 ) -> None:

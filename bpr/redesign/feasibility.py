@@ -142,11 +142,11 @@ def feasibility(process: Process, candidate: Candidate) -> Feasibility:
                     where.append(step_id)
     score = 1.0
     reasons: list[str] = []
-    for name in REQUIREMENTS:
+    for name, meaning in REQUIREMENTS.items():
         if name in needs:
             score *= 1 - WEIGHTS[name]
             whence = "; ".join(f"{why}{' of ' + ', '.join(steps) if steps else ''}" for why, steps in needs[name].items())
-            reasons.append(f"needs {REQUIREMENTS[name]} ({whence})")
+            reasons.append(f"needs {meaning} ({whence})")
     if not needs:
         reasons.append("needs nothing beyond a decision to do it")
     reasons.extend(f"note: {note}" for note in notes)

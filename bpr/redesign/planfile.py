@@ -45,8 +45,8 @@ def plan_yaml(result: RedesignResult, base: str) -> str:
     config = result.baseline.config
     lines = [
         f"# Redesign plan for {_comment(result.process_name)} ({result.process_id}), proposed by bpr redesign.",
-        f"# Simulated: {config.replications} replications of {config.horizon} after a {config.warm_up} warm-up, "
-        f"seed {config.seed}.",
+        (f"# Simulated: {config.replications} replications of {config.horizon} after a {config.warm_up} warm-up, "
+         f"seed {config.seed}."),
     ]
     if plan.impact is not None:
         measures = plan.impact.measures

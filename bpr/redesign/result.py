@@ -12,7 +12,8 @@ from typing import Any
 from bpr.model.changes import describe, parse_changes
 from bpr.redesign.candidate import Blocked
 from bpr.redesign.evaluate import Evaluation, Refusal
-from bpr.redesign.feasibility import FEASIBLE, WEIGHTS as FEASIBILITY_WEIGHTS
+from bpr.redesign.feasibility import FEASIBLE
+from bpr.redesign.feasibility import WEIGHTS as FEASIBILITY_WEIGHTS
 from bpr.redesign.impact import WEIGHTS as IMPACT_WEIGHTS
 from bpr.redesign.plan import Plan
 from bpr.redesign.quadrant import HIGH_IMPACT, QUADRANTS

@@ -24,7 +24,7 @@ from bpr.redesign.plan import combine
 from bpr.redesign.result import RedesignResult
 from bpr.simulate import SimConfig
 
-__all__ = ["DEFAULT_CONFIG", "redesign", "rank"]
+__all__ = ["DEFAULT_CONFIG", "rank", "redesign"]
 
 DEFAULT_CONFIG = SimConfig(replications=10, horizon="4w", warm_up="4w")
 """What ``bpr redesign`` simulates by default: 10 replications of a 4-week window after a 4-week warm-up,

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import typer
+from redesign_helpers import text
 from typer.testing import CliRunner
 
 from bpr.cli.redesign import register
 from bpr.model.load import load_process
-from redesign_helpers import text
 
 STEPS = """
 - {id: prepare, type: task, role: clerk, duration: 20m, next: chief_ok}

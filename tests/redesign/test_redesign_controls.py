@@ -6,11 +6,11 @@ import copy
 from pathlib import Path
 
 import pytest
+from redesign_helpers import process
 
 from bpr.model.changes import apply_changes, parse_changes
 from bpr.model.load import load_process, process_from_data, process_to_data
 from bpr.redesign import Context, propose, segregation_conflict, weakened_controls
-from redesign_helpers import process
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SHIPPED = sorted(p for p in SCENARIOS.glob("*/*.yaml") if p.parent.name != "theory")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from redesign_helpers import process
+
 from bpr.redesign import Blocked, Context, propose
 from bpr.redesign.heuristics.batching import continuous_in_tray
 from bpr.redesign.heuristics.channels import ONLINE_SHARE, online_channel
@@ -10,9 +12,10 @@ from bpr.redesign.heuristics.cosign import parallel_cosign
 from bpr.redesign.heuristics.delegation import delegate_by_rules
 from bpr.redesign.heuristics.digitization import REKEY_FACTOR, digitize_paper
 from bpr.redesign.heuristics.elimination import eliminate_approvals
-from bpr.redesign.heuristics.knockout import NEEDED as REORDER, knockout_ordering
-from bpr.redesign.heuristics.triage import NEEDED as TRIAGE, triage_simple_cases
-from redesign_helpers import process
+from bpr.redesign.heuristics.knockout import NEEDED as REORDER
+from bpr.redesign.heuristics.knockout import knockout_ordering
+from bpr.redesign.heuristics.triage import NEEDED as TRIAGE
+from bpr.redesign.heuristics.triage import triage_simple_cases
 
 END = "- {id: done, type: end}"
 

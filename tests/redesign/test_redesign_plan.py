@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from redesign_helpers import process, text
 
 from bpr.model.load import load_process, process_to_data
 from bpr.redesign import Candidate, quadrant, redesign, weakened_controls
@@ -12,7 +13,6 @@ from bpr.redesign.evaluate import apply_candidate
 from bpr.redesign.plan import adapt
 from bpr.redesign.planfile import plan_yaml, relative_base
 from bpr.simulate import SimConfig
-from redesign_helpers import process, text
 
 ROLES = """
 roles:
@@ -46,8 +46,12 @@ STEPS = """
 - {id: done, type: end}
 """
 EXTRA = "attributes: {amount: {dist: uniform, min: 0, max: 300000}}"
-PARTS = dict(roles=ROLES, extra=EXTRA, arrivals="arrivals: [{channel: internal, rate: 20/day}]",
-             calendar='calendar: {days: [mon, tue, wed, thu, fri], hours: ["08:30-12:00", "13:00-17:15"], holidays: null}')
+PARTS = {
+    "roles": ROLES,
+    "extra": EXTRA,
+    "arrivals": "arrivals: [{channel: internal, rate: 20/day}]",
+    "calendar": 'calendar: {days: [mon, tue, wed, thu, fri], hours: ["08:30-12:00", "13:00-17:15"], holidays: null}',
+}
 FAST = SimConfig(replications=5, horizon="2w", warm_up="1w")
 
 

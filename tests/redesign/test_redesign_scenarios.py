@@ -18,7 +18,15 @@ from pathlib import Path
 import pytest
 
 from bpr.model.load import load_process, process_to_data
-from bpr.redesign import HEURISTIC_FUNCTIONS, HIGH_IMPACT, RedesignResult, plan_yaml, redesign, relative_base, weakened_controls
+from bpr.redesign import (
+    HEURISTIC_FUNCTIONS,
+    HIGH_IMPACT,
+    RedesignResult,
+    plan_yaml,
+    redesign,
+    relative_base,
+    weakened_controls,
+)
 from bpr.simulate import SimConfig, compare
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

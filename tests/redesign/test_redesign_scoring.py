@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from redesign_helpers import process
 
 from bpr.redesign import Candidate, Context, feasibility, quadrant
 from bpr.redesign.evaluate import apply_candidate
@@ -14,7 +15,6 @@ from bpr.redesign.heuristics.staffing import TARGET_UTILISATION, staff_bottlenec
 from bpr.redesign.impact import impact
 from bpr.redesign.quadrant import HIGH_IMPACT
 from bpr.simulate import SimConfig, compare, simulate
-from redesign_helpers import process
 
 STEPS = """
 - {id: receive, type: task, role: clerk, duration: 10m, medium: paper, next: mail}
