@@ -117,7 +117,7 @@ class _Track:
 
 class _Case:
     __slots__ = ("id", "key", "channel", "arrival", "priority", "attrs", "measured", "effort", "stamps", "visits",
-                 "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter")
+                 "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter", "draws")
 
     def __init__(self, case_id: int, key: int, channel: int, arrival: float, priority: int, attrs: dict[str, Any],
                  measured: bool) -> None:
@@ -131,6 +131,16 @@ class _Case:
         self.effort = self.counter = 0.0
         self.stamps = self.visits = self.handoffs = self.paper = 0
         self.approvals = self.e_approvals = self.rejections = 0
+        self.draws: dict[int, int] | None = None  # per-case draws made so far, by step
+
+    def uniform(self, step: int, key: int) -> float:
+        """The case's own uniform number for its next draw at ``step`` (see streams.case_uniform)."""
+        draws = self.draws
+        if draws is None:
+            self.draws = draws = {}
+        n = draws.get(step, 0)
+        draws[step] = n + 1
+        return case_uniform(self.key, key, n)
 
 
 class _Role:
@@ -403,7 +413,7 @@ class _Replication:
                     case.approvals += 1
                     if not st.paper and not st.stamp:
                         case.e_approvals += 1
-                    if st.reject_p > 0 and case_uniform(case.key, self.draw_keys[sid], case.rejections) < st.reject_p:
+                    if st.reject_p > 0 and case.uniform(sid, self.draw_keys[sid]) < st.reject_p:
                         case.rejections += 1
                         if track.pending is None:
                             track.pending = {sid}
@@ -436,7 +446,7 @@ class _Replication:
                     self.events.append((case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))  # type: ignore[union-attr]
                 sid = st.next
             elif kind == DECIDE_P:
-                u = case_uniform(case.key, self.draw_keys[sid], case.rejections)
+                u = case.uniform(sid, self.draw_keys[sid])
                 for k, edge in enumerate(st.branch_cum):
                     if u < edge:
                         sid = st.branch_to[k]

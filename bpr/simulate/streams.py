@@ -13,11 +13,11 @@ Every random source of a run gets its own stream, named after what it drives:
 =====================  ======================================================
 
 Branch choices of probability decisions and rejections of approvals are drawn *per case*, not from a
-stream read in order: ``case_uniform(case key, key of "decision:<step>" or "reject:<step>", rework round)``
-hashes the three together (SplitMix64). So a case takes the same branches and meets the same rejections
-in the before and after versions even when a change reorders the queues (a case that is rejected at an
-approval before is rejected there after, as long as the approval exists); the rework round (the number of
-rejections the case has had) gives a fresh draw each time the case comes round again.
+stream read in order: ``case_uniform(case key, key of "decision:<step>" or "reject:<step>", n)`` hashes
+the three together (SplitMix64), where ``n`` counts the case's earlier draws at that step. So a case takes
+the same branches and meets the same rejections in the before and after versions even when a change
+reorders the queues (a case that is rejected at an approval before is rejected there after, as long as
+the approval exists), and a case that comes round a loop again gets a fresh draw.
 
 A stream's seed is ``SeedSequence(seed, spawn_key=(replication, h))`` where ``h`` is a 64-bit BLAKE2b
 hash of the stream's name. Keying by the *name* (not by the order in which streams are created) is what
@@ -44,9 +44,9 @@ def stream_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def case_uniform(case_key: int, step_key: int, round_: int) -> float:
-    """A uniform number in [0, 1) fixed by (case, step, rework round): SplitMix64 of their mix."""
-    x = (case_key ^ step_key ^ ((round_ * _GOLDEN) & _MASK)) + _GOLDEN & _MASK
+def case_uniform(case_key: int, step_key: int, n: int) -> float:
+    """A uniform number in [0, 1) fixed by (case, step, n-th draw there): SplitMix64 of their mix."""
+    x = (case_key ^ step_key ^ ((n * _GOLDEN) & _MASK)) + _GOLDEN & _MASK
     x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
     return ((x ^ (x >> 31)) >> 11) * 1.1102230246251565e-16  # top 53 bits / 2**53

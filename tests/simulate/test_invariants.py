@@ -14,7 +14,7 @@ from bpr.model.load import load_process
 from bpr.simulate import SimConfig, simulate
 from bpr.simulate.engine import CASE_FIELDS
 from bpr.simulate.tdist import t_quantile
-from simhelp import cases, make_process, run_once
+from simhelp import SEED, cases, make_process, run_once
 
 THEORY = Path(__file__).resolve().parents[2] / "scenarios" / "theory"
 CAUSES = ("wait_contention", "wait_priority", "wait_batching", "wait_unavailability", "wait_transport",
@@ -49,7 +49,7 @@ def test_waiting_split_adds_up_for_every_case_of_the_multistep_scenario() -> Non
 def test_littles_law_on_the_multistep_scenario() -> None:
     """Time-average work in process L equals arrival rate x mean lead time W, replication by replication."""
     process = load_process(THEORY / "multistep.yaml")
-    config = SimConfig(horizon="12w", warm_up="2w", replications=10, seed=5)
+    config = SimConfig(horizon="12w", warm_up="2w", replications=10, seed=SEED)
     result = simulate(process, config)
     window = config.horizon_minutes
     wip = np.array(result.values["wip"])

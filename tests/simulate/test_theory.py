@@ -17,6 +17,7 @@ from bpr.simulate import SimConfig, simulate
 from bpr.simulate.estimate import Estimate
 from bpr.simulate.queueing import feedback_sojourn, feedback_visits, mm1_sojourn, mmc_sojourn, mmc_wait, tandem_sojourn
 from bpr.simulate.tdist import t_quantile
+from simhelp import SEED
 
 THEORY = Path(__file__).resolve().parents[2] / "scenarios" / "theory"
 
@@ -31,7 +32,7 @@ def assert_matches(estimate: Estimate, theory: float, what: str, precision: floa
     assert abs(estimate.mean - theory) <= half, f"{what}: {estimate.mean:.4f} ± {half:.4f} vs theory {theory:.4f}"
 
 
-def run(name: str, horizon: str, replications: int = 20, seed: int = 1):
+def run(name: str, horizon: str, replications: int = 20, seed: int = SEED):
     process = load_process(THEORY / f"{name}.yaml")
     return simulate(process, SimConfig(horizon=horizon, warm_up="300m", replications=replications, seed=seed))
 
@@ -72,3 +73,12 @@ def test_mm1_with_rework_feedback() -> None:
     waits = result.kpis["wait_contention"].mean.mean + result.kpis["wait_rework"].mean.mean
     assert waits == pytest.approx(result.kpis["waiting"].mean.mean, rel=1e-9)
     assert result.kpis["wait_rework"].mean.mean > 0
+
+
+def test_mm1_with_feedback_through_a_decision_loop() -> None:
+    """The same queue with the loop written as a decision: every pass draws afresh (geometric services)."""
+    result = run("feedback", "6000m")
+    lam, mu, p = 0.4, 1.0, 0.3
+    assert_matches(result.kpis["lead_time"].mean, feedback_sojourn(lam, mu, p), "W with feedback")
+    assert_matches(result.kpis["touch_time"].mean, feedback_visits(p) / mu, "work per case", precision=0.05)
+    assert result.kpis["wait_rework"].mean.mean == 0  # no rejection, so no rework
