@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import cached_property
 
 import networkx as nx
@@ -16,15 +16,16 @@ from bpr.simulate import SimulationResult
 @dataclass(frozen=True)
 class Context:
     """The inputs of the heuristics. ``baseline`` is the simulation of ``process`` (None before it runs:
-    heuristics that need measured figures, such as extra staff at the bottleneck, then propose nothing)."""
+    heuristics that need measured figures, such as extra staff at the bottleneck, then propose nothing).
+    ``analysis`` is computed from the process when not given."""
 
     process: Process
-    analysis: Analysis = field(default=None)  # type: ignore[assignment]
+    given_analysis: InitVar[Analysis | None] = None
     baseline: SimulationResult | None = None
+    analysis: Analysis = field(init=False)
 
-    def __post_init__(self) -> None:
-        if self.analysis is None:
-            object.__setattr__(self, "analysis", analyze(self.process))
+    def __post_init__(self, given_analysis: Analysis | None) -> None:
+        object.__setattr__(self, "analysis", given_analysis if given_analysis is not None else analyze(self.process))
 
     @cached_property
     def graph(self) -> nx.DiGraph:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bpr.analysis import analyze
 from bpr.model.schema import Process
 from bpr.redesign.candidate import HEURISTICS
 from bpr.redesign.context import Context
@@ -52,7 +51,7 @@ def redesign(
     config = config or DEFAULT_CONFIG
     simulator = Simulator(config, progress)
     baseline = simulator.run(process, "[]", "baseline")
-    context = Context(process, analyze(process), baseline)
+    context = Context(process, baseline=baseline)
     proposals = propose(context, heuristics)
     simulator.plan(len(proposals.candidates))
     evaluations: list[Evaluation] = []

@@ -134,3 +134,22 @@ def test_no_proposal_for_a_shipped_scenario_removes_or_merges_a_control(path: Pa
             if kind == "merge":
                 steps = body["steps"] if isinstance(body, dict) else body
                 assert not controls & set(steps), candidate.id
+
+
+def test_a_candidate_that_would_weaken_a_control_is_refused_and_says_why(before) -> None:
+    from bpr.redesign import Candidate, Refusal
+    from bpr.redesign.evaluate import Simulator, evaluate
+    from bpr.simulate import SimConfig
+
+    config = SimConfig(replications=2, horizon="1d", warm_up="0d")
+    simulator = Simulator(config)
+    baseline = simulator.run(before, "[]", "baseline")
+    too_low = Candidate("suggestion:x", "suggestion", "", "",
+                        ({"delegate": {"step": "decide", "to": "accountant", "when": "amount < 500"}},), ("decide",))
+    refused = evaluate(before, baseline, too_low, simulator)
+    assert isinstance(refused, Refusal) and refused.reason == "would weaken a required control"
+    assert refused.weakened and "below the required authority" in refused.weakened[0]
+    missing = Candidate("suggestion:y", "suggestion", "", "", ({"remove": "nowhere"},))
+    refused = evaluate(before, baseline, missing, simulator)
+    assert isinstance(refused, Refusal) and refused.reason.startswith("does not apply: step 'nowhere' does not exist")
+    assert simulator.runs == 1  # refused candidates are never simulated
