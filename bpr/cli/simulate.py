@@ -161,13 +161,15 @@ def _result_text(result: SimulationResult) -> None:
         est = result.yearly[name]
         year.add_row(label, _fmt(est.mean, unit), _ci(est, unit))
     console.print(year)
-    roles = Table(title="roles", title_justify="left")
-    for column, justify in (("role", "left"), ("staff", "right"), ("utilisation", "right"), ("95% CI", "right"),
-                            ("staff-hours/year", "right"), ("FTE", "right"), ("cost/year", "right"), ("", "left")):
+    roles = Table(title="roles (utilisation, staff-hours, FTE and cost per year)", title_justify="left")
+    flagged = any(role.overloaded for role in result.roles.values())
+    columns = [("role", "left"), ("staff", "right"), ("util.", "right"), ("95% CI", "right"), ("hours", "right"),
+               ("FTE", "right"), ("cost", "right")] + ([("", "left")] if flagged else [])
+    for column, justify in columns:
         roles.add_column(column, justify=justify)  # type: ignore[arg-type]
     for role_id, role in result.roles.items():
         util = role.utilisation
-        roles.add_row(
+        row = [
             f"{role.name} ({role_id})" if role.name != role_id else role_id,
             "∞" if role.staff is None else str(role.staff),
             _fmt(util.mean, "ratio") if util else "—",
@@ -175,8 +177,10 @@ def _result_text(result: SimulationResult) -> None:
             _fmt(role.staff_hours_per_year.mean, "hours"),
             _fmt(role.fte.mean, "FTE"),
             "external" if role.external else _fmt(role.cost_yen_per_year.mean, "yen"),
-            "[bold red]OVERLOADED[/bold red]" if role.overloaded else "",
-        )
+        ]
+        if flagged:
+            row.append("[bold red]OVERLOADED[/bold red]" if role.overloaded else "")
+        roles.add_row(*row)
     console.print(roles)
 
 
@@ -230,8 +234,8 @@ def _comparison_text(comparison: Comparison) -> None:
             _ci(d, unit, scale), "[green]yes[/green]" if diff.significant else "no",
         )
     console.print(table)
-    roles = Table(title="roles", title_justify="left")
-    for column in ("role", "utilisation before", "after", "staff-hours/year before", "after", "change"):
+    roles = Table(title="roles (utilisation; staff-hours per year)", title_justify="left")
+    for column in ("role", "util. before", "after", "hours before", "after", "change"):
         roles.add_column(column, justify="left" if column == "role" else "right")
     for role_id, diffs in comparison.role_differences.items():
         util, hours = diffs.get("utilisation"), diffs.get("staff_hours_per_year")

@@ -1,0 +1,88 @@
+"""``bpr simulate``: one process, a comparison, changes on the command line, formats, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bpr.cli.main import app
+
+THEORY = Path(__file__).resolve().parents[2] / "scenarios" / "theory"
+MM1 = str(THEORY / "mm1.yaml")
+FAST = ["--replications", "3", "--horizon", "1000m", "--warm-up", "100m", "--workers", "1"]
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, ["simulate", *args])
+
+
+def test_one_process_prints_kpis_with_intervals() -> None:
+    result = invoke(MM1, *FAST)
+    assert result.exit_code == 0, result.output
+    assert "Lead time" in result.output and "95% CI" in result.output and "util." in result.output
+
+
+def test_json_is_the_documented_result() -> None:
+    result = invoke(MM1, *FAST, "--format", "json", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1 and data["kind"] == "simulation"
+    assert data["config"]["seed"] == 3 and data["config"]["replications"] == 3
+    assert data["kpis"]["lead_time"]["unit"] == "minutes"
+
+
+def test_change_on_the_command_line_gives_a_comparison(tmp_path: Path) -> None:
+    result = invoke(MM1, *FAST, "--change", "{staff: {server: 2}}", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["kind"] == "comparison"
+    assert data["differences"]["lead_time"]["difference"] < 0
+    assert data["headline"]["processing_time_reduction_percent"]["significant"] is True
+
+
+def test_two_files_compare_in_text(tmp_path: Path) -> None:
+    result = invoke(MM1, str(THEORY / "mmc.yaml"), *FAST)
+    assert result.exit_code == 0, result.output
+    assert "processing time reduction" in result.output and "significant" in result.output
+
+
+def test_csv_and_event_log(tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    result = invoke(MM1, *FAST, "--format", "csv", "--events", str(events))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0]["metric"] == "lead_time"
+    log = list(csv.DictReader(events.open(encoding="utf-8")))
+    assert log and log[0]["activity"] == "serve" and log[0]["resource"] == "server#1"
+
+
+def test_bad_options_exit_2_with_a_message() -> None:
+    result = invoke(MM1, "--horizon", "1 fortnight")
+    assert result.exit_code == 2
+    assert "--horizon" in result.output and "cannot read time span" in result.output
+    result = invoke(MM1, "--replications", "1")
+    assert result.exit_code == 2 and "--replications" in result.output
+
+
+def test_after_and_change_together_are_refused() -> None:
+    result = invoke(MM1, MM1, "--change", "{staff: {server: 2}}")
+    assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_a_change_that_does_not_apply_is_located() -> None:
+    result = invoke(MM1, *FAST, "--change", "remove: nothing")
+    assert result.exit_code == 2
+    assert "--change: changes[0].remove" in result.output and "nothing" in result.output
+
+
+def test_bad_process_file_is_reported_not_raised(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nname: x\nroles: {}\n", encoding="utf-8")
+    result = invoke(str(bad), *FAST)
+    assert result.exit_code == 2
+    assert "bad.yaml" in result.output and "Traceback" not in result.output
