@@ -17,8 +17,8 @@ from bpr.render.graphviz_run import (
 
 __all__ = [
     "FORMATS",
-    "GraphvizNotFound",
     "INSTALL_HINT",
+    "GraphvizNotFound",
     "RenderError",
     "format_of",
     "render_comparison",

@@ -14,6 +14,7 @@ Layout choices, and why:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
@@ -333,7 +334,7 @@ def _order_lanes(
         column.attr(rank="same")
         for node in order:
             column.node(node, **_ANCHOR)
-    for upper, lower in zip(order, order[1:]):
+    for upper, lower in itertools.pairwise(order):
         if inside_cluster and direction == "LR":
             canvas.edge(lower, upper, style="invis")
         else:

@@ -6,12 +6,13 @@ would be moved around by the layout). Symbols are drawn with the same colours as
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from bpr.render import style
 from bpr.analysis.text import change_text
+from bpr.render import style
 from bpr.render.labels import format_minutes, format_percent, rule_meaning, rule_title, text, wrap
 from bpr.render.nodes import badge_cell, stamp_symbol
 
@@ -148,7 +149,7 @@ def _symbol(kind: str, lang: str) -> str:
 def _wait_scale(lang: str) -> str:
     bounds = style.WAIT_BOUNDS
     names = [text("under", lang, x=format_minutes(bounds[0], lang))]
-    names += [f"{format_minutes(low, lang)}–{format_minutes(high, lang)}" for low, high in zip(bounds, bounds[1:])]
+    names += [f"{format_minutes(low, lang)}–{format_minutes(high, lang)}" for low, high in itertools.pairwise(bounds)]
     names.append(text("over", lang, x=format_minutes(bounds[-1], lang)))
     cells = "".join(
         f"<TD BGCOLOR=\"{fill}\" BORDER=\"1\" COLOR=\"{style.LANE_BORDER}\">"
@@ -164,7 +165,7 @@ def _wait_scale(lang: str) -> str:
 def _utilisation_scale(lang: str) -> str:
     bounds = style.UTILISATION_BOUNDS
     names = [text("under", lang, x=format_percent(bounds[0]))]
-    names += [f"{format_percent(low)}–{format_percent(high)}" for low, high in zip(bounds, bounds[1:])]
+    names += [f"{format_percent(low)}–{format_percent(high)}" for low, high in itertools.pairwise(bounds)]
     names.append(text("over", lang, x=format_percent(bounds[-1])))
     cells = "".join(
         f"<TD BGCOLOR=\"{fill}\" BORDER=\"1\" COLOR=\"{style.LANE_BORDER}\">"

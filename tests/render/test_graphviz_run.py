@@ -132,7 +132,6 @@ def test_cli_without_dot_exits_2_with_the_message(tmp_path):
 
 def _small_yaml() -> str:
     import yaml
-
     from render_samples import small_data
 
     return yaml.safe_dump(small_data(), allow_unicode=True)

@@ -8,10 +8,10 @@ import pytest
 from render_layout import Layout, layout
 from render_samples import big_process
 
+from bpr.model.graph import build_graph
 from bpr.render import render_dot
 from bpr.render.dot import AUTO_TB_RANKS, choose_direction, flow_length
 from bpr.render.labels import text_width
-from bpr.model.graph import build_graph
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_auto_turns_a_long_flow_downwards_and_keeps_it_a_page_wide(big):
     assert choose_direction("auto", big) == "TB"
     drawn = layout(render_dot(big))
     assert drawn.graph["rankdir"] == "TB"
-    left, bottom, right, top = (float(v) for v in drawn.graph["bb"].split(","))
+    left, _, right, _ = (float(v) for v in drawn.graph["bb"].split(","))
     assert (right - left) / 72 <= 12, "wider than a screen at 100%"
     assert drawn.graph["splines"] == "polyline" and float(drawn.graph["nodesep"]) < 0.3
 
