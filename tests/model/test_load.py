@@ -8,11 +8,30 @@ messages are part of what users read, so they are reviewed like code.
 from __future__ import annotations
 
 import os
+import re
+import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pydantic import BaseModel
 
 from bpr.errors import Issue, ModelError
+from bpr.model import schema
+from bpr.model.distributions import (
+    DISTRIBUTION_NAMES,
+    Choice,
+    Empirical,
+    Exponential,
+    Fixed,
+    Lognormal,
+    Normal,
+    Triangular,
+    Uniform,
+)
 from bpr.model.load import (
     MAX_BYTES,
     load_process,
@@ -22,6 +41,7 @@ from bpr.model.load import (
 )
 
 HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
 INVALID = HERE / "invalid"
 VALID = HERE / "valid"
 
@@ -443,3 +463,211 @@ def test_change_list_loads_its_base_relative_to_itself(write_file) -> None:
     path = write_file("proc/after.yaml", "base: before.yaml\nchanges:\n  - staff: {clerk: 3}\n")
     process = load_process(path)
     assert process.roles["clerk"].staff == 3
+
+
+# --- whatever comes in, only ModelError goes out -----------------------------------------------------
+#
+# The REST service passes text from anyone to these functions: no input may raise anything but the
+# project's own error (no RecursionError, UnicodeError, TypeError, KeyError, ValueError from inside
+# PyYAML or pydantic).
+
+# BPR_FUZZ_EXAMPLES=5000 python -m pytest tests/model/test_load.py -k only_model_error  for a deeper search
+_FUZZ = settings(max_examples=int(os.environ.get("BPR_FUZZ_EXAMPLES", "150")), deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow])
+
+
+def _only_model_error(call, *args) -> None:  # type: ignore[no-untyped-def]
+    try:
+        call(*args)
+    except ModelError as error:
+        assert error.issues and all("\n" not in issue.format() for issue in error.issues)
+
+
+@_FUZZ
+@given(st.binary(max_size=400))
+def test_random_bytes_raise_only_model_error(raw: bytes) -> None:
+    _only_model_error(parse_process, raw)
+
+
+@_FUZZ
+@given(st.text(max_size=400))
+def test_random_text_raises_only_model_error(text: str) -> None:
+    _only_model_error(parse_process, text)
+
+
+_YAML_BITS = st.sampled_from([
+    "id:", "name:", "steps:", "- ", "  ", "\n", "{", "}", "[", "]", ",", ": ", "&a ", "*a", "!!str ", "!x ",
+    "? ", "---\n", "...\n", "'", '"', "#", "|\n", ">\n", "<<: ", "10:00", "NO", "~", "0x", "1e9", "受付", "\t",
+    "type: task", "duration: 5m", "next: done", "dist: fixed", "rate: 1/day", "%YAML 1.1\n",
+])
+
+
+@_FUZZ
+@given(st.lists(_YAML_BITS, max_size=40).map("".join))
+def test_yaml_ish_text_raises_only_model_error(text: str) -> None:
+    _only_model_error(parse_process, text)
+
+
+_KEYS = st.sampled_from([
+    "id", "name", "type", "next", "steps", "roles", "arrivals", "duration", "dist", "to", "probability", "when",
+    "role", "rate", "channel", "calendar", "calendars", "reject", "batch", "join", "mean", "sd", "values",
+    "attributes", "start", "hours", "days", "closed", "staff", "otherwise", "delay", "departures", "level",
+    "required_authority", "delegations", "profile", "hour", "weekday", "control", "base", "changes",
+]) | st.text(max_size=6)
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10),
+    st.sampled_from(["task", "approval", "handoff", "decision", "parallel", "join", "end", "15m", "-1m", "5/day",
+                     "fixed", "choice", "always", "10:00", "amount > 5", "JP", "counter", "unlimited"]),
+)
+_STRUCTURES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+                           max_leaves=40)
+
+
+@_FUZZ
+@given(st.dictionaries(_KEYS, _STRUCTURES, max_size=8))
+def test_random_structures_raise_only_model_error(data: dict) -> None:
+    _only_model_error(process_from_data, data)
+
+
+def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, prefix + (index,))
+    return found
+
+
+@_FUZZ
+@given(st.data())
+def test_valid_files_with_random_damage_raise_only_model_error(data: st.DataObject) -> None:
+    # Deep damage (a wrong type three levels down) reaches pydantic's and the loader's rarer paths.
+    name = data.draw(st.sampled_from(["example.yaml", "yaml11_traps.yaml", "minimal.yaml"]))
+    tree, _ = read_yaml((VALID / name).read_bytes())
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from([p for p in _paths(tree) if p]))
+        parent = tree
+        for part in path[:-1]:
+            parent = parent[part]
+        action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "delete":
+            del parent[path[-1]]
+        elif action == "add" and isinstance(parent, dict):
+            parent[data.draw(_KEYS)] = data.draw(_STRUCTURES)
+        else:
+            parent[path[-1]] = data.draw(_STRUCTURES)
+    _only_model_error(process_from_data, tree)
+
+
+# --- docs/format.md stays true ----------------------------------------------------------------------
+
+DOC = ROOT / "docs" / "format.md"
+
+
+def _doc() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+def test_the_documented_example_is_the_example_file_and_loads() -> None:
+    doc = _doc()
+    start = doc.index("<!-- example -->\n```yaml\n") + len("<!-- example -->\n```yaml\n")
+    block = doc[start:doc.index("```\n", start)]
+    example = (VALID / "example.yaml").read_text(encoding="utf-8")
+    assert block == example
+    process = parse_process(block, file="docs/format.md")
+    assert process.id == "community_grant"
+    assert {step.type for step in process.steps} == {"task", "approval", "handoff", "decision", "parallel", "join",
+                                                       "end"}
+    assert {process.roles[r].department for r in process.roles} >= {"市民協働課", "財政課", "法務課", "審査会"}
+
+
+def test_every_process_block_in_the_doc_loads() -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", _doc(), flags=re.S)
+    processes = [b for b in blocks if "\nsteps:" in b]
+    assert len(processes) >= 2
+    for block in processes:
+        parse_process(block, file="docs/format.md")
+
+
+def _documented_tables() -> dict[str, dict[str, str]]:
+    """``<!-- fields: Model -->`` tables: model -> {field: default cell}."""
+    tables: dict[str, dict[str, str]] = {}
+    lines = _doc().splitlines()
+    for i, line in enumerate(lines):
+        match = re.fullmatch(r"<!-- fields: (\w+) -->", line)
+        if not match:
+            continue
+        rows: dict[str, str] = {}
+        for row in lines[i + 3:]:  # skip the header and the |---| line
+            if not row.startswith("|"):
+                break
+            cells = [cell.strip() for cell in row.strip("|").split("|")]
+            rows[cells[0].strip("`")] = cells[2]
+        tables[match.group(1)] = rows
+    return tables
+
+
+def _models_of_the_format() -> dict[str, type[BaseModel]]:
+    """Every model a process file can contain (distributions are documented in their own table)."""
+    found: dict[str, type[BaseModel]] = {}
+    todo: list[Any] = [schema.Process]
+    while todo:
+        annotation = todo.pop()
+        origin = typing.get_origin(annotation)
+        if origin is not None:
+            todo.extend(typing.get_args(annotation))
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation.__module__ == schema.__name__ and annotation.__name__ not in found:
+                found[annotation.__name__] = annotation
+                todo.extend(field.annotation for field in annotation.model_fields.values())
+    found["StepBase"] = schema.StepBase
+    return found
+
+
+def _default_of(field: Any) -> object:
+    def plain(value: object) -> object:
+        if isinstance(value, (tuple, list)):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(field.default)
+
+
+def test_field_tables_match_the_models_exactly() -> None:
+    tables = _documented_tables()
+    models = _models_of_the_format()
+    assert set(tables) == set(models), "every model of the format has one table in docs/format.md"
+    common = set(schema.StepBase.model_fields)
+    for name, model in models.items():
+        own = {f.alias or key: f for key, f in model.model_fields.items()
+               if name == "StepBase" or not (issubclass(model, schema.StepBase) and key in common)}
+        documented = tables[name]
+        assert list(documented) == list(own), f"{name}: fields (in order) differ from the model"
+        for key, field in own.items():
+            cell = documented[key]
+            if field.is_required():
+                assert cell.startswith("required"), f"{name}.{key} is required, the doc says {cell}"
+            elif field.default_factory is not None:
+                assert cell == "(all calendar defaults)", f"{name}.{key}"
+            else:
+                shown, _ = read_yaml("v: " + cell.strip("`"))
+                assert shown["v"] == _default_of(field), f"{name}.{key}: doc {cell}, model {field.default!r}"
+
+
+def test_distribution_table_matches_the_models() -> None:
+    doc = _doc()
+    start = doc.index("<!-- distributions -->")
+    rows = {}
+    for row in doc[start:].splitlines()[3:]:
+        if not row.startswith("|"):
+            break
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        rows[cells[0].strip("`")] = set(re.findall(r"`(\w+)`", cells[1]))
+    models = {m.model_fields["dist"].default: m for m in (Fixed, Exponential, Uniform, Triangular, Normal, Lognormal,
+                                                           Empirical, Choice)}
+    assert list(rows) == [*DISTRIBUTION_NAMES, "choice"]
+    for dist, params in rows.items():
+        expected = {f.alias or key for key, f in models[dist].model_fields.items()} - {"dist"}
+        assert params == expected, dist
