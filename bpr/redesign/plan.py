@@ -6,9 +6,10 @@ removed a step it names), its heuristic is run again on the plan so far and the 
 for the same steps (same id, or a subset of the original steps, the largest first) is used instead. The
 extended plan must keep every control of the original process, and it is simulated with the same seed and
 replications: the candidate is kept only if the extended plan improves on the plan so far — its impact score
-against the plan so far is above 0 (a significant net saving) and it is significantly worse on none of the
-scored measures (lead time, staff-hours, cost, counter waiting): a plan trades nothing away, so extra staff
-(faster, but more paid hours) stays a separate decision in the ranked list. The plan's changes are the kept
+against the plan so far is above 0 (a significant net saving) and none of the scored measures (lead time,
+staff-hours, cost, counter waiting) is worse by more than :data:`NON_INFERIORITY_MARGIN` percent with 95%
+confidence: a plan trades nothing away, so extra staff (faster, but more paid hours) stays a separate
+decision in the ranked list. The plan's changes are the kept
 candidates' changes in order; applied to the original process they give the plan's process.
 """
 
@@ -105,6 +106,19 @@ def adapt(process: Process, candidate: Candidate) -> Candidate | None:
     return None
 
 
+NON_INFERIORITY_MARGIN = 1.0
+"""Percent by which a scored measure may get worse before a plan step counts as a loss: the step is refused
+only when the 95% interval of the change lies entirely above this (a non-inferiority test). Without a
+margin, the tiny shifts a shorter lead time causes in what falls inside a short measurement window (work
+done a few days earlier or later) would block large savings."""
+
+
+def _materially_worse(found: Impact, name: str) -> bool:
+    """Significantly worse on ``name`` by more than :data:`NON_INFERIORITY_MARGIN` percent."""
+    low = (found.measures.get(name) or {}).get("percent_ci95", [None, None])[0]
+    return low is not None and low > NON_INFERIORITY_MARGIN
+
+
 def _without_removed(change: dict[str, Any], removed: set[str]) -> dict[str, Any] | None:
     """A ``digitize`` change without the steps in ``removed`` (None if none is left); others unchanged."""
     (kind, body), = change.items()
@@ -173,7 +187,7 @@ def combine(
         key = changes_key([*changes, *candidate.changes])
         result = simulator.run(extended, key, f"plan + {candidate.id}")
         step_impact = impact(compare_results(current_result, result), current, extended)
-        worse = [name for name in step_impact.contributions if step_impact.saving(name) < 0]
+        worse = [name for name in step_impact.contributions if _materially_worse(step_impact, name)]
         if step_impact.score <= 0 or worse:
             reason = (f"makes the plan significantly worse on {', '.join(worse)}" if worse
                       else "adds no significant net saving on top of the plan so far")
