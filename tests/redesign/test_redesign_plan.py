@@ -138,3 +138,16 @@ def test_a_candidate_that_no_longer_applies_is_adapted_to_the_steps_left(small) 
     adapted = adapt(without, original)
     assert adapted is not None and list(adapted.changes) == [{"digitize": ["to_director"]}]
     assert adapt(apply_candidate(without, [{"remove": "to_director"}]), original) is None
+
+
+def test_a_plan_step_counts_as_a_loss_only_beyond_the_non_inferiority_margin() -> None:
+    from bpr.redesign.impact import Impact
+    from bpr.redesign.plan import NON_INFERIORITY_MARGIN, _materially_worse
+
+    def with_ci(low: float, high: float) -> Impact:
+        return Impact(0.0, {"staff_hours_per_year": {"percent_ci95": [low, high]}}, {"staff_hours_per_year": 0.0})
+
+    assert not _materially_worse(with_ci(0.1, 1.3), "staff_hours_per_year")  # significant, but maybe under 1%
+    assert _materially_worse(with_ci(NON_INFERIORITY_MARGIN + 0.1, 7.0), "staff_hours_per_year")
+    assert not _materially_worse(with_ci(-5.0, -1.0), "staff_hours_per_year")  # better
+    assert not _materially_worse(with_ci(None, None), "staff_hours_per_year")  # type: ignore[arg-type]
