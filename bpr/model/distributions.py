@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 
-from bpr.model.units import MINUTES_PER_UNIT, format_duration, parse_duration
+from bpr.model.units import DURATION_PATTERN, format_duration, parse_duration
 
 
 class _Dist(BaseModel):
@@ -282,17 +282,6 @@ def _duration_out(dist: _Dist) -> Any:
     return data
 
 
-def _any_case(word: str) -> str:
-    """``"min"`` -> ``"[mM][iI][nN]"``: JSON Schema patterns have no case-insensitive flag."""
-    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in word)
-
-
-DURATION_PATTERN = (
-    r"^\s*([0-9]+(\.[0-9]+)?|\.[0-9]+)\s*("
-    + "|".join(_any_case(unit) for unit in sorted(MINUTES_PER_UNIT, key=len, reverse=True))
-    + r")\s*$"
-)
-"""Exactly the texts :func:`~bpr.model.units.parse_duration` reads, for editors (tested both ways)."""
 _DURATION_TEXT = {"type": "string", "pattern": DURATION_PATTERN}
 _DURATION_SCHEMA = {
     "anyOf": [

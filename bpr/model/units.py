@@ -35,6 +35,26 @@ _LONG_UNITS = (("second", "s"), ("minute", "m"), ("mins", "m"), ("hour", "h"), (
 _RATE_ALIASES = {"h": "hour", "hr": "hour", "d": "day", "w": "week", "wk": "week", "mo": "month", "y": "year", "yr": "year"}
 
 
+def any_case(word: str) -> str:
+    """``"min"`` -> ``"[mM][iI][nN]"``: JSON Schema patterns have no case-insensitive flag."""
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+DURATION_PATTERN = (
+    r"^\s*([0-9]+(\.[0-9]+)?|\.[0-9]+)\s*("
+    + "|".join(any_case(unit) for unit in sorted(MINUTES_PER_UNIT, key=lambda u: (-len(u), u)))
+    + r")\s*$"
+)
+"""Exactly the texts :func:`parse_duration` reads, as a JSON Schema pattern for editors (tested both ways)."""
+
+RATE_PATTERN = (
+    r"^\s*(?=[0-9_,.]*[1-9])[0-9][0-9_,]*(\.[0-9]+)?\s*/\s*("
+    + "|".join(any_case(p) for p in sorted({*RATE_PERIODS, *_RATE_ALIASES}, key=lambda p: (-len(p), p)))
+    + r")\s*$"
+)
+"""Exactly the texts :func:`parse_rate` reads (a count above 0 per period), as a JSON Schema pattern."""
+
+
 def parse_duration(text: object) -> float:
     """``"15m"`` -> 15.0 minutes. A bare number is refused: the unit must be written."""
     if isinstance(text, bool) or text is None:
