@@ -5,8 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from bpr.model.schema import Process
+from bpr.model.units import RATE_PATTERN
 
 SCHEMA_ID = "https://bpr.example/schema/process-1.json"
+
+_CLOCK = r"\s*(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)\s*"
+CLOCK_PATTERN = f"^{_CLOCK}$"
+SPAN_PATTERN = f"^{_CLOCK}-{_CLOCK}$"
+DATE_PATTERN = r"^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$"
+
+_TEXT_FIELDS = {
+    # field name -> (pattern of the text or of each item, description for editors)
+    "rate": (RATE_PATTERN, "a count per period: 40/day, 3/hour, 1200/year (per open day/hour of the calendar)"),
+    "batch": (CLOCK_PATTERN, "times of day (HH:MM) when the in-tray is cleared, e.g. ['10:00', '16:00']"),
+    "departures": (CLOCK_PATTERN, "times of day (HH:MM) when it leaves, e.g. ['14:00']"),
+    "hours": (SPAN_PATTERN, "working hours of an open day, e.g. ['08:30-12:00', '13:00-17:15']"),
+    "closed": (DATE_PATTERN, "closed dates: 'MM-DD' every year or 'YYYY-MM-DD' once"),
+}
+
+
+def _add_text_patterns(node: Any) -> None:
+    """Give rates, times of day, spans and dates their patterns, so that editors flag typos as you type."""
+    if isinstance(node, dict):
+        for name, prop in node.get("properties", {}).items():
+            if name in _TEXT_FIELDS and isinstance(prop, dict):
+                pattern, description = _TEXT_FIELDS[name]
+                for target in [prop, *prop.get("anyOf", [])]:
+                    if target.get("type") == "string":
+                        target["pattern"] = pattern
+                    elif target.get("type") == "array" and target.get("items", {}).get("type") == "string":
+                        target["items"]["pattern"] = pattern
+                prop.setdefault("description", description)
+        for value in node.values():
+            _add_text_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _add_text_patterns(value)
 
 
 def process_json_schema() -> dict[str, Any]:
@@ -17,6 +51,10 @@ def process_json_schema() -> dict[str, Any]:
     schema["title"] = "bpr process file"
     props = schema["properties"]
     # 'always' is accepted where a calendar is expected
-    props["calendar"] = {"anyOf": [{"const": "always"}, {"$ref": "#/$defs/Calendar"}], "description": "working calendar, or 'always' for 24/7"}
-    props["calendars"]["additionalProperties"] = {"anyOf": [{"const": "always"}, {"$ref": "#/$defs/Calendar"}]}
+    calendar_or_always = {"anyOf": [{"const": "always"}, {"$ref": "#/$defs/Calendar"}]}
+    props["calendar"] = {**calendar_or_always, "description": "working calendar, or 'always' for 24/7"}
+    for pattern in props["calendars"].get("patternProperties", {}):
+        props["calendars"]["patternProperties"][pattern] = calendar_or_always
+    props["calendars"]["additionalProperties"] = False  # names are ids
+    _add_text_patterns(schema)
     return schema
