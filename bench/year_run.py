@@ -61,20 +61,24 @@ PROCESS = {
 }
 
 
-def _tree_rss_mb() -> float:
-    """Resident memory of this process and all its descendants (workers, the forkserver), from /proc."""
+def _process_tree() -> dict[int, tuple[float, float]]:
+    """(resident MB, CPU seconds) of this process and every descendant (workers, the forkserver), from /proc."""
     parents: dict[int, int] = {}
-    rss: dict[int, float] = {}
+    stats: dict[int, tuple[float, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/status") as status:
-                fields = dict(line.split(":", 1) for line in status if ":" in line)
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        parents[int(entry)] = int(fields["PPid"])
-        rss[int(entry)] = float(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        rss_mb = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        cpu = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        stats[pid] = (rss_mb, cpu)
     me = os.getpid()
 
     def mine(pid: int) -> bool:
@@ -84,23 +88,32 @@ def _tree_rss_mb() -> float:
             pid = parents.get(pid, 0)
         return False
 
-    return sum(value for pid, value in rss.items() if mine(pid))
+    return {pid: value for pid, value in stats.items() if mine(pid)}
 
 
-class PeakMemory:
-    """Polls the memory of the process tree every 0.1 s while a run is going."""
+class TreeMonitor:
+    """Polls the process tree every 0.1 s during a run: peak total memory, CPU seconds of every process."""
 
     def __init__(self) -> None:
-        self.peak = 0.0
+        self.peak_mb = 0.0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
     def _poll(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_rss_mb())
+            tree = _process_tree()
+            self.peak_mb = max(self.peak_mb, sum(rss for rss, _ in tree.values()))
+            for pid, (_, cpu) in tree.items():
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu)
             self._stop.wait(0.1)
 
-    def __enter__(self) -> PeakMemory:
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
+
+    def __enter__(self) -> TreeMonitor:
+        self.start_cpu = sum(cpu for _, cpu in _process_tree().values())
         self._thread.start()
         return self
 
@@ -118,7 +131,7 @@ def main() -> None:
     process = process_from_data(PROCESS)
     config = SimConfig(replications=args.replications, workers=args.workers, horizon=args.horizon, seed=1)
     load_before = os.getloadavg()[0]
-    with PeakMemory() as memory:
+    with TreeMonitor() as tree:
         start = time.perf_counter()
         result = simulate(process, config)
         wall = time.perf_counter() - start
@@ -126,7 +139,10 @@ def main() -> None:
     print(f"{args.replications} replications x {args.horizon} (+{config.warm_up} warm-up), {args.workers} workers")
     print(f"measured cases: {cases:,.0f} ({cases / args.replications:,.0f} per replication)")
     print(f"wall time: {wall:.1f} s  ({cases / wall:,.0f} measured cases/s)")
-    print(f"peak memory (RSS of this process and its workers together): {memory.peak:.0f} MB")
+    cpu = tree.cpu_seconds - tree.start_cpu
+    print(f"CPU time of all processes: {cpu:.1f} s; on {args.workers} idle cores that is about "
+          f"{cpu / args.workers:.1f} s of wall time")
+    print(f"peak memory (RSS of this process and its workers together): {tree.peak_mb:.0f} MB")
     print(f"load average: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores; other work shares them)")
     lead = result.kpis["lead_time"].mean
     print(f"lead time {lead.mean / 60:.1f} h ± {lead.half_width / 60:.2f} h; utilisation "

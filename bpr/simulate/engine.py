@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -69,7 +70,7 @@ from bpr.simulate.plan import (
     Plan,
 )
 from bpr.simulate.pool import Pool
-from bpr.simulate.sampling import block_sampler, blocks, exponentials, uniforms
+from bpr.simulate.sampling import BLOCK, block_sampler, blocks
 from bpr.simulate.streams import Streams, case_uniform, stream_key
 
 __all__ = ["CASE_FIELDS", "EVENT_FIELDS", "ReplicationOutput", "run_replication"]
@@ -260,23 +261,42 @@ class _Replication:
 
     # --- arrivals ----------------------------------------------------------------------------------
 
-    def arrivals(self, arrival: ArrivalPlan, stream_name: str) -> Any:
-        env = self.env
+    def arrival_times(self, arrival: ArrivalPlan, stream_name: str) -> Iterator[float]:
+        """Wall-clock arrival times of a stream, computed a block at a time (numpy, not per case).
+
+        Poisson: exponential gaps in open time of the stream's calendar at ``rate x peak`` of the profile,
+        mapped to wall time, kept with probability ``profile(t) / peak`` (thinning). Regular: the k-th case
+        at ``k / rate`` of open time, the first at the first opening.
+        """
         rng = self.streams.get(f"arrivals:{stream_name}")
         calendar = self.calendar(arrival.calendar)
-        always = calendar.always
+        profile = None if arrival.regular else arrival.profile
+        if profile is not None:
+            weekday_weight = np.asarray(profile[0])
+            hour_weight = np.asarray(profile[1])
+            start_weekday = self.config.start_date.weekday()
+        scale = 1.0 / (arrival.rate * arrival.profile_max)
+        offset = 0.0
+        k = 0
+        while True:
+            if arrival.regular:
+                offsets = np.arange(k, k + BLOCK, dtype=float) / arrival.rate
+                k += BLOCK
+            else:
+                offsets = offset + np.cumsum(rng.exponential(scale, BLOCK))
+                offset = float(offsets[-1])
+            times = offsets if calendar.always else calendar.offsets_to_times(offsets)
+            if profile is not None:
+                day = np.floor(times / 1440.0)
+                weight = (weekday_weight[((start_weekday + day) % 7).astype(np.int64)]
+                          * hour_weight[((times - day * 1440.0) // 60.0).astype(np.int64)])
+                times = times[rng.random(BLOCK) * arrival.profile_max < weight]
+            yield from times.tolist()
+
+    def arrivals(self, arrival: ArrivalPlan, stream_name: str) -> Any:
+        env = self.env
         cap = self.cap
         w0, w1 = self.w0, self.w1
-        profile = arrival.profile
-        if arrival.regular:
-            gap = 1.0 / arrival.rate
-            gaps: Any = None
-            offset = -gap
-        else:
-            gaps = exponentials(rng, 1.0 / (arrival.rate * arrival.profile_max))
-            offset = 0.0
-        thin = uniforms(rng) if (profile is not None and not arrival.regular) else None
-        start_weekday = self.config.start_date.weekday()
         attribute_samplers = [(name, block_sampler(dist, self.streams.get(f"attr:{stream_name}:{name}")))
                               for name, dist in arrival.attributes]
         case_keys = blocks(self.streams.get(f"case:{stream_name}").bit_generator.random_raw)
@@ -285,16 +305,10 @@ class _Replication:
         start_step = arrival.start
         flow = self.flow
         timeout = env.timeout
-        while True:
-            offset += gap if gaps is None else next(gaps)
-            t = offset if always else calendar.offset_to_time(offset)
+        process = env.process
+        for t in self.arrival_times(arrival, stream_name):
             if t >= cap:
                 return
-            if thin is not None:
-                day = int(t // 1440.0)
-                weight = profile[0][(start_weekday + day) % 7] * profile[1][int((t - day * 1440.0) // 60.0)]  # type: ignore[index]
-                if next(thin) * arrival.profile_max >= weight:
-                    continue
             if t > env._now:
                 yield timeout(t - env._now)
             measured = w0 <= t < w1
@@ -309,7 +323,7 @@ class _Replication:
                 self.arrived += 1
                 self.open_measured += 1
                 self.by_channel[arrival.channel] = self.by_channel.get(arrival.channel, 0) + 1
-            env.process(flow(case, _Track(), start_step, -1))
+            process(flow(case, _Track(), start_step, -1))
 
     # --- the case flow -----------------------------------------------------------------------------
 

@@ -140,7 +140,8 @@ def _profile(arrival: Arrival, calendar: Calendar) -> tuple[tuple[tuple[float, .
             f"the arrival profile of channel {arrival.channel!r} is 0 at every open hour: no case could arrive"
         )
     norm = weight / total
-    return (tuple(w / norm for w in weekday), tuple(h_ / norm for h_ in hour)), peak / norm
+    # The product weekday x hour is what scales the rate: normalise one factor only.
+    return (tuple(w / norm for w in weekday), tuple(hour)), peak / norm
 
 
 def build_plan(process: Process, start_date: date) -> Plan:

@@ -1,0 +1,70 @@
+"""Arrival streams: Poisson in open time at the documented rate, profiles shape when (not how many), regular."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from bpr.model.volume import open_days_in
+from simhelp import SEED, make_process, run_once
+
+START = date(2026, 6, 1)  # a Monday; June 2026 has no public holiday in Japan
+
+
+def arrival_times(arrival: dict, horizon: str = "8w", seed: int = SEED) -> list[float]:
+    process = make_process({
+        "roles": {"desk": {"staff": "unlimited", "calendar": "always"}},
+        "arrivals": [arrival],
+        "steps": [{"id": "log", "type": "task", "role": "desk", "duration": "0m", "next": "done"},
+                  {"id": "done", "type": "end"}],
+    })
+    out = run_once(process, START, horizon=horizon, warm_up="0m", seed=seed)
+    horizon_minutes = out.window[1]
+    return sorted(e[6] for e in out.events if e[6] < horizon_minutes)  # type: ignore[union-attr]
+
+
+def within(count: float, expected: float, what: str) -> None:
+    """A Poisson count against its mean, at the 99% level (normal approximation, counts in the hundreds)."""
+    assert expected > 400, "too few arrivals to test anything"
+    assert abs(count - expected) <= 2.576 * expected**0.5, f"{what}: {count} vs {expected:.0f}"
+
+
+def test_poisson_per_open_day_arrives_only_in_open_time() -> None:
+    times = arrival_times({"channel": "counter", "rate": "40/day"})
+    days = open_days_in(make_process({"roles": {"x": {}}, "arrivals": [{"channel": "mail", "rate": "1/day"}],
+                                      "steps": [{"id": "e", "type": "end"}]}).calendar, START,
+                        START + timedelta(weeks=8))
+    within(len(times), 40 * len(days), "arrivals in 8 weeks")
+    origin = datetime.combine(START, datetime.min.time())
+    for t in times:
+        when = origin + timedelta(minutes=t)
+        minute = when.hour * 60 + when.minute
+        assert when.weekday() < 5 and (510 <= minute < 720 or 780 <= minute < 1035), when
+
+
+def test_weekday_and_hour_profile_shape_when_but_keep_the_volume() -> None:
+    times = np.array(arrival_times({"channel": "counter", "rate": "40/day", "calendar": "always",
+                                    "profile": {"weekday": {"mon": 3.0}, "hour": {h: 0.0 for h in range(0, 8)}}}))
+    within(len(times), 40 * 56, "arrivals in 8 weeks")
+    day = np.floor(times / 1440.0)
+    hour = (times - day * 1440.0) // 60
+    assert not np.any(hour < 8), "no arrivals in hours with weight 0"
+    mondays = np.sum(day % 7 == 0)  # START is a Monday
+    within(mondays, len(times) * 3 / 9, "Monday arrivals (weight 3 of 9)")
+
+
+def test_regular_arrivals_come_at_equal_steps_of_open_time() -> None:
+    times = arrival_times({"channel": "mail", "rate": "4/hour", "pattern": "regular", "calendar": "always"},
+                          horizon="1d")
+    assert times == [15.0 * k for k in range(96)]
+
+
+@pytest.mark.parametrize("rate", ["1200/year", "100/month", "23/week"])
+def test_calendar_period_rates(rate: str) -> None:
+    times = arrival_times({"channel": "online", "rate": rate, "calendar": "always"}, horizon="26w")
+    count, period = float(rate.split("/")[0]), rate.split("/")[1]
+    per_day = {"year": count / 365, "month": count * 12 / 365, "week": count / 7}[period]
+    expected = per_day * 182
+    within(len(times), expected, f"arrivals at {rate}")
