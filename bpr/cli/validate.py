@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from bpr.cli.common import EXIT_BAD_INPUT, OutputFormat, console, err_console, print_json
 from bpr.errors import BprError, ModelError
@@ -33,7 +34,9 @@ def validate(
     else:
         for result in results:
             if result["valid"]:
-                console.print(f"[green]ok[/green]  {result['file']}  ({result['name']}, {result['steps']} steps)")
+                # file and process names are user text: escaped, or '[/]' in a name would be read as markup
+                console.print(f"[green]ok[/green]  {escape(str(result['file']))}  ({escape(str(result['name']))}, "
+                              f"{result['steps']} steps)")
             else:
                 err_console.print(str(result["message"]), markup=False)
         bad = sum(not r["valid"] for r in results)
