@@ -21,7 +21,7 @@ def schema(
         print_json(data)
     else:
         write_output(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        console.print(f"wrote {output}")
+        console.print(f"wrote {output}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
