@@ -58,6 +58,13 @@ def test_schema_command_writes_a_file(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == _text(process_json_schema())
 
 
+def test_output_path_that_looks_like_markup_is_printed_as_it_is(tmp_path: Path) -> None:
+    target = tmp_path / "[/]" / "[bold]s.json"
+    result = runner.invoke(app, ["schema", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"wrote {target}\n"
+
+
 def test_shipped_schema_is_the_generated_one() -> None:
     assert SHIPPED.read_text(encoding="utf-8") == _text(process_json_schema()), (
         "schema/process.schema.json is out of date: run  bpr schema -o schema/process.schema.json"
