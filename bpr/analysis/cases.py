@@ -3,9 +3,9 @@
 Conditions (``amount > 1000000``) route cases by their attributes, so "how many cases reach this approval"
 and "which branch is most likely" depend on the attribute distributions. They are estimated by drawing
 :data:`SAMPLES` cases with a numpy Generator seeded from :data:`SEED` (fixed, so the analysis of a file is
-the same on every run). A case's channel is drawn in proportion to the arrival rates (converted to cases
-per open day of the stream's calendar, an approximation good enough for weights), then its attributes from
-the process ``attributes`` with the channel's overrides.
+the same on every run). A case's channel is drawn in proportion to the yearly volumes of the arrival
+streams (:func:`bpr.model.volume.annual_cases`, the meaning of rates all of bpr shares), then its
+attributes from the process ``attributes`` with the channel's overrides.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import numpy as np
 from bpr.analysis.memo import memo
 from bpr.model.conditions import ConditionError, compiled
 from bpr.model.distributions import Choice
-from bpr.model.schema import Arrival, Decision, Process
+from bpr.model.schema import Decision, Process
+from bpr.model.volume import annual_cases
 
 SEED = 20240401
 """Seed of the case sample (documented in docs/rules.md; changing it changes estimated shares slightly)."""
@@ -27,23 +28,9 @@ SAMPLES = 2000
 """Number of sampled cases: a share is then known to within about ±2.2 percentage points (95%)."""
 
 
-def _per_open_day(arrival: Arrival, process: Process) -> float:
-    value, period = arrival.rate_value()
-    calendar = process.calendar_of(arrival.calendar)
-    days_per_week = 7 if calendar.always else max(len(calendar.days), 1)
-    per_day = {
-        "hour": calendar.minutes_per_day() / 60,
-        "day": 1.0,
-        "week": 1 / days_per_week,
-        "month": 12 / (52 * days_per_week),
-        "year": 1 / (52 * days_per_week),
-    }[period]
-    return value * per_day
-
-
 def arrival_shares(process: Process) -> dict[str, float]:
     """Share of arriving cases by the step they start at (streams with the same start added up)."""
-    weights = [_per_open_day(a, process) for a in process.arrivals]
+    weights = [annual_cases(process, a) for a in process.arrivals]
     total = sum(weights) or 1.0
     shares: dict[str, float] = {}
     for arrival, weight in zip(process.arrivals, weights):
@@ -81,7 +68,7 @@ class CaseSample:
     @classmethod
     def draw(cls, G: nx.DiGraph, process: Process, n: int = SAMPLES, seed: int = SEED) -> CaseSample:
         rng = np.random.default_rng(np.random.SeedSequence(seed))
-        weights = np.array([_per_open_day(a, process) for a in process.arrivals], dtype=float)
+        weights = np.array([annual_cases(process, a) for a in process.arrivals], dtype=float)
         channels = rng.choice(len(process.arrivals), size=n, p=weights / weights.sum())
         attributes: list[dict[str, Any]] = [{} for _ in range(n)]
         for c, arrival in enumerate(process.arrivals):  # channel by channel, attribute by attribute

@@ -44,7 +44,8 @@ def _print_text(file: str, analysis: Analysis) -> None:
         console.print(finding_line(file, finding), markup=False)
     counts = analysis.counts()
     console.print(
-        f"{len(analysis.findings)} finding(s): " + ", ".join(f"{counts[s]} {s}" for s in SEVERITIES), markup=False
+        f"{len(analysis.findings)} finding(s): " + ", ".join(f"{counts[s]} {s}" for s in SEVERITIES),
+        markup=False,
     )
     console.print("path: " + " -> ".join(analysis.summary.get("path", [])), markup=False)
     console.print(_summary_table(analysis.summary))

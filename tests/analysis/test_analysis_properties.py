@@ -102,7 +102,7 @@ def processes(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(processes())
 def test_analysis_of_random_processes(data: dict[str, Any]) -> None:
     try:
