@@ -46,6 +46,7 @@ from bpr.model.schema import (
     Process,
     Rate,
     Task,
+    Wait,
 )
 from bpr.model.units import parse_rate
 from bpr.model.volume import annual_cases
@@ -513,7 +514,7 @@ class _Refused(Exception):
 
 
 WORK_TYPES = ("task", "approval")
-ROUTED_TYPES = ("task", "approval", "handoff", "join")  # steps with a single ``next``
+ROUTED_TYPES = ("task", "approval", "handoff", "wait", "join")  # steps with a single ``next``
 
 
 def _find(data: dict[str, Any], step_id: str, loc: tuple[Any, ...]) -> dict[str, Any]:
@@ -634,9 +635,9 @@ _REMOVE_HINTS = {
 
 def _apply_remove(data: dict[str, Any], change: Remove, process: Process) -> None:
     step = _find(data, change.step, ("step",))
-    if step["type"] not in ("task", "approval", "handoff"):
+    if step["type"] not in ("task", "approval", "handoff", "wait"):
         raise _Refused(
-            f"step {change.step!r} is a {step['type']} step; only task, approval and handoff steps can be removed",
+            f"step {change.step!r} is a {step['type']} step; only task, approval, handoff and wait steps can be removed",
             ("step",),
             _REMOVE_HINTS[step["type"]],
         )
@@ -720,9 +721,13 @@ def _apply_digitize(data: dict[str, Any], change: Digitize, process: Process) ->
             step["delay"] = "0m"
             step.pop("departures", None)
             step.pop("calendar", None)
+        elif kind == "wait":  # the reply comes online: no post either way; the other party's time is scaled
+            if step.get("medium", "digital") != "digital":
+                step["medium"] = "digital"
+            step["duration"] = _scaled(process.step(step_id).duration, change.factor)  # type: ignore[union-attr]
         else:
             raise _Refused(
-                f"step {step_id!r} is a {kind} step; only task, approval and handoff steps can be digitized",
+                f"step {step_id!r} is a {kind} step; only task, approval, handoff and wait steps can be digitized",
                 ("steps", i),
             )
 
@@ -974,6 +979,7 @@ _STEP_MODELS: dict[str, type[BaseModel]] = {
     "task": Task,
     "approval": Approval,
     "handoff": Handoff,
+    "wait": Wait,
     "decision": Decision,
     "parallel": Parallel,
     "join": Join,

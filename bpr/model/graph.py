@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task
+from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task, Wait
 
 
 def successors_of(step: object) -> list[tuple[str, dict[str, object]]]:
@@ -22,7 +22,7 @@ def successors_of(step: object) -> list[tuple[str, dict[str, object]]]:
         out.append((step.next, {"kind": "next", "probability": 1.0 - p, "when": None}))
         if step.reject:
             out.append((step.reject.to, {"kind": "reject", "probability": p, "when": None}))
-    elif isinstance(step, (Task, Handoff, Join)):
+    elif isinstance(step, (Task, Handoff, Wait, Join)):
         out.append((step.next, {"kind": "next", "probability": 1.0, "when": None}))
     elif isinstance(step, Decision):
         for branch in step.next:

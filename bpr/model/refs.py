@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from bpr.errors import Issue
 from bpr.model.conditions import BoolOp, Compare, Condition, Const, Name, Not, compiled
 from bpr.model.distributions import Choice
-from bpr.model.schema import CHANNELS, Approval, Decision, Handoff, Join, Parallel, Process, Task
+from bpr.model.schema import CHANNELS, Approval, Decision, Handoff, Join, Parallel, Process, Task, Wait
 from bpr.model.volume import calendar_problems
 
 BUILTIN_ATTRIBUTES = ("channel",)
@@ -89,7 +89,7 @@ def check_references(process: Process) -> list[Issue]:
         if step.control is not None:
             for k, other in enumerate(step.control.separate_from):
                 step_ref(other, f"{base}.control.separate_from[{k}]")
-        if isinstance(step, (Task, Approval, Handoff, Join)):
+        if isinstance(step, (Task, Approval, Handoff, Wait, Join)):
             step_ref(step.next, f"{base}.next")
             if step.next == step.id:
                 issues.append(Issue("a step cannot lead to itself", f"{base}.next"))

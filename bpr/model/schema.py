@@ -285,6 +285,21 @@ class Handoff(StepBase):
     next: Id
 
 
+class Wait(StepBase):
+    """The case waits for someone outside the office: the applicant's corrections (補正), a committee that
+    meets monthly, another agency's reply. Nobody of the city works on it meanwhile; ``duration`` is elapsed
+    calendar time (``10d`` is ten days, weekends included), and the next step starts in its own working time.
+    """
+
+    type: Literal["wait"]
+    duration: Duration
+    party: Literal["applicant", "external", "committee"] = Field(
+        default="applicant", description="whom the case waits for"
+    )
+    medium: Medium = "digital"
+    next: Id
+
+
 class Branch(Model):
     """One way out of a decision: by ``probability``, by a ``when`` condition, or ``otherwise``."""
 
@@ -349,8 +364,8 @@ class End(StepBase):
     outcome: str = Field(default="", description="e.g. 'approved', 'refused', 'withdrawn'")
 
 
-Step = Annotated[Union[Task, Approval, Handoff, Decision, Parallel, Join, End], Field(discriminator="type")]
-STEP_TYPES: tuple[str, ...] = ("task", "approval", "handoff", "decision", "parallel", "join", "end")
+Step = Annotated[Union[Task, Approval, Handoff, Wait, Decision, Parallel, Join, End], Field(discriminator="type")]
+STEP_TYPES: tuple[str, ...] = ("task", "approval", "handoff", "wait", "decision", "parallel", "join", "end")
 WorkStep = Union[Task, Approval]
 
 

@@ -232,7 +232,7 @@ def test_remove_a_required_control_is_refused(purchase):
 )
 def test_remove_of_routing_steps_is_refused_with_a_hint(purchase, step, kind, hint):
     assert refusal(purchase, {"remove": step}) == (
-        f"changes.yaml: changes[0].remove: step {step!r} is a {kind} step; only task, approval and handoff "
+        f"changes.yaml: changes[0].remove: step {step!r} is a {kind} step; only task, approval, handoff and wait "
         f"steps can be removed — {hint}"
     )
 
@@ -240,7 +240,7 @@ def test_remove_of_routing_steps_is_refused_with_a_hint(purchase, step, kind, hi
 @pytest.mark.parametrize("step", ["split", "joined"])
 def test_remove_of_split_or_join_is_refused(cosign, step):
     message = refusal(cosign, {"remove": step})
-    assert "only task, approval and handoff steps can be removed — remove the branch steps instead" in message
+    assert "only task, approval, handoff and wait steps can be removed — remove the branch steps instead" in message
 
 
 # --- digitize --------------------------------------------------------------------------------------
@@ -264,8 +264,8 @@ def test_digitize_factor_scales_every_time_parameter(purchase):
 
 def test_digitize_a_decision_is_refused(purchase):
     assert refusal(purchase, {"digitize": ["enter", "decide"]}) == (
-        "changes.yaml: changes[0].digitize[1]: step 'decide' is a decision step; only task, approval and "
-        "handoff steps can be digitized"
+        "changes.yaml: changes[0].digitize[1]: step 'decide' is a decision step; only task, approval, "
+        "handoff and wait steps can be digitized"
     )
 
 

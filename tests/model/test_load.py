@@ -96,7 +96,7 @@ CORPUS: dict[str, str] = {
     "loop_no_exit.yaml": "loop_no_exit.yaml:12:5: steps[0]: step 'receive' is in a loop with no exit: no case that gets here can finish — route it, directly or through its successors, to an end step",
     "merge_key.yaml": "merge_key.yaml:6:5: merge keys ('<<') are not allowed — write the fields out",
     "missing_field.yaml": 'missing_field.yaml:12:5: steps[0].role: required field is missing',
-    "missing_step_type.yaml": "missing_step_type.yaml:12:5: steps[0].type: missing 'type:'; one of task, approval, handoff, decision, parallel, join, end",
+    "missing_step_type.yaml": "missing_step_type.yaml:12:5: steps[0].type: missing 'type:'; one of task, approval, handoff, wait, decision, parallel, join, end",
     "mixed_branches.yaml": 'mixed_branches.yaml:22:7: steps[1].next: mix of probability and condition branches; use one kind per decision',
     "negative_duration.yaml": "negative_duration.yaml:16:15: steps[0].duration: duration '-15m' is negative; a duration is 0 or more",
     "negative_sd.yaml": "negative_sd.yaml:16:15: steps[0].duration: duration '-5m' is negative; a duration is 0 or more",
