@@ -62,8 +62,10 @@ __all__ = [
     "Merge",
     "Parallelize",
     "Remove",
+    "Reorder",
     "SetFields",
     "Staff",
+    "Triage",
     "apply_changes",
     "change_to_data",
     "describe",
@@ -157,6 +159,32 @@ class Merge(_Change):
     name: str | None = None
 
 
+class Reorder(_Change):
+    """A serial chain of tasks or approvals runs in the listed order (knock-out ordering: the check that
+    rejects most for the least work goes first)."""
+
+    kind: ClassVar[str] = "reorder"
+    steps: tuple[Id, ...] = Field(min_length=2)
+
+
+class Triage(_Change):
+    """Simple cases get a lighter version of a step: a decision in front of ``step`` sends cases matching
+    ``when`` (or a ``share`` of all cases) to a copy ``<step>_simple`` that takes ``duration``."""
+
+    kind: ClassVar[str] = "triage"
+    step: Id
+    when: ConditionText | None = None
+    share: Probability | None = None
+    duration: Duration
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Triage:
+        if (self.when is None) == (self.share is None):
+            raise ValueError("give exactly one of 'when' (a condition) or 'share' (e.g. 0.6)")
+        return self
+
+
 class Staff(_Change):
     """Number of staff per role."""
 
@@ -212,15 +240,16 @@ class SetFields(_Change):
     values: dict[str, Any] = Field(min_length=1)
 
 
-Change = Remove | Digitize | Delegate | Parallelize | Merge | Staff | Arrivals | Batch | SetFields
+Change = Remove | Digitize | Delegate | Parallelize | Merge | Reorder | Triage | Staff | Arrivals | Batch | SetFields
 CHANGE_TYPES: dict[str, type[_Change]] = {
-    cls.kind: cls for cls in (Remove, Digitize, Delegate, Parallelize, Merge, Staff, Arrivals, Batch, SetFields)
+    cls.kind: cls
+    for cls in (Remove, Digitize, Delegate, Parallelize, Merge, Reorder, Triage, Staff, Arrivals, Batch, SetFields)
 }
 CHANGE_KINDS: tuple[str, ...] = tuple(CHANGE_TYPES)
 
 # The field a short form stands for (``remove: X`` is ``remove: {step: X}``), and the fields that are
 # always written flat (``staff: {clerk: 4}`` holds ``roles``).
-_SHORT_FIELD = {"remove": "step", "digitize": "steps", "parallelize": "steps", "merge": "steps"}
+_SHORT_FIELD = {"remove": "step", "digitize": "steps", "parallelize": "steps", "merge": "steps", "reorder": "steps"}
 _FLAT_FIELD = {"staff": "roles", "arrivals": "channels", "set": "values"}
 
 _DURATION = TypeAdapter(Duration)
@@ -446,6 +475,18 @@ def change_to_data(change: Change) -> dict[str, Any]:
         if change.name is not None:
             body["name"] = change.name
         return {"merge": body}
+    if isinstance(change, Reorder):
+        return {"reorder": list(change.steps)}
+    if isinstance(change, Triage):
+        body = {"step": change.step}
+        if change.when is not None:
+            body["when"] = change.when
+        else:
+            body["share"] = change.share
+        body["duration"] = _duration_data(change.duration)
+        if change.name is not None:
+            body["name"] = change.name
+        return {"triage": body}
     if isinstance(change, Staff):
         return {"staff": dict(change.roles)}
     if isinstance(change, Arrivals):
@@ -482,6 +523,11 @@ def describe(change: Change) -> str:
     if isinstance(change, Merge):
         how = "durations added" if change.duration is None else f"duration {_duration_data(change.duration)}"
         return f"Merge {_ids(change.steps)} into one step {change.steps[0]} ({how})."
+    if isinstance(change, Reorder):
+        return f"Reorder the chain to run {' -> '.join(change.steps)} (knock-out ordering)."
+    if isinstance(change, Triage):
+        who = f"cases with {change.when}" if change.when is not None else f"{change.share:.0%} of cases (simple ones)"
+        return f"Triage before {change.step}: {who} get a simple version taking {_duration_data(change.duration)}."
     if isinstance(change, Staff):
         return "Set staff: " + ", ".join(f"{role} {count}" for role, count in change.roles.items()) + "."
     if isinstance(change, Arrivals):
@@ -781,7 +827,7 @@ def _chain(data: dict[str, Any], ids: tuple[str, ...], verb: str) -> list[dict[s
     return steps  # the last step cannot lead back into the chain: a valid process has no loop without exit
 
 
-_PARTICIPLE = {"parallelize": "run in parallel", "merge": "merged"}
+_PARTICIPLE = {"parallelize": "run in parallel", "merge": "merged", "reorder": "reordered"}
 _HOW = {"next": "next", "reject": "reject.to", "branch": "a branch", "split": "a parallel branch", "start": "start"}
 
 
@@ -850,6 +896,62 @@ def _apply_parallelize(data: dict[str, Any], change: Parallelize, process: Proce
     positions = [_position(data, step_id) for step_id in ids]
     data["steps"].insert(max(positions) + 1, {"id": join_id, "type": "join", "next": after})
     data["steps"].insert(min(positions), {"id": split_id, "type": "parallel", "next": list(ids), "join": join_id})
+
+
+def _apply_reorder(data: dict[str, Any], change: Reorder, process: Process) -> None:
+    wanted = change.steps
+    for i, step_id in enumerate(wanted):
+        if step_id in wanted[:i]:
+            raise _Refused(f"step {step_id!r} is listed twice", ("steps", i))
+        _find(data, step_id, ("steps", i))
+    by_id = {step["id"]: step for step in data["steps"]}
+    followed = {by_id[i].get("next") for i in wanted if isinstance(by_id[i].get("next"), str)}
+    heads = [i for i in wanted if i not in followed]
+    current: list[str] = [heads[0]] if len(heads) == 1 else []
+    while current and by_id[current[-1]].get("next") in wanted and len(current) < len(wanted):
+        current.append(by_id[current[-1]]["next"])
+    if len(current) != len(wanted):
+        raise _Refused(
+            f"steps {', '.join(wanted)} do not follow one another as a serial chain in any order",
+            ("steps", 0),
+            "reorder the steps of one chain A -> B -> C",
+        )
+    steps = _chain(data, tuple(current), "reorder")
+    _entries_inside(
+        data, tuple(current), "reorder", "point those routes at the first step of the chain, or reorder a shorter chain",
+        rework_in=True,
+    )
+    after = steps[-1]["next"]
+    outside = {step["id"] for step in data["steps"]} - set(wanted)
+    _retarget(data, {current[0]: wanted[0]}, sources=outside | {"start"})
+    for here, there in zip(wanted, wanted[1:]):
+        by_id[here]["next"] = there
+    by_id[wanted[-1]]["next"] = after
+
+
+def _apply_triage(data: dict[str, Any], change: Triage, process: Process) -> None:
+    step = _find(data, change.step, ("step",))
+    if step["type"] not in WORK_TYPES:
+        raise _Refused(
+            f"step {change.step!r} is a {step['type']} step; only tasks and approvals can be triaged", ("step",)
+        )
+    simple_id = _fresh_id(data, f"{change.step}_simple")
+    triage_id = _fresh_id(data, f"{change.step}_triage")
+    label = step.get("name") or step["id"]
+    simple = copy.deepcopy(step)
+    simple["id"] = simple_id
+    simple["name"] = change.name or f"{label}（簡易）"
+    simple["duration"] = _duration_data(change.duration)
+    if change.when is not None:
+        branches = [{"to": simple_id, "when": change.when}, {"to": change.step, "otherwise": True}]
+        title = f"{label}: simple case? ({change.when})"
+    else:
+        share = float(change.share or 0.0)
+        branches = [{"to": simple_id, "probability": share}, {"to": change.step, "probability": 1.0 - share}]
+        title = f"{label}: simple case? ({share:.0%})"
+    _retarget(data, {change.step: triage_id})
+    position = _position(data, change.step)
+    data["steps"][position:position] = [{"id": triage_id, "name": title, "type": "decision", "next": branches}, simple]
 
 
 def _same_or_one(steps: list[dict[str, Any]], field: str, default: Any) -> Any:
@@ -1099,6 +1201,8 @@ _APPLY = {
     Delegate: _apply_delegate,
     Parallelize: _apply_parallelize,
     Merge: _apply_merge,
+    Reorder: _apply_reorder,
+    Triage: _apply_triage,
     Staff: _apply_staff,
     Arrivals: _apply_arrivals,
     Batch: _apply_batch,

@@ -170,6 +170,41 @@ def test_remove_when_with_an_unknown_attribute_names_the_change(purchase):
     assert "changes[0]" in message and "amout" in message
 
 
+def test_reorder_runs_a_chain_in_the_listed_order(payment):
+    after = apply(payment, {"reorder": ["check_b", "check_a"]})
+    assert routes(after)["prepare"] == [("next", "check_b")]
+    assert routes(after)["check_b"] == [("next", "check_a"), ("reject", "prepare")]
+    assert routes(after)["check_a"] == [("next", "pay"), ("reject", "prepare")]
+    assert change_to_data(parse_changes([{"reorder": ["check_b", "check_a"]}])[0]) == {"reorder": ["check_b", "check_a"]}
+
+
+def test_reorder_of_steps_that_are_not_one_chain_is_refused(payment):
+    message = refusal(payment, {"reorder": ["check_a", "prepare_nope"]})
+    assert "'prepare_nope' does not exist" in message
+    message = refusal(payment, {"reorder": ["pay", "prepare"]})
+    assert "do not follow one another as a serial chain" in message
+
+
+def test_triage_sends_simple_cases_to_a_lighter_copy(purchase):
+    after = apply(purchase, {"triage": {"step": "chief_check", "when": "amount < 50000", "duration": "2m"}})
+    assert routes(after)["enter"] == [("next", "chief_check_triage")]
+    assert routes(after)["chief_check_triage"] == [("branch", "chief_check_simple"), ("branch", "chief_check")]
+    simple, full = after.step("chief_check_simple"), after.step("chief_check")
+    assert simple.duration == Fixed(value=2) and simple.role == full.role and simple.next == full.next
+    assert simple.name.endswith("（簡易）")
+
+
+def test_triage_by_share_uses_probabilities(purchase):
+    after = apply(purchase, {"triage": {"step": "chief_check", "share": 0.6, "duration": "2m"}})
+    branches = after.step("chief_check_triage").next
+    assert [(b.to, b.probability) for b in branches] == [("chief_check_simple", 0.6), ("chief_check", 0.4)]
+    with pytest.raises(ModelError) as caught:
+        parse_changes([{"triage": {"step": "chief_check", "duration": "2m"}}])
+    assert str(caught.value) == (
+        "<input>: changes[0].triage: give exactly one of 'when' (a condition) or 'share' (e.g. 0.6)"
+    )
+
+
 def test_remove_a_rework_target_sends_rework_to_its_next(purchase):
     after = apply(purchase, {"remove": "enter"})
     assert routes(after)["receive"] == [("next", "chief_check")]
@@ -623,6 +658,10 @@ EXAMPLES: list[dict[str, Any]] = [
     {"batch": {"step": "manager_ok", "at": None}},
     {"batch": {"step": "manager_ok", "at": ["10:00", "16:00"]}},
     {"set": {"step": "order", "duration": "20m", "medium": "paper"}},
+    {"reorder": ["budget_check", "legal_check"]},
+    {"triage": {"step": "check", "when": "amount < 100000", "duration": "5m"}},
+    {"triage": {"step": "check", "share": 0.6, "duration": "5m", "name": "簡易審査"}},
+    {"remove": {"step": "chief_check", "when": "amount < 50000"}},
 ]
 
 
@@ -641,7 +680,9 @@ def test_round_trip_of_short_forms_gives_the_canonical_form():
 
 
 def test_every_kind_has_a_model_and_an_example():
-    assert CHANGE_KINDS == ("remove", "digitize", "delegate", "parallelize", "merge", "staff", "arrivals", "batch", "set")
+    assert CHANGE_KINDS == (
+        "remove", "digitize", "delegate", "parallelize", "merge", "reorder", "triage", "staff", "arrivals", "batch", "set"
+    )
     assert {next(iter(example)) for example in EXAMPLES} == set(CHANGE_KINDS)
 
 
