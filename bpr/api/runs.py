@@ -11,7 +11,7 @@ the service's own worker processes, so that they can be shared, counted and canc
     cases   = cases a year of all arrival streams (bpr.model.volume.annual_cases) x (warm-up + horizon) in years
     seconds = work / case_steps_per_second / min(workers, tasks)
 
-``case_steps_per_second`` (Settings, default 60 000) is what one core of a small server does, measured
+``case_steps_per_second`` (Settings, default 200 000) is what one core of a small server does, measured
 with ``bench/load_api.py``; steps count every step of the file, so loops and branches make it rough, which is
 all a threshold of about 2 s needs.
 """

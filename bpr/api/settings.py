@@ -72,7 +72,7 @@ class Settings(BaseModel):
         default=2.0, description="requests estimated to take longer run as jobs (202 + poll)"
     )
     case_steps_per_second: Annotated[float, Field(gt=0)] = Field(
-        default=60_000.0, description="simulation speed of one core, for the run-time estimate"
+        default=200_000.0, description="simulation speed of one core, for the run-time estimate"
     )
     max_estimate_seconds: Annotated[float, Field(gt=0)] = Field(
         default=900.0, description="runs estimated to take longer are refused (422): use the CLI for those"

@@ -134,3 +134,19 @@ def test_store_is_plain_sqlite(tmp_path: Path) -> None:
     store.close()
     with sqlite3.connect(tmp_path / "jobs.sqlite") as db:
         assert db.execute("SELECT count(*) FROM jobs").fetchone()[0] == 1
+
+
+def test_run_time_estimate_is_cases_times_steps_times_replications() -> None:
+    from bpr.api.runs import estimate_seconds
+    from bpr.model.load import parse_process
+    from bpr.simulate import SimConfig
+
+    from conftest import SMALL_PROCESS_YAML
+
+    process = parse_process(SMALL_PROCESS_YAML)  # 2/hour, 24/7, 3 steps
+    config = SimConfig(replications=4, horizon="2w", warm_up="1d")
+    cases = 2 * 24 * 15  # 15 days of arrivals
+    settings = Settings(case_steps_per_second=1000.0, workers=2)
+    assert estimate_seconds([process], config, settings) == pytest.approx(cases * 3 * 4 / 1000 / 2)
+    one_worker = Settings(case_steps_per_second=1000.0, workers=1)
+    assert estimate_seconds([process, process], config, one_worker) == pytest.approx(2 * cases * 3 * 4 / 1000)

@@ -1,0 +1,200 @@
+"""Load test of the REST service: a real ``bpr serve`` on loopback, concurrent what-if requests.
+
+Prints, for a quick what-if (a shipped scenario, one change, 1 year, 10 replications):
+
+* the compute reference: one request simulated in this process on one core (no server), and from it
+  what the server's cores can compute at best (cores / single-core time);
+* one client, sequential requests: p50/p95 latency;
+* N concurrent clients: p50/p95 latency, throughput, its share of the reference, error count;
+* an identical repeated request, answered from the store: p50/p95 latency.
+
+Every request has its own seed (so none is answered from the store) except in the last part. Requests
+that the server turns into jobs (202) are polled until done; their latency is until the result.
+Bounded: a fixed number of requests, a per-request timeout and an overall deadline; traffic goes only
+to 127.0.0.1.
+
+    python bench/load_api.py [--clients 8] [--requests 16] [--scenario child_allowance]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+def start_server(port: int, db: Path, workers: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BPR_API_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bpr.cli.main", "serve", "--host", LOOPBACK, "--port", str(port), "--db", str(db),
+         "--workers", str(workers), "--log-level", "warning"],
+        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    client = httpx.Client(trust_env=False)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if client.get(f"http://{LOOPBACK}:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise SystemExit("the server did not start within 60 s")
+
+
+def pick_change(client: httpx.Client, url: str, scenario: str) -> dict[str, Any]:
+    """One change for the scenario: one more staff member for its first role with a fixed staff count."""
+    process = client.post(url + "/v1/validate", json={"scenario": scenario}, timeout=60).json()["normalized"]
+    for role_id, role in process["roles"].items():
+        staff = role.get("staff", 1)
+        if isinstance(staff, int):
+            return {"staff": {role_id: staff + 1}}
+    raise SystemExit(f"scenario {scenario} has no role with a staff count to change")
+
+
+class Runner:
+    def __init__(self, url: str, body: dict[str, Any], timeout: float, deadline: float) -> None:
+        self.url = url
+        self.body = body
+        self.timeout = timeout
+        self.deadline = deadline
+        self.local = threading.local()
+
+    def client(self) -> httpx.Client:
+        if not hasattr(self.local, "client"):
+            self.local.client = httpx.Client(trust_env=False, timeout=self.timeout)
+        return self.local.client
+
+    def whatif(self, seed: int) -> tuple[float, bool, str]:
+        """Latency until the comparison is in hand, whether it succeeded, and how it was answered."""
+        body = {**self.body, "options": {**self.body["options"], "seed": seed}}
+        client = self.client()
+        started = time.perf_counter()
+        try:
+            response = client.post(self.url + "/v1/whatif", json=body)
+            how = "store" if response.headers.get("X-BPR-From-Store") == "true" else "inline"
+            if response.status_code == 202:
+                how = "job"
+                location = self.url + response.headers["Location"]
+                while time.monotonic() < self.deadline:
+                    job = client.get(location).json()
+                    if job["status"] not in ("queued", "running"):
+                        ok = job["status"] == "done" and "differences" in (job["result"] or {})
+                        return time.perf_counter() - started, ok, how
+                    time.sleep(0.05)
+                return time.perf_counter() - started, False, how
+            ok = response.status_code == 200 and "differences" in response.json()
+            return time.perf_counter() - started, ok, how
+        except httpx.HTTPError:
+            return time.perf_counter() - started, False, "error"
+
+
+def reference_seconds(scenario: str, change: dict[str, Any], replications: int, horizon: str) -> float:
+    """One what-if computed in this process on one core: the unit of "what the cores can compute"."""
+    from bpr.model.changes import apply_changes, parse_changes
+    from bpr.model.load import load_process
+    from bpr.simulate import SimConfig, compare
+
+    before = load_process(ROOT / "scenarios" / scenario / "before.yaml")
+    after = apply_changes(before, parse_changes([change]))
+    config = SimConfig(replications=replications, horizon=horizon, workers=1, seed=10_000)
+    started = time.perf_counter()
+    compare(before, after, config)
+    return time.perf_counter() - started
+
+
+def report(label: str, latencies: list[float]) -> str:
+    return (f"{label}: n={len(latencies)}  p50={percentile(latencies, 50):.3f} s  "
+            f"p95={percentile(latencies, 95):.3f} s  max={max(latencies):.3f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", default="child_allowance")
+    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument("--horizon", default="1y")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=16, help="requests in the concurrent part (bounded)")
+    parser.add_argument("--single", type=int, default=6, help="sequential requests of one client")
+    parser.add_argument("--repeats", type=int, default=20, help="identical requests answered from the store")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server worker processes")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per request")
+    parser.add_argument("--deadline", type=float, default=900.0, help="seconds for the whole run")
+    args = parser.parse_args()
+    deadline = time.monotonic() + args.deadline
+    requests_total = min(args.requests, 200)
+
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="bpr-bench-") as folder:
+        server = start_server(port, Path(folder) / "jobs.sqlite", args.workers)
+        try:
+            url = f"http://{LOOPBACK}:{port}"
+            setup = httpx.Client(trust_env=False)
+            change = pick_change(setup, url, args.scenario)
+            body = {"scenario": args.scenario, "changes": [change],
+                    "options": {"replications": args.replications, "horizon": args.horizon}}
+            runner = Runner(url, body, args.timeout, deadline)
+            print(f"what-if: scenario {args.scenario}, change {change}, {args.replications} replications, "
+                  f"horizon {args.horizon}; server on {url} with {args.workers} workers; {os.cpu_count()} cores")
+
+            runner.whatif(seed=1)  # warm-up: workers import the engine, scenario cached
+            single_core = reference_seconds(args.scenario, change, args.replications, args.horizon)
+            capacity = args.workers / single_core
+            print(f"reference: one what-if on one core in-process {single_core:.3f} s -> the {args.workers} "
+                  f"cores can compute at most {capacity:.2f} what-ifs/s")
+
+            one = [runner.whatif(seed=100 + i) for i in range(args.single) if time.monotonic() < deadline]
+            print(report("1 client ", [lat for lat, _, _ in one]) +
+                  f"  errors={sum(not ok for _, ok, _ in one)}  answered as {sorted({h for _, _, h in one})}")
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=args.clients) as pool:
+                many = list(pool.map(runner.whatif, range(1000, 1000 + requests_total)))
+            wall = time.perf_counter() - started
+            throughput = len(many) / wall
+            print(report(f"{args.clients} clients", [lat for lat, _, _ in many]) +
+                  f"  errors={sum(not ok for _, ok, _ in many)}")
+            print(f"throughput: {throughput:.2f} what-ifs/s over {wall:.1f} s = "
+                  f"{100 * throughput / capacity:.0f}% of what the cores can compute")
+
+            repeated = [runner.whatif(seed=100) for _ in range(args.repeats) if time.monotonic() < deadline]
+            print(report("from store", [lat for lat, _, _ in repeated]) +
+                  f"  answered as {sorted({h for _, _, h in repeated})}")
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    main()
