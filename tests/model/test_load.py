@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -527,6 +528,7 @@ _STRUCTURES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) |
 @given(st.dictionaries(_KEYS, _STRUCTURES, max_size=8))
 def test_random_structures_raise_only_model_error(data: dict) -> None:
     _only_model_error(process_from_data, data)
+    _only_model_error(parse_process, yaml.safe_dump(data, allow_unicode=True))
 
 
 def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
