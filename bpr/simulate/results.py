@@ -273,6 +273,8 @@ def _config_dict(config: SimConfig) -> dict[str, Any]:
         "warm_up": config.warm_up,
         "horizon_minutes": config.horizon_minutes,
         "warm_up_minutes": config.warm_up_minutes,
+        "drain": config.drain,
+        "drain_minutes": config.drain_minutes,
         "seed": config.seed,
         "start_date": config.start_date.isoformat(),
         "hours_per_fte": config.hours_per_fte,
