@@ -121,8 +121,9 @@ class JobManager:
                 started[0] = True
                 self.store.mark_running(job_id)
 
-        def on_done(_future: Any) -> None:
-            self.store.set_progress(job_id, next(counter) / total * 0.99)
+        def on_done(future: Any) -> None:
+            if future.exception() is None:  # replications finished, not those cancelled or failed
+                self.store.set_progress(job_id, next(counter) / total * 0.99)
 
         submitted = [self.pool.submit(fn, *args, on_start=on_start) for fn, args in work.tasks]
         for _, future in submitted:

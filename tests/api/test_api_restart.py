@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import QUICK, SMALL_PROCESS_YAML
+from apihelp import QUICK, SMALL_PROCESS_YAML
 
 LOOPBACK = "127.0.0.1"
 http = httpx.Client(trust_env=False)  # straight to loopback, whatever proxy the environment names

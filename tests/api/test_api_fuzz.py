@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from bpr.api import create_app
 
-from conftest import make_settings
+from apihelp import make_settings
 
 app = None
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from bpr.errors import ModelError
 from bpr.model.load import load_process
 
-from conftest import QUICK, SMALL_PROCESS_YAML
+from apihelp import QUICK, SMALL_PROCESS_YAML
 
 ISSUE_KEYS = {"file", "line", "column", "path", "message", "hint", "severity"}
 

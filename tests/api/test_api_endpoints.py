@@ -12,7 +12,7 @@ from bpr.model.changes import apply_changes, parse_changes
 from bpr.model.load import parse_process, process_to_data
 from bpr.simulate import SimConfig, compare, simulate
 
-from conftest import QUICK, SCENARIOS, SMALL_PROCESS_YAML
+from apihelp import QUICK, SCENARIOS, SMALL_PROCESS_YAML
 
 
 def poll(client: TestClient, location: str, timeout: float = 30.0) -> dict[str, Any]:
@@ -166,6 +166,7 @@ def test_long_request_becomes_a_job_and_can_be_cancelled(client: TestClient) -> 
     cancelled = client.delete(location)
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["progress"] < 0.5, "cancelled replications do not count as progress"
     assert "cancelled" in cancelled.json()["issues"][0]["message"]
     job = client.get(location).json()
     assert job["status"] == "cancelled" and job["result"] is None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import toy_tasks
+import api_toy_tasks as toy_tasks
 from bpr.api.jobs import request_key
 from bpr.api.pool import TaskCancelled, TaskFailed, WorkerLost, WorkerPool
 from bpr.api.settings import Settings, default_db_path
@@ -141,7 +141,7 @@ def test_run_time_estimate_is_cases_times_steps_times_replications() -> None:
     from bpr.model.load import parse_process
     from bpr.simulate import SimConfig
 
-    from conftest import SMALL_PROCESS_YAML
+    from apihelp import SMALL_PROCESS_YAML
 
     process = parse_process(SMALL_PROCESS_YAML)  # 2/hour, 24/7, 3 steps
     config = SimConfig(replications=4, horizon="2w", warm_up="1d")
