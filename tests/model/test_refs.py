@@ -69,6 +69,7 @@ GOOD = """\
 - {id: b, type: task, role: chief, duration: 5m, next: joined}
 - {id: joined, type: join, next: done}
 - {id: done, name: 完了, type: end}
+- {id: reply, name: 回答待ち, type: wait, party: external, duration: 10d, next: done}
 """
 
 
@@ -83,7 +84,7 @@ def test_a_consistent_process_has_no_problems() -> None:
          ("steps[0].next", "no step 'rout'", "did you mean 'route'?")),
         ("next: route}", "next: nowhere}",
          ("steps[0].next", "no step 'nowhere'",
-          "list of steps: receive, route, chief_ok, mail, split, a, b, joined, done")),
+          "list of steps: receive, route, chief_ok, mail, split, a, b, joined, done, reply")),
         ("{to: chief_ok, when", "{to: chief, when",
          ("steps[1].next[0].to", "no step 'chief'", "did you mean 'chief_ok'?")),
         ("to: receive}", "to: recieve}",
@@ -97,7 +98,8 @@ def test_a_consistent_process_has_no_problems() -> None:
         ("calendar: always, next: split", "calendar: alway, next: split",
          ("steps[3].calendar", "no calendar 'alway'", "did you mean 'always'?")),
         ("next: [a, b]", "next: [a, c]",
-         ("steps[4].next[1]", "no step 'c'", "list of steps: receive, route, chief_ok, mail, split, a, b, joined, done")),
+         ("steps[4].next[1]", "no step 'c'",
+                               "list of steps: receive, route, chief_ok, mail, split, a, b, joined, done, reply")),
         ("next: [a, b]", "next: [a, a]",
          ("steps[4].next", "a parallel step lists the same branch twice", None)),
         ("join: joined}", "join: joind}",
@@ -110,6 +112,10 @@ def test_a_consistent_process_has_no_problems() -> None:
          ("steps[7].next", "a step cannot lead to itself", None)),
         ("- {id: done, name: 完了, type: end}\n", "- {id: done, name: 完了, type: end}\n- {id: a, type: end}\n",
          ("steps[9].id", "duplicate step id 'a'", "ids must be unique")),
+        ("duration: 10d, next: done}", "duration: 10d, next: dne}",
+         ("steps[9].next", "no step 'dne'", "did you mean 'done'?")),
+        ("duration: 10d, next: done}", "duration: 10d, next: reply}",
+         ("steps[9].next", "a step cannot lead to itself", None)),
         ('amount > 100000 and', 'amout > 100000 and',
          ("steps[1].next[0].when", "condition reads 'amout', which is not a case attribute", "did you mean 'amount'?")),
         ('{when: "amount > 1000000", level: 3}', '{when: "total > 1000000", level: 3}',

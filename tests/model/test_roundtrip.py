@@ -1,6 +1,6 @@
 """Processes survive YAML -> model -> YAML -> model unchanged, and the dumped text is stable after one round.
 
-Random valid processes come from :func:`processes`: chains of tasks, approvals and handoffs with rework,
+Random valid processes come from :func:`processes`: chains of tasks, approvals, handoffs and waits with rework,
 decisions by probability or by condition, an optional parallel co-sign, durations with units, roles in
 several departments and Japanese names. ``Process.__eq__`` also compares where each field stood in its
 source file, so equality of models is checked on their field values (``model_dump``).
@@ -83,8 +83,16 @@ def roles(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def work_step(draw: st.DrawFn, step_id: str, role_ids: list[str], earlier: list[str], next_id: str) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["task", "approval", "handoff"]))
+    kind = draw(st.sampled_from(["task", "approval", "handoff", "wait"]))
     step: dict[str, Any] = {"id": step_id, "name": draw(names), "type": kind}
+    if kind == "wait":
+        step["duration"] = draw(durations())
+        if draw(st.booleans()):
+            step["party"] = draw(st.sampled_from(["applicant", "external", "committee"]))
+        if draw(st.booleans()):
+            step["medium"] = draw(st.sampled_from(["paper", "digital"]))
+        step["next"] = next_id
+        return step
     if kind == "handoff":
         step["mode"] = draw(st.sampled_from(["internal_mail", "courier", "post", "fax", "walk", "electronic"]))
         step["delay"] = draw(durations())
