@@ -174,6 +174,7 @@ class ReplicationOutput:
     sums: np.ndarray  # per CASE_FIELDS, over completed measured cases
     sample: np.ndarray  # rows of CASE_FIELDS: a uniform sample of at most config.case_sample cases
     busy: list[float]  # per role: work minutes inside the window
+    tasks: list[int]  # per role: tasks (and approvals) done wholly inside the window
     available: list[float]  # per role: staff x open minutes in the window (inf when unlimited)
     queue_samples: list[list[int]]  # per role: queue length at QUEUE_SAMPLES even times in the window
     wip_minutes: float  # integral of cases in process over the window
@@ -235,6 +236,7 @@ class _Replication:
                           else stream_key(f"reject:{s.id}") if s.reject_p > 0 else 0 for s in plan.steps]
         self.step_calendars = [self.calendar(s.calendar) if s.kind == HANDOFF else None for s in plan.steps]
         self.busy = [0.0] * len(plan.roles)
+        self.tasks = [0] * len(plan.roles)  # tasks done wholly inside the window, per role
         self.events: list[tuple[Any, ...]] | None = [] if events else None
         self.rows: list[tuple[float, ...]] = []
         self.sums = np.zeros(len(CASE_FIELDS))
@@ -333,6 +335,7 @@ class _Replication:
         steps = self.plan.steps
         roles = self.roles
         busy = self.busy
+        tasks = self.tasks
         w0, w1 = self.w0, self.w1
         events = self.events
         timeout = env.timeout
@@ -409,6 +412,7 @@ class _Replication:
                 case.effort += work
                 if acquired >= w0 and finish <= w1:
                     busy[role.index] += work
+                    tasks[role.index] += 1
                 elif finish > w0 and acquired < w1:  # work partly outside the window: count the inside
                     lo, hi = max(acquired, w0), min(finish, w1)
                     busy[role.index] += (hi - lo) if always else calendar.open_minutes_between(lo, hi)
@@ -604,6 +608,7 @@ class _Replication:
             sums=self.sums,
             sample=self.reservoir.rows,
             busy=list(self.busy),
+            tasks=list(self.tasks),
             available=available,
             queue_samples=self.queue_samples,
             wip_minutes=self.wip,

@@ -110,6 +110,7 @@ class RoleResult:
     staff_hours_per_year: Estimate
     fte: Estimate
     cost_yen_per_year: Estimate
+    tasks_per_year: Estimate
     queue_mean: float
     queue_growth: Estimate
     overloaded: bool
@@ -124,6 +125,7 @@ class RoleResult:
             "staff_hours_per_year": self.staff_hours_per_year.to_dict(),
             "fte": self.fte.to_dict(),
             "cost_yen_per_year": self.cost_yen_per_year.to_dict(),
+            "tasks_per_year": self.tasks_per_year.to_dict(),
             "queue_mean": _num(self.queue_mean),
             "queue_growth": self.queue_growth.to_dict(),
             "overloaded": self.overloaded,
@@ -301,8 +303,9 @@ def _replication_values(plan: Plan, config: SimConfig, out: ReplicationOutput) -
     years = config.years
     window = out.window[1] - out.window[0]
     staff_hours = fte = cost = 0.0
-    for role, busy, available in zip(plan.roles, out.busy, out.available):
+    for role, busy, available, tasks in zip(plan.roles, out.busy, out.available, out.tasks):
         hours = busy / 60.0 / years
+        values[f"role.{role.id}.tasks_per_year"] = tasks / years
         values[f"role.{role.id}.utilisation"] = busy / available if math.isfinite(available) and available > 0 else math.nan
         values[f"role.{role.id}.staff_hours_per_year"] = hours
         values[f"role.{role.id}.fte"] = hours / config.hours_per_fte
@@ -350,10 +353,13 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         growth = Estimate.of(values[key + "queue_growth"])
         queue_mean = float(np.mean(values[key + "queue_mean"]))
         overloaded = utilisation is not None and utilisation.mean >= OVERLOAD_UTILISATION
-        # A queue that keeps growing: significantly longer at the end of the window than at its start,
-        # and by more than a couple of cases per staff member.
+        # A queue that keeps growing: significantly longer at the end of the window than at its start, by
+        # more than a couple of cases per staff member and by more than 1% of the tasks the role did in
+        # between (the thirds' midpoints are 2/3 of the window apart): arrivals exceed capacity for good.
+        # Seasons (a year-end closure late in the window) lengthen queues for a while, not by that much.
+        tasks = Estimate.of(values[key + "tasks_per_year"]).mean * config.years
         growing = (role.staff is not None and growth.n >= 2 and growth.low > 0
-                   and growth.mean > 2.0 * role.staff)
+                   and growth.mean > max(2.0 * role.staff, 0.01 * tasks * 2 / 3))
         if overloaded:
             warnings.append(Warning_(
                 "overload",
@@ -380,6 +386,7 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
             staff_hours_per_year=Estimate.of(values[key + "staff_hours_per_year"]),
             fte=Estimate.of(values[key + "fte"]),
             cost_yen_per_year=Estimate.of(values[key + "cost_yen_per_year"]),
+            tasks_per_year=Estimate.of(values[key + "tasks_per_year"]),
             queue_mean=queue_mean,
             queue_growth=growth,
             overloaded=overloaded or growing,

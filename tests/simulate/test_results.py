@@ -151,3 +151,29 @@ def test_event_log_has_the_columns_process_mining_tools_read() -> None:
     assert {row["activity"] for row in rows} == {"serve"}
     # Replication 0 only: each case appears once per activity.
     assert len({row["case_id"] for row in rows}) == len(rows)
+
+
+def _outputs(queue: list[float], tasks: int, replications: int = 5):
+    from bpr.simulate.engine import CASE_FIELDS, ReplicationOutput
+
+    rows = np.ones((10, len(CASE_FIELDS)))
+    return [
+        ReplicationOutput(replication=r, window=(0.0, 10_000.0), arrived=10, completed=10, unfinished=0,
+                          by_channel={"online": 10}, sums=rows.sum(axis=0), sample=rows, busy=[5_000.0],
+                          tasks=[tasks], available=[10_000.0],
+                          queue_samples=[[q + (r % 2) for q in queue]], wip_minutes=10_000.0)
+        for r in range(replications)
+    ]
+
+
+def test_a_queue_that_keeps_growing_is_flagged_and_a_season_is_not() -> None:
+    from bpr.simulate.plan import build_plan
+    from bpr.simulate.results import summarize
+
+    config = SimConfig(horizon="10000m", replications=5)
+    plan = build_plan(mm1("42/hour"), config.start_date)
+    rising = [k / 2 for k in range(240)]  # +80 cases from the first third to the last
+    result = summarize(plan, config, _outputs(rising, tasks=5_000))
+    assert [w.kind for w in result.warnings] == ["growing_queue"] and result.warnings[0].role == "server"
+    # The same rise in a role that did 20 times the work is a passing season, not a lack of capacity.
+    assert summarize(plan, config, _outputs(rising, tasks=100_000)).warnings == ()
