@@ -184,6 +184,34 @@ class ReplicationOutput:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _start(flow: Any, done: simpy.Event | None = None) -> None:
+    """Run a case's generator on simpy events, without a ``simpy.Process``.
+
+    A process costs two events of its own per case (its start and its end) and a general-purpose resume
+    with checks the engine does not need (it never yields failed events); for short steps that was a
+    fifth of the run time. The generator runs at once up to its first ``yield``; each event it yields
+    resumes it. ``done`` (if given) succeeds with the generator's return value. An exception in the
+    generator propagates out of ``env.run``.
+    """
+    def resume(event: simpy.Event) -> None:
+        try:
+            target = send(event._value)
+        except StopIteration as stop:
+            if done is not None:
+                done.succeed(stop.value)
+            return
+        target.callbacks.append(resume)
+
+    send = flow.send
+    try:
+        target = send(None)
+    except StopIteration as stop:
+        if done is not None:
+            done.succeed(stop.value)
+        return
+    target.callbacks.append(resume)
+
+
 class _Reservoir:
     """Uniform sample of at most ``capacity`` rows (Algorithm R, vectorised per chunk)."""
 
@@ -307,7 +335,7 @@ class _Replication:
         start_step = arrival.start
         flow = self.flow
         timeout = env.timeout
-        process = env.process
+        start = _start
         for t in self.arrival_times(arrival, stream_name):
             if t >= cap:
                 return
@@ -325,7 +353,7 @@ class _Replication:
                 self.arrived += 1
                 self.open_measured += 1
                 self.by_channel[arrival.channel] = self.by_channel.get(arrival.channel, 0) + 1
-            process(flow(case, _Track(), start_step, -1))
+            start(flow(case, _Track(), start_step, -1))
 
     # --- the case flow -----------------------------------------------------------------------------
 
@@ -472,7 +500,11 @@ class _Replication:
             elif kind == DECIDE_C:
                 sid = self._choose(st, case)
             elif kind == PARALLEL:
-                branches = [env.process(self.flow(case, track.copy(), target, st.join)) for target in st.split_to]
+                branches = []
+                for target in st.split_to:
+                    branch_done = simpy.Event(env)
+                    _start(self.flow(case, track.copy(), target, st.join), branch_done)
+                    branches.append(branch_done)
                 yield env.all_of(branches)
                 # The critical path goes on: the branch that reached the join last (first of ties).
                 latest, chosen = -math.inf, track
