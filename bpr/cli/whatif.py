@@ -40,7 +40,7 @@ def _changes_file(path: Path) -> tuple[Any, dict[str, tuple[int, int]]]:
     if isinstance(data, list):
         return data, {("changes" + key if key.startswith("[") else key): place for key, place in locations.items()}
     fail([Issue("expected a list of changes or a mapping with 'changes:'", path="changes", file=str(path),
-                line=1, column=1, hint="changes:\n  - remove: step_id")])
+                line=1, column=1, hint="write 'changes:' and under it one '- remove: step_id' per line")])
 
 
 def _snippets(texts: list[str]) -> list[Any]:

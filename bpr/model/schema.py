@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -141,11 +142,18 @@ def _calendar_shorthand(value: object) -> object:
 # --- roles, attributes, arrivals -------------------------------------------------------------------
 
 
+def _staff_count(value: object) -> object:
+    """One clear message for a bad staff count instead of one per alternative of the union."""
+    if value == "unlimited" or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100_000):
+        return value
+    raise ValueError(f"staff must be a whole number from 1 to 100000, or 'unlimited'; got {value!r}")
+
+
 class Role(Model):
     """A pool of interchangeable staff: a swimlane in diagrams, a resource in the simulation."""
 
     name: str = ""
-    staff: Annotated[int, Field(ge=1, le=100_000)] | Literal["unlimited"] = 1
+    staff: Annotated[Annotated[int, Field(ge=1, le=100_000)] | Literal["unlimited"], BeforeValidator(_staff_count)] = 1
     department: str = ""
     authority: Annotated[int, Field(ge=0, le=20)] = 1
     hourly_cost: Annotated[float, Field(ge=0)] = 0.0
@@ -402,6 +410,14 @@ class Process(Model):
         if isinstance(value, dict):
             return {key: _calendar_shorthand(item) for key, item in value.items()}
         return value
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the fields are: where a process was read from does not make it another process."""
+        if not isinstance(other, Process):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
 
     # Convenience lookups: derived, never stored.
     def step(self, step_id: str) -> Step:
