@@ -1,9 +1,10 @@
-"""What the proposer proposes: a candidate (changes that apply) or a blocked idea (one the change language
-cannot say yet).
+"""What the proposer proposes: a candidate (changes that apply) or a blocked idea (one it cannot propose
+honestly yet).
 
 A :class:`Candidate` is a small, coherent redesign — one heuristic applied to one place — written as a list
 of changes in the change language (file form, as :func:`bpr.model.changes.change_to_data` writes them) with
-a plain-language explanation. A :class:`Blocked` idea names the change kind it would need.
+a plain-language explanation. A :class:`Blocked` idea names what it would need: a change kind, or a figure
+the process file does not state (how long a simple case takes) and bpr will not invent.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Blocked:
-    """An improvement a heuristic found that the change language cannot express as it is."""
+    """An improvement a heuristic found but cannot propose: the change language cannot express it, or the
+    file does not give what it needs."""
 
     id: str
     heuristic: str
@@ -62,7 +64,7 @@ class Blocked:
     explanation: str
     steps: tuple[str, ...]
     needs: str
-    """The change kind that would express it, and what it would have to do."""
+    """What would make it a candidate: the change kind that would express it, or the missing figures."""
     attempted: tuple[dict[str, Any], ...] = ()
     """Changes that were tried and refused (where the heuristic could write some)."""
     reason: str = ""

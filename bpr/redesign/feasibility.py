@@ -8,10 +8,13 @@ change             needs by default
 =================  ====================================================================================
 remove             an approval: ``internal_rule`` (the circulation route is set in the 決裁規程);
                    a paper handoff: ``system_change`` (the file must travel electronically); else nothing
+                   (the same with ``when``: only some cases skip the step)
 digitize           ``system_change`` and ``training`` (an e-approval or forms system)
 delegate           ``internal_rule`` (専決規程) and ``training``
 parallelize        ``internal_rule`` (who co-signs when)
+reorder            ``internal_rule`` (the order of the circulation route)
 merge              ``training``
+triage             ``training`` (staff sort the cases and learn the lighter procedure)
 batch              nothing (the approver changes a habit)
 staff              ``budget`` (hiring)
 arrivals           ``system_change`` (an online application form)
@@ -65,11 +68,11 @@ _ANNOTATED = ("ordinance_change", "system_change", "training", "budget")
 def _touched(change: dict[str, Any]) -> list[str]:
     (kind, body), = change.items()
     if kind == "remove":
-        return [body]
-    if kind in ("digitize", "parallelize", "merge"):
+        return [body["step"]] if isinstance(body, dict) else [body]
+    if kind in ("digitize", "parallelize", "merge", "reorder"):
         steps = body["steps"] if isinstance(body, dict) else body
         return [steps] if isinstance(steps, str) else list(steps)
-    if kind in ("delegate", "batch", "set"):
+    if kind in ("delegate", "batch", "set", "triage"):
         return [body["step"]]
     return []
 
@@ -87,7 +90,9 @@ def default_requirements(process: Process, kind: str, step_id: str | None) -> se
         "digitize": {"system_change", "training"},
         "delegate": {"internal_rule", "training"},
         "parallelize": {"internal_rule"},
+        "reorder": {"internal_rule"},
         "merge": {"training"},
+        "triage": {"training"},
         "batch": set(),
         "staff": {"budget"},
         "arrivals": {"system_change"},

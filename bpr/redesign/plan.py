@@ -142,7 +142,8 @@ def _tidy(before: Process, process: Process, steps: list[PlanStep]) -> list[Plan
         if not step.accepted:
             tidy.append(step)
             continue
-        removed = {c["remove"] for later in steps[index + 1 :] if later.accepted for c in later.changes if "remove" in c}
+        removed = {c["remove"] for later in steps[index + 1 :] if later.accepted for c in later.changes
+                   if isinstance(c.get("remove"), str)}  # a remove with ``when`` keeps the step
         changes = [c for c in (_without_removed(change, removed) for change in step.changes) if c is not None]
         tidy.append(dataclasses.replace(step, changes=tuple(changes)))
     if all(a.changes == b.changes for a, b in zip(tidy, steps)):

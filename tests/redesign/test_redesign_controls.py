@@ -129,8 +129,11 @@ def test_no_proposal_for_a_shipped_scenario_removes_or_merges_a_control(path: Pa
     for candidate in propose(Context(p)).candidates:
         for change in candidate.changes:
             (kind, body), = change.items()
-            if kind == "remove":
-                assert body not in controls, candidate.id
+            if kind == "remove":  # for every case, or for some (``{step, when}``)
+                assert (body["step"] if isinstance(body, dict) else body) not in controls, candidate.id
+            if kind in ("triage", "reorder"):  # a control keeps its place and its duration
+                steps = [body["step"]] if kind == "triage" else body
+                assert not controls & set(steps), candidate.id
             if kind == "merge":
                 steps = body["steps"] if isinstance(body, dict) else body
                 assert not controls & set(steps), candidate.id

@@ -7,29 +7,16 @@ knock-out ratio ``reject probability / mean duration``, highest first: the cheap
 rejection chance first, so rejected cases spend the least work and time in the checks that follow
 (van der Aalst's knock-out principle).
 
-The new order is written as ``set`` changes rewiring ``next`` (the step before the chain, then each
-member). The change language checks the process after *every* change, and any single rewiring of a serial
-chain leaves a step unreachable or a loop without exit, so these changes are refused: the heuristic then
-reports the reordering as :class:`~bpr.redesign.candidate.Blocked`, naming the change kind it needs
-(:data:`NEEDED`). If a future change language accepts them, the same code yields a candidate.
+The new order is one ``reorder`` change of the change language: what led to the chain leads to the new
+first step, the new last step leads where the old last one led, rework returns are kept.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from bpr.analysis.text import steps_text
-from bpr.errors import BprError
-from bpr.model.changes import apply_changes, parse_changes
-from bpr.model.schema import Approval, Handoff, Join, Process, Task
-from bpr.redesign.candidate import Blocked, Candidate, candidate_id
+from bpr.model.schema import Approval, Process
+from bpr.redesign.candidate import Candidate, candidate_id
 from bpr.redesign.context import Context
-
-NEEDED = (
-    "reorder: [B, A, C] — the serial chain A -> B -> C (each entered only from the one before) runs in the "
-    "listed order: what led to its first step leads to the new first step, the new last step leads where the "
-    "old last step led, and the process is checked once, after the whole rewiring"
-)
 
 
 def _rejects_out(step: object, members: set[str]) -> bool:
@@ -73,58 +60,44 @@ def knockout_chains(context: Context) -> list[list[str]]:
     return chains
 
 
+def knockout_ratio(process: Process, step_id: str) -> float:
+    """Reject probability per minute of work of an approval (0 without rejections)."""
+    step: Approval = process.step(step_id)  # type: ignore[assignment]
+    if step.reject is None:
+        return 0.0
+    return step.reject.probability / max(step.duration.mean, 1e-9)
+
+
 def knockout_order(process: Process, chain: list[str]) -> list[str]:
     """The chain sorted by reject probability per minute of work, highest first (stable for ties)."""
-
-    def ratio(step_id: str) -> float:
-        step: Approval = process.step(step_id)  # type: ignore[assignment]
-        assert step.reject is not None
-        return step.reject.probability / max(step.duration.mean, 1e-9)
-
-    return sorted(chain, key=ratio, reverse=True)
+    return sorted(chain, key=lambda step_id: knockout_ratio(process, step_id), reverse=True)
 
 
-def _rewiring(process: Process, chain: list[str], order: list[str]) -> list[dict[str, Any]] | None:
-    """``set`` changes for the new order, or None when the chain is entered other than by one ``next``."""
-    into = [s for s in process.steps if isinstance(s, (Task, Approval, Handoff, Join)) and s.next == chain[0]]
-    entries = {a.start or process.start_step for a in process.arrivals}
-    rejected_in = [s for s in process.steps if isinstance(s, Approval) and s.reject and s.reject.to == chain[0]]
-    if len(into) != 1 or chain[0] in entries or rejected_in:
-        return None
-    after = process.step(chain[-1]).next  # type: ignore[union-attr]
-    changes: list[dict[str, Any]] = [{"set": {"step": into[0].id, "next": order[0]}}]
-    for here, there in zip(order, [*order[1:], after]):
-        changes.append({"set": {"step": here, "next": there}})
-    return changes
-
-
-def knockout_ordering(context: Context) -> list[Candidate | Blocked]:
-    """A candidate per chain whose knock-out order differs from the current one; Blocked when the change
-    language refuses the rewiring (module docstring)."""
+def knockout_ordering(context: Context) -> list[Candidate]:
+    """A ``reorder`` candidate per chain whose knock-out order differs from the current one."""
     process = context.process
-    out: list[Candidate | Blocked] = []
+    out: list[Candidate] = []
     for chain in knockout_chains(context):
         order = knockout_order(process, chain)
         if order == chain:
             continue
-        ident = candidate_id("knockout", *order)
-        title = f"Check in knock-out order: {' -> '.join(order)} (was {' -> '.join(chain)})"
-        explanation = (
-            f"{steps_text(process, chain)} each reject some cases and check different things; run first the one "
-            "that rejects most per minute of work, so rejected cases skip the work of the others."
+        ratios = ", ".join(
+            f"{step_id} {process.step(step_id).reject.probability:.0%} in "  # type: ignore[union-attr]
+            f"{process.step(step_id).duration.mean:.0f} min"  # type: ignore[union-attr]
+            for step_id in order
         )
-        changes = _rewiring(process, chain, order)
-        if changes is None:
-            out.append(Blocked(ident, "knockout", title, explanation, tuple(chain), NEEDED,
-                               reason="the chain is entered other than through one step's next"))
-            continue
-        try:
-            apply_changes(process, parse_changes(changes))
-        except BprError as error:
-            message = getattr(error, "issues", None)
-            reason = message[0].message if message else str(error)
-            out.append(Blocked(ident, "knockout", title, explanation, tuple(chain), NEEDED, tuple(changes),
-                               f"the change language refuses the rewiring: {reason}"))
-            continue
-        out.append(Candidate(ident, "knockout", title, explanation, tuple(changes), tuple(chain)))
+        out.append(
+            Candidate(
+                id=candidate_id("knockout", *order),
+                heuristic="knockout",
+                title=f"Check in knock-out order: {' -> '.join(order)} (was {' -> '.join(chain)})",
+                explanation=(
+                    f"{steps_text(process, chain)} each reject some cases and check different things, so their "
+                    f"order does not change what is checked. Run first the one that rejects most per minute of "
+                    f"work ({ratios}): rejected cases then skip the work and waiting of the others."
+                ),
+                changes=({"reorder": list(order)},),
+                steps=tuple(chain),
+            )
+        )
     return out

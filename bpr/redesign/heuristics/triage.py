@@ -1,33 +1,73 @@
-"""Triage of simple cases: a step whose work varies a lot gets a separate lane for the simple cases.
+"""Triage of simple cases: cases the file identifies as simpler skip a step they do not need.
 
-A task or approval done by staff (not an external or unlimited role) whose duration has a coefficient of
-variation above :data:`TRIAGE_CV` mixes a few long cases with many short ones: the short ones queue behind
-the long ones. Triage sends the simple cases to a lane of their own (a decision before the step, a copy of
-the step with the simple-case duration). The change language cannot insert steps, so the idea is reported
-as :class:`~bpr.redesign.candidate.Blocked` with the change kind it needs (:data:`NEEDED`).
+**Which cases, and why.** A case class counts only when the file itself identifies it by a condition on
+case attributes — never a share bpr would make up. Today one such class has a step it does not need at all:
+the cases an approval's delegation (専決, ``delegations:``) gives to role R, where R also reviews every case
+earlier on every path to that approval. Those cases are read twice by R; they skip the review
+(``remove: {step: REVIEW, when: COND}``; the rules are in :mod:`bpr.redesign.heuristics.bypass`). The
+delegation heuristic proposes the same bypass together with the delegations it proposes; this one covers
+delegations already in the file.
+
+**A lighter lane (the ``triage`` change) is not proposed.** ``triage: {step, when | share, duration}``
+needs to know how long a simple case takes. Nothing in a process file says so: a step has one duration for
+every case, and attributes do not change it in the model. Any lighter duration would be invented, and so
+would the saving. A step whose duration varies a lot (coefficient of variation above :data:`TRIAGE_CV`:
+simple cases mixed with long ones) is reported as a :class:`~bpr.redesign.candidate.Blocked` idea that
+names what it needs: the simple cases and their duration, measured, written as the ``triage`` change.
 """
 
 from __future__ import annotations
 
 import math
 
-from bpr.analysis.text import step_label
+from bpr.analysis.text import role_label, step_label
 from bpr.model.schema import Approval, Task
-from bpr.redesign.candidate import Blocked, candidate_id
+from bpr.redesign.candidate import Blocked, Candidate, candidate_id
 from bpr.redesign.context import Context
+from bpr.redesign.heuristics.bypass import already_bypassed, bypass_text, cases_decided_by, reviews_before
 
 TRIAGE_CV = 1.0
-"""Coefficient of variation (sd / mean) of a duration above which the step is a triage candidate; an
+"""Coefficient of variation (sd / mean) of a duration above which the step is a triage idea; an
 exponential duration (CV exactly 1) is not enough."""
 
 NEEDED = (
-    "triage: {step: S, when: COND or share: P, duration: D} — inserts a decision before S that sends the simple "
-    "cases (matching COND, or a share P) to a new step S_simple (same role, duration D) and the others to S; "
-    "both go on to S's next"
+    "triage: {step: S, when: COND or share: P, duration: D} with the simple cases and their duration D "
+    "measured (a process file gives a step one duration for every case, so bpr cannot know D)"
 )
 
 
-def triage_simple_cases(context: Context) -> list[Blocked]:
+def skip_for_delegated_cases(context: Context) -> list[Candidate]:
+    """``remove: {step: REVIEW, when}`` for the reviews existing delegations make redundant (module doc)."""
+    process = context.process
+    out: list[Candidate] = []
+    for step in process.steps:
+        if not isinstance(step, Approval) or not step.delegations:
+            continue
+        rules = [(d.when, d.role) for d in step.delegations]
+        for role in dict.fromkeys(d.role for d in step.delegations):
+            when = cases_decided_by(rules, role)
+            if when is None:
+                continue
+            for review in reviews_before(context, step.id, role):
+                if already_bypassed(process, review, when):
+                    continue
+                out.append(
+                    Candidate(
+                        id=candidate_id("triage", review),
+                        heuristic="triage",
+                        title=(
+                            f"Skip {step_label(process, review)} for the cases {role_label(process, role)} "
+                            f"decides at {step_label(process, step.id)} (専決)"
+                        ),
+                        explanation=bypass_text(process, review, step.id, role, when),
+                        changes=({"remove": {"step": review, "when": when}},),
+                        steps=(review, step.id),
+                    )
+                )
+    return out
+
+
+def lighter_lane_ideas(context: Context) -> list[Blocked]:
     """A Blocked idea per highly variable staff step (module docstring)."""
     process = context.process
     out: list[Blocked] = []
@@ -48,11 +88,17 @@ def triage_simple_cases(context: Context) -> list[Blocked]:
                 title=f"Separate lane for simple cases at {step_label(process, step.id)}",
                 explanation=(
                     f"Its duration varies a lot (coefficient of variation {cv:.1f}, mean {mean:.0f} min): simple "
-                    "cases wait behind complex ones. Sorted at entry, simple cases get a short lane of their own."
+                    "cases are mixed with long ones. If simple cases can be told apart when they arrive and are "
+                    "handled faster on their own, a lighter lane would shorten them."
                 ),
                 steps=(step.id,),
                 needs=NEEDED,
-                reason="the change language cannot insert a decision and a new step",
+                reason="the file does not say which cases are simple or how long they take; bpr does not invent it",
             )
         )
     return out
+
+
+def triage_simple_cases(context: Context) -> list[Candidate | Blocked]:
+    """Bypass candidates, then lighter-lane ideas (module docstring)."""
+    return [*skip_for_delegated_cases(context), *lighter_lane_ideas(context)]
