@@ -17,11 +17,13 @@ from rich.table import Table
 
 from bpr.cli.common import OutputFormat, console, err_console, fail, load_or_exit, print_json, write_output
 from bpr.errors import BprError
+from bpr.model.schema import Process
 from bpr.redesign import (
     DEFAULT_CONFIG,
     HEURISTIC_FUNCTIONS,
     QUADRANTS,
     RedesignResult,
+    config_for,
     plan_yaml,
     redesign,
     relative_base,
@@ -29,9 +31,10 @@ from bpr.redesign import (
 from bpr.simulate import SimConfig
 
 
-def _config(replications: int, horizon: str, warm_up: str, seed: int, workers: int) -> SimConfig:
+def _config(process: Process, replications: int, horizon: str | None, warm_up: str | None, seed: int,
+            workers: int) -> SimConfig:
     try:
-        return SimConfig(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed, workers=workers)
+        return config_for(process, replications, seed, workers, horizon, warm_up)
     except ValidationError as error:
         lines = []
         for item in error.errors():
@@ -87,7 +90,7 @@ def _print_text(data: dict[str, Any], top: int | None) -> None:
     console.print(
         f"bpr redesign: {process['name']} ({process['id']}) — {len(data['candidates'])} candidate(s) simulated "
         f"against it: {config['replications']} replications of {config['horizon']} after a {config['warm_up']} "
-        f"warm-up, seed {config['seed']}, common random numbers",
+        f"warm-up (cases followed up to {config['drain']} more), seed {config['seed']}, common random numbers",
         markup=False,
     )
     base = data["baseline"]
@@ -137,8 +140,8 @@ def _print_text(data: dict[str, Any], top: int | None) -> None:
         for step in skipped:
             console.print(f"  not combined: {step['candidate']}: {step['reason']}", markup=False)
     for item in data["blocked"]:
-        console.print(f"not expressible yet: {item['title']} ({item['id']}): {item['explanation']} "
-                      f"Needs the change kind {item['needs']}", markup=False)
+        console.print(f"not proposed: {item['title']} ({item['id']}): {item['explanation']} "
+                      f"Why not: {item['reason']}. Needs: {item['needs']}", markup=False)
     for item in data["refused"]:
         why = item["reason"] + (": " + "; ".join(item["weakened"]) if item["weakened"] else "")
         console.print(f"refused: {item['id']}: {why}", markup=False)
@@ -150,8 +153,11 @@ def redesign_command(
     output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write the plan (base: + changes:) here.")] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
     replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per simulation (>= 2).")] = DEFAULT_CONFIG.replications,
-    horizon: Annotated[str, typer.Option("--horizon", help="Measured window of each simulation, e.g. 4w, 3mo, 1y.")] = DEFAULT_CONFIG.horizon,
-    warm_up: Annotated[str, typer.Option("--warm-up", help="Simulated before measuring starts.")] = DEFAULT_CONFIG.warm_up,
+    horizon: Annotated[str | None, typer.Option(
+        "--horizon", help="Measured window of each simulation, e.g. 4w, 3mo, 1y. Default: from the process, "
+        "five times its expected lead time (at least 4w).")] = None,
+    warm_up: Annotated[str | None, typer.Option(
+        "--warm-up", help="Simulated before measuring starts. Default: as the horizon chosen from the process.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every simulation (common random numbers).")] = DEFAULT_CONFIG.seed,
     workers: Annotated[int, typer.Option("--workers", min=0, help="Worker processes for replications (0: one per CPU). "
                                          "Results do not depend on it.")] = 1,
@@ -163,7 +169,7 @@ def redesign_command(
     """Propose improvements, simulate each against the process, rank them (A do now, B plan, C quick win,
     D drop) and combine the best into one plan (docs/redesign.md)."""
     process = load_or_exit(file)
-    config = _config(replications, horizon, warm_up, seed, workers or os.cpu_count() or 1)
+    config = _config(process, replications, horizon, warm_up, seed, workers or os.cpu_count() or 1)
     if heuristic:
         unknown = [h for h in heuristic if h not in HEURISTIC_FUNCTIONS]
         if unknown:

@@ -3,7 +3,8 @@ feasibility matrix, and combine the best into one plan written in the change lan
 
 ``redesign(process, config, progress)`` does it all and returns a :class:`RedesignResult` (its
 ``to_dict()`` is the JSON of ``bpr redesign --format json``, documented in docs/redesign.md).
-``weakened_controls(before, after)`` says what a redesign weakens of the required controls.
+``weakened_controls(before, after)`` says what a redesign weakens of the required controls;
+``config_for(process)`` is the simulation window a redesign of the process uses by default.
 """
 
 from bpr.redesign.candidate import HEURISTICS, Blocked, Candidate
@@ -18,6 +19,7 @@ from bpr.redesign.planfile import plan_yaml, relative_base
 from bpr.redesign.quadrant import HIGH_IMPACT, QUADRANTS, quadrant
 from bpr.redesign.result import RedesignResult
 from bpr.redesign.run import DEFAULT_CONFIG, rank, redesign
+from bpr.redesign.window import Window, config_for, expected_lead_time, window_for
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -38,7 +40,10 @@ __all__ = [
     "Proposals",
     "RedesignResult",
     "Refusal",
+    "Window",
+    "config_for",
     "control_steps",
+    "expected_lead_time",
     "feasibility",
     "plan_yaml",
     "propose",
@@ -48,4 +53,5 @@ __all__ = [
     "relative_base",
     "segregation_conflict",
     "weakened_controls",
+    "window_for",
 ]

@@ -74,6 +74,7 @@ class RedesignResult:
                 "replications": config.replications,
                 "horizon": config.horizon,
                 "warm_up": config.warm_up,
+                "drain": config.drain,
                 "seed": config.seed,
                 "start_date": config.start_date.isoformat(),
                 "hours_per_fte": config.hours_per_fte,

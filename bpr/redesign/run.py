@@ -21,13 +21,16 @@ from bpr.redesign.evaluate import Evaluation, Progress, Refusal, Simulator, eval
 from bpr.redesign.heuristics import propose
 from bpr.redesign.plan import combine
 from bpr.redesign.result import RedesignResult
+from bpr.redesign.window import config_for
 from bpr.simulate import SimConfig
 
 __all__ = ["DEFAULT_CONFIG", "rank", "redesign"]
 
 DEFAULT_CONFIG = SimConfig(replications=10, horizon="4w", warm_up="4w")
-"""What ``bpr redesign`` simulates by default: 10 replications of a 4-week window after a 4-week warm-up,
-for every candidate and every step of the plan (a few dozen runs: seconds to a couple of minutes)."""
+"""Replications, seed and workers of ``bpr redesign`` by default: 10 replications, seed 0, one worker, for
+every candidate and every step of the plan (a few dozen runs: seconds to a couple of minutes). Its window is
+the shortest one: without a config, :func:`redesign` chooses warm-up, horizon and drain from the process
+(:func:`bpr.redesign.window.config_for`: four weeks or five expected lead times, whichever is longer)."""
 
 
 def rank(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
@@ -47,8 +50,9 @@ def redesign(
     progress: Progress | None = None,
     heuristics: Iterable[str] | None = None,
 ) -> RedesignResult:
-    """Propose, simulate, rank and combine improvements of ``process`` (module docstring)."""
-    config = config or DEFAULT_CONFIG
+    """Propose, simulate, rank and combine improvements of ``process`` (module docstring); without a
+    ``config``, the window is chosen from the process (:func:`bpr.redesign.window.config_for`)."""
+    config = config or config_for(process, DEFAULT_CONFIG.replications, DEFAULT_CONFIG.seed, DEFAULT_CONFIG.workers)
     simulator = Simulator(config, progress)
     baseline = simulator.run(process, "[]", "baseline")
     context = Context(process, baseline=baseline)

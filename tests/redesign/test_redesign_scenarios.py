@@ -7,8 +7,11 @@ sets for itself, and any share below the heuristic's target would always look li
 score below ``HIGH_IMPACT``: what is left would not even make one high-impact candidate (e.g. less than 10%
 of lead time without a counter).
 
-The simulations are short (5 replications of 2 weeks for proposing, 10 of 4 weeks for confirming) but the
-conclusions rest on paired 95% intervals, which are honest at any length: a short run only makes them wider.
+The simulations use the window ``bpr redesign`` chooses from the process (five expected lead times), with 5
+replications and a two-week minimum for proposing and 10 replications and the command's four-week minimum
+for confirming. The conclusions rest on paired 95% intervals, which are honest at any length: a short run
+only makes them wider. A window much shorter than the lead time is not merely noisy but biased (see
+docs/redesign.md, "The window"), which is why it follows the process.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from pathlib import Path
 import pytest
 
 from bpr.model.load import load_process, process_to_data
+from bpr.model.schema import Process
 from bpr.redesign import (
     HEURISTIC_FUNCTIONS,
     HIGH_IMPACT,
     RedesignResult,
+    config_for,
     plan_yaml,
     redesign,
     relative_base,
@@ -32,19 +37,27 @@ from bpr.simulate import SimConfig, compare
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 NAMES = sorted(p.parent.name for p in SCENARIOS.glob("*/before.yaml") if p.parent.name != "theory")
 AFTERS = sorted(p.parent.name for p in SCENARIOS.glob("*/after.yaml") if p.parent.name != "theory")
-PROPOSE = SimConfig(replications=5, horizon="2w", warm_up="2w", seed=0)
-CONFIRM = SimConfig(replications=10, horizon="4w", warm_up="4w", seed=20261122)
-"""Confirmation runs on another seed: the plan was chosen on seed 0's draws, so testing it on them would
-favour it (the winner's curse)."""
+
+
+def propose_config(process: Process) -> SimConfig:
+    return config_for(process, replications=5, seed=0, minimum="2w")
+
+
+def confirm_config(process: Process) -> SimConfig:
+    """Another seed: the plan was chosen on seed 0's draws, so testing it on them would favour it (the
+    winner's curse)."""
+    return config_for(process, replications=10, seed=20261122)
+
 
 PROCESS_HEURISTICS = [name for name in HEURISTIC_FUNCTIONS if name != "online"]
 
 KNOWN_GAPS = {
     "road_occupancy": (
-        "the heuristics find no staff-hour saving in road_occupancy (its after saves staff-hours by rewriting "
-        "the consultations and computing the fee by system, which no heuristic can claim), and electronic "
-        "circulation makes its simulated staff-hours per year rise (measured cases are still unfinished at "
-        "the drain limit: the run is not in a steady state)"
+        "no heuristic reduces the work of road_occupancy: its after saves staff-hours by estimates the before "
+        "does not contain (work x0.8 on screen, revisions 20% -> 12%, the fee computed by the system, one review "
+        "of all opinions instead of three); what the heuristics find (electronic circulation, no in-tray sweep) "
+        "shortens lead time and leaves the work as it is, which a steady-state window measures as no "
+        "significant change (test_road_occupancy_plan_costs_no_staff_hours_in_a_steady_state)"
     ),
 }
 
@@ -53,7 +66,8 @@ _cache: dict[str, RedesignResult] = {}
 
 def proposed(name: str) -> RedesignResult:
     if name not in _cache:
-        _cache[name] = redesign(load_process(SCENARIOS / name / "before.yaml"), PROPOSE)
+        before = load_process(SCENARIOS / name / "before.yaml")
+        _cache[name] = redesign(before, propose_config(before))
     return _cache[name]
 
 
@@ -79,7 +93,8 @@ def test_the_plan_file_is_valid_and_keeps_every_control(name: str, tmp_path: Pat
 def test_the_plan_beats_before_on_lead_time_and_staff_hours_on_a_fresh_seed(name: str) -> None:
     result = proposed(name)
     assert result.plan.changes, f"{name}: the proposer found no plan"
-    comparison = compare(load_process(SCENARIOS / name / "before.yaml"), result.plan.process, CONFIRM)
+    before = load_process(SCENARIOS / name / "before.yaml")
+    comparison = compare(before, result.plan.process, confirm_config(before))
     for measure in ("lead_time", "staff_hours_per_year"):
         diff = comparison.differences[measure]
         assert diff.significant and diff.difference.mean < 0, (
@@ -90,7 +105,8 @@ def test_the_plan_beats_before_on_lead_time_and_staff_hours_on_a_fresh_seed(name
 
 @pytest.mark.parametrize("name", AFTERS)
 def test_on_each_after_the_proposer_finds_little_left_to_gain(name: str) -> None:
-    result = redesign(load_process(SCENARIOS / name / "after.yaml"), PROPOSE, heuristics=PROCESS_HEURISTICS)
+    after = load_process(SCENARIOS / name / "after.yaml")
+    result = redesign(after, propose_config(after), heuristics=PROCESS_HEURISTICS)
     score = result.plan.impact.score if result.plan.impact is not None else 0.0
     assert score < HIGH_IMPACT, f"{name}: plan on after {result.plan.candidates} scores {score:.3f}"
 
@@ -106,3 +122,23 @@ def test_the_ringi_plan_delegates_removes_the_dominated_approvals_and_co_signs_i
     delegations = [c["delegate"] for c in result.plan.changes if "delegate" in c]
     assert delegations == [{"step": "kessai", "to": "kacho", "when": "amount < 1000000"},
                            {"step": "kessai", "to": "bucho", "when": "amount < 5000000"}]
+
+
+def test_road_occupancy_plan_costs_no_staff_hours_in_a_steady_state() -> None:
+    # Its lead time is weeks long (a police reply by post, revisions that restart the consultations): in a
+    # four-week window after a four-week warm-up, faster circulation brought later work into the window and
+    # seemed to add staff-hours. In the window chosen from the process, the same work is the same work.
+    before = load_process(SCENARIOS / "road_occupancy" / "before.yaml")
+    config = confirm_config(before)
+    assert config.horizon_minutes > 4 * 7 * 1440 and config.warm_up_minutes > 4 * 7 * 1440
+    comparison = compare(before, proposed("road_occupancy").plan.process, config)
+    lead = comparison.differences["lead_time"]
+    assert lead.significant and lead.difference.mean < 0
+    # Equivalence: the 95% interval of the change lies within ±2% of before (in the short window its upper
+    # end was near +5%).
+    hours = comparison.differences["staff_hours_per_year"]
+    margin = 0.02 * hours.before
+    assert -margin < hours.difference.low and hours.difference.high < margin, (
+        f"{hours.before:.0f} -> {hours.after:.0f} h/yr, 95% CI of the change "
+        f"[{hours.difference.low:.0f}, {hours.difference.high:.0f}], margin ±{margin:.0f}"
+    )
