@@ -1,10 +1,13 @@
 """The simpy engine: one replication of a compiled process, from arrivals to per-case and per-role figures.
 
 No I/O, no clock, no global randomness: a replication is a pure function of (plan, config, replication).
+Cases are generators driven by simpy events (:func:`_start`); time is minutes since ``start_date`` 00:00.
 
-**Staff and calendars.** A role is a ``simpy.Resource`` with one slot per staff member
-(``PriorityResource`` when arrival streams differ in ``priority``: a higher number is served first, FIFO
-within a priority); ``unlimited`` staff means no resource and no queue. Every staff member of a role works
+**Staff and calendars.** A role is a staff pool with one slot per staff member (:class:`~bpr.simulate.pool.Pool`,
+a lean resource on simpy events with the semantics of ``simpy.Resource``, or of ``PriorityResource`` when
+arrival streams differ in ``priority``: a higher number is served first, FIFO within a priority);
+``unlimited`` staff means no pool and no queue. A step with no work (``0m``) passes at once, even while the
+role is closed. Every staff member of a role works
 the role's calendar. The rule for work and closing time: a case that gets a staff member while the role
 is closed waits, holding that staff member, until the next opening (nobody else could start earlier:
 all of the role's staff share the calendar, so FIFO order is kept); work then runs in open time only —
@@ -13,10 +16,11 @@ same staff member, as many times as needed (:meth:`WorkCalendar.finish_time`).
 
 **Steps.** ``approval``: a delegation whose condition matches changes the deciding role (and so its queue
 and calendar); with ``batch`` the case waits in the in-tray until the next sweep time on an open day of
-the deciding role's calendar and then queues for the approver; after the work a rejection (its own
-stream) sends the case to ``reject.to``. ``handoff``: waits for the next departure (``departures`` on open
-days of its calendar) and travels ``delay`` of wall-clock time. ``decision``: by probability (its own
-stream) or the first branch whose condition holds (``otherwise`` always holds). ``parallel``: every branch
+the deciding role's calendar and then queues for the approver; after the work a rejection (drawn per
+case, see :mod:`bpr.simulate.streams`) sends the case to ``reject.to``. ``handoff``: waits for the next
+departure (``departures`` on open days of its calendar) and travels ``delay`` of wall-clock time.
+``decision``: by probability (drawn per case) or the first branch whose condition holds (``otherwise``
+always holds). ``parallel``: every branch
 runs at once; the ``join`` lets the case go on when the last branch arrives.
 
 **Where the time goes.** Lead time = end - arrival. Touch time = minutes of staff work on the case (all
