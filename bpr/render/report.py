@@ -1,0 +1,227 @@
+"""The proposal report: one self-contained HTML file a DX office hands to a mayor or a council.
+
+Two steps, so that the slow one can be shown with a progress bar and the fast one run per language:
+
+* :func:`simulate_report` runs the before/after comparison (common random numbers, the same function as
+  ``bpr simulate BEFORE AFTER``) and, when the after file is a change list, the impact of each change
+  (:mod:`bpr.render.report_impact`);
+* :func:`build_report` analyses both versions, draws the diagrams, the charts and the pictures of a
+  redesign result, and fills the template: headline savings with their intervals in words, diagrams,
+  charts, findings, impact of each change, the redesign matrix, assumptions and method.
+
+The page needs nothing else: CSS inline, diagrams and charts as inline SVG, no scripts, no fonts to fetch,
+no link to the network. It prints on A4 (each section on a new page). Writing files is left to the caller
+(the ``bpr report`` command writes the page and the diagrams next to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from bpr.analysis import analyze
+from bpr.errors import BprError
+from bpr.model.changes import Change
+from bpr.model.schema import Process
+from bpr.render.overlay import overlay_from_results
+from bpr.render.report_diagrams import DIAGRAM_NAMES, Diagram, draw_diagrams, inline_svg
+from bpr.render.report_impact import (
+    MAX_IMPACT_STEPS,
+    Impact,
+    ImpactPlan,
+    pending_versions,
+    plan_impact,
+    same_simulation,
+    simulate_impact,
+)
+from bpr.render.report_redesign import redesign_section
+from bpr.render.report_sections import (
+    assumptions,
+    charts_section,
+    findings_section,
+    headline,
+    impact_section,
+    method_section,
+)
+from bpr.render.report_text import LANGS, TEXT, t
+from bpr.simulate import Comparison, SimConfig, compare
+
+__all__ = ["Report", "ReportRun", "build_report", "plan_report", "simulate_report"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """The simulations behind a report."""
+
+    before: Process
+    after: Process
+    comparison: Comparison
+    impact: Impact | None = None
+    impact_note: str | None = None  # why there is no impact section although the after file has changes
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """What :func:`simulate_report` will simulate, known before it starts (for a progress bar)."""
+
+    config: SimConfig
+    impact: ImpactPlan | None
+    impact_note: str | None
+    replications: int  # in all: the comparison and the impact steps
+
+
+def plan_report(before: Process, after: Process, config: SimConfig, changes: Sequence[Change] | None = None,
+                *, impact_steps: int = MAX_IMPACT_STEPS) -> ReportPlan:
+    """Check the change list against ``before`` and count the replications to run.
+
+    The impact of each change is shown when the changes, added to ``before``, give a process that
+    simulates like ``after`` (a change list whose ``base:`` is the BEFORE file); otherwise the note says why.
+    """
+    plan: ImpactPlan | None = None
+    note: str | None = None
+    if changes and impact_steps > 0:
+        try:
+            plan = plan_impact(before, changes, config, impact_steps)
+        except BprError as error:
+            note = str(error)
+        else:
+            if not same_simulation(plan.steps[-1].process if plan.steps else before, after):
+                plan, note = None, "the changes added to BEFORE do not give AFTER (its base: is another file)"
+    replications = 2 * config.replications
+    if plan is not None:
+        known = [before, after] if plan.config == config.model_copy(update={"events": False}) else []
+        replications += len(pending_versions(plan, known)) * plan.config.replications
+    return ReportPlan(config, plan, note, replications)
+
+
+def simulate_report(before: Process, after: Process, config: SimConfig, changes: Sequence[Change] | None = None,
+                    *, impact_steps: int = MAX_IMPACT_STEPS, progress: Progress | None = None) -> ReportRun:
+    """Compare ``before`` with ``after`` and, for a change list, simulate the impact of each change.
+
+    ``progress(done, total)`` counts replications over both parts.
+    """
+    plan = plan_report(before, after, config, changes, impact_steps=impact_steps)
+    total = plan.replications
+    compared = 2 * config.replications
+
+    def first(done: int, _: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    def second(done: int, _: int) -> None:
+        if progress is not None:
+            progress(compared + done, total)
+
+    # The event log of replication 0 gives the distribution of lead times case by case.
+    comparison = compare(before, after, config.model_copy(update={"events": True}), first)
+    impact = None
+    if plan.impact is not None:
+        impact = simulate_impact(plan.impact, progress=second,
+                                 reuse=[(before, comparison.before), (after, comparison.after)])
+    return ReportRun(before, after, comparison, impact, plan.impact_note)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The page and the pictures in it (to be written next to it)."""
+
+    html: str
+    diagrams: dict[str, Diagram] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def build_report(
+    run: ReportRun,
+    *,
+    today: date,
+    lang: str = "ja",
+    files: tuple[str, str] = ("before", "after"),
+    command: str = "",
+    redesign: Mapping[str, Any] | None = None,
+    diagrams: Mapping[str, Diagram] | None = None,
+) -> Report:
+    """Fill the report template in ``lang`` (``ja`` or ``en``).
+
+    ``today`` is the date printed on the report (the library never reads the clock); ``files`` the names of
+    the before and after files as the reader knows them; ``command`` the command line that made it;
+    ``redesign`` a redesign result (``RedesignResult.to_dict()``) to draw; ``diagrams`` pictures already
+    drawn (else they are drawn here, which needs Graphviz for SVG).
+    """
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    before, after, comparison = run.before, run.after, run.comparison
+    analysis_before, analysis_after = analyze(before), analyze(after)
+    notes: list[str] = []
+    if diagrams is None:
+        overlays = {
+            "before": overlay_from_results(comparison.before.to_dict()),
+            "after": overlay_from_results(comparison.after.to_dict()),
+        }
+        if not overlays["before"][0]:
+            notes.append(t("d_no_waits", lang))
+        diagrams = draw_diagrams(before, after, findings_before=analysis_before.findings,
+                                 findings_after=analysis_after.findings, overlays=overlays, lang=lang)
+    pictures = []
+    for name in DIAGRAM_NAMES:
+        diagram = diagrams.get(name)
+        if diagram is None:
+            continue
+        title = t(f"d_{name}", lang)
+        pictures.append({
+            "name": name,
+            "title": title,
+            "caption": t(f"d_caption_{name}", lang),
+            "svg": Markup(inline_svg(diagram.svg, f"d-{name}", title)) if diagram.svg else None,
+            "error": t("d_missing", lang, reason=diagram.error) if diagram.error else None,
+        })
+    sections = [("summary", t("s_summary", lang)), ("diagrams", t("s_diagrams", lang)),
+                ("charts", t("s_charts", lang)), ("findings", t("s_findings", lang))]
+    impact = impact_section(run.impact, lang) if run.impact is not None else None
+    if impact is not None or run.impact_note:
+        sections.append(("impact", t("s_impact", lang)))
+    redesign_view = redesign_section(redesign, before, lang) if redesign is not None else None
+    if redesign_view is not None:
+        sections.append(("redesign", t("s_redesign", lang)))
+    sections += [("assumptions", t("s_assumptions", lang)), ("method", t("s_method", lang))]
+    config = comparison.before.config
+    context = {
+        "lang": lang,
+        "T": TEXT[lang],
+        "css": Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+        "today": today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
+        "before": before,
+        "after": after,
+        "sections": sections,
+        "headline": headline(comparison, lang),
+        "summary_note": t("summary_note", lang, replications=config.replications, horizon=config.horizon),
+        "warnings": [w.message for w in (*comparison.before.warnings, *comparison.after.warnings)
+                     if w.kind in ("overload", "unfinished")],
+        "diagrams": pictures,
+        "diagram_notes": notes,
+        "diagram_files": ", ".join(f"{name}.svg" for name in DIAGRAM_NAMES if diagrams.get(name) is not None
+                                   and diagrams[name].svg),
+        "charts": charts_section(comparison, before, after, lang),
+        "findings": findings_section(before, after, analysis_before.findings, analysis_after.findings, lang),
+        "impact": impact,
+        "impact_note": t("i_skipped", lang, reason=run.impact_note) if run.impact_note else "",
+        "redesign": redesign_view,
+        "assumptions": assumptions(before, after, lang, files),
+        "method": method_section(comparison, lang, command),
+    }
+    html = _environment().get_template("report.html").render(**context)
+    return Report(html, dict(diagrams), tuple(notes))
