@@ -1,0 +1,234 @@
+"""``bpr report BEFORE AFTER -o report.html``: the proposal report, with its diagrams written next to it.
+
+The library does the work (:mod:`bpr.render.report`); this module reads the options, shows a progress
+bar on a terminal, runs or reads a redesign when asked, writes the page atomically and the diagrams beside
+it (``before.svg``, ``after.svg``, ``compare.svg``, and PNG when Graphviz is present), and says where to
+open it.
+
+``--redesign FILE.json`` draws a redesign result made earlier (``bpr redesign BEFORE --format json``);
+``--redesign`` with no file (last, or followed by another option) runs the redesign of BEFORE first.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from pydantic import ValidationError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperCommand
+
+from bpr.cli.common import console, err_console, fail, load_or_exit
+from bpr.errors import BprError, Issue
+from bpr.model.load import write_text_atomic
+from bpr.render.graphviz_run import find_dot, write_diagram
+from bpr.render.report import build_report, simulate_report
+from bpr.render.report_diagrams import DIAGRAM_NAMES
+from bpr.render.report_impact import MAX_IMPACT_STEPS, change_list
+from bpr.render.report_redesign import check_redesign
+from bpr.simulate import SimConfig
+
+RUN_REDESIGN = "-"
+"""The value ``--redesign`` takes when no file follows it: run the redesign now."""
+
+PROGRESS_AFTER = 2.0
+"""Seconds a run may take before the progress bar appears."""
+
+
+class Lang(str, enum.Enum):
+    ja = "ja"
+    en = "en"
+
+
+def redesign_flag(args: list[str]) -> list[str]:
+    """``--redesign`` with no value after it (the end, another option, or a process file) gets the value
+    :data:`RUN_REDESIGN`: typer options cannot take an optional value by themselves."""
+    fixed: list[str] = []
+    for index, arg in enumerate(args):
+        fixed.append(arg)
+        if arg == "--redesign":
+            following = args[index + 1] if index + 1 < len(args) else None
+            if following is None or following.startswith("-") or following.endswith((".yaml", ".yml")):
+                fixed.append(RUN_REDESIGN)
+    return fixed
+
+
+class _ReportCommand(TyperCommand):
+    """Lets ``--redesign`` stand alone (see :func:`redesign_flag`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, redesign_flag(args))
+
+
+class _Bar:
+    """A rich progress bar on stderr that appears only once a stage has taken ``PROGRESS_AFTER`` seconds."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = err_console.is_terminal
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int, stage: str | None = None) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < PROGRESS_AFTER or done >= total:
+                return
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=err_console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done, total=total,
+                        description=f"{self.label}: {stage[:30]}" if stage else self.label)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _config(**options: Any) -> SimConfig:
+    try:
+        return SimConfig(**options)
+    except ValidationError as error:
+        fail([Issue(str(e["msg"]).removeprefix("Value error, "), path="--" + str(e["loc"][0]).replace("_", "-"),
+                    file="<options>") for e in error.errors(include_url=False)])
+
+
+def _read_redesign(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        fail(f"{path}: cannot read: {error.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text; give the JSON written by 'bpr redesign FILE --format json'")
+    except json.JSONDecodeError as error:
+        fail(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}")
+    try:
+        return dict(check_redesign(data, str(path)))
+    except BprError as error:
+        fail(error)
+
+
+def _run_redesign(process: Any, seed: int, workers: int) -> dict[str, Any]:
+    from bpr.redesign import DEFAULT_CONFIG, redesign  # only when asked: it is the slow part
+
+    bar = _Bar("redesign")
+    try:
+        result = redesign(process, DEFAULT_CONFIG.model_copy(update={"seed": seed, "workers": workers}), bar)
+    except BprError as error:
+        bar.close()
+        fail(error)
+    bar.close()
+    return result.to_dict()
+
+
+def _write_diagrams(folder: Path, report: Any) -> list[Path]:
+    """Each diagram as SVG (as drawn for the page) and, when Graphviz is present, as PNG."""
+    written: list[Path] = []
+    can_draw = find_dot() is not None
+    for name in DIAGRAM_NAMES:
+        diagram = report.diagrams.get(name)
+        if diagram is None or diagram.svg is None:
+            continue
+        svg = folder / f"{name}.svg"
+        write_text_atomic(svg, diagram.svg)
+        written.append(svg)
+        if can_draw:
+            png = folder / f"{name}.png"
+            write_diagram(diagram.dot, png)
+            written.append(png)
+    return written
+
+
+def report_command(
+    before: Annotated[Path, typer.Argument(help="The process as it is (a process file).")],
+    after: Annotated[Path, typer.Argument(help="The redesigned process (a process file or a change list on BEFORE).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write; diagrams go next to it.")] = Path(
+        "report.html"),
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the report: ja or en.")] = Lang.ja,
+    replications: Annotated[int, typer.Option("--replications", "-r", help="Independent replications (>= 2).")] = 20,
+    horizon: Annotated[str, typer.Option(help="Length of the measurement window: 1y, 6mo, 8w, 10d.")] = "1y",
+    warm_up: Annotated[str, typer.Option("--warm-up", help="Simulated before measuring starts.")] = "4w",
+    seed: Annotated[int, typer.Option(help="Seed of all random streams.")] = 0,
+    workers: Annotated[int, typer.Option(help="Worker processes (0: one per CPU). Results do not depend on it.")] = 0,
+    start_date: Annotated[str | None, typer.Option(
+        "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")] = None,
+    hours_per_fte: Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")] = 1860.0,
+    impact_steps: Annotated[int, typer.Option(
+        "--impact-steps", help="For a change list: at most this many simulated steps of the impact of each change "
+                               "(neighbours are grouped beyond; 0 leaves the section out).")] = MAX_IMPACT_STEPS,
+    redesign: Annotated[str | None, typer.Option(
+        "--redesign", help="Add the impact x feasibility matrix: FILE.json from 'bpr redesign BEFORE --format json', "
+                           "or no value to run the redesign now.")] = None,
+) -> None:
+    """Write the proposal report: headline savings with 95% intervals, diagrams, charts, findings, the impact
+    of each change, assumptions and method, in one self-contained HTML file (printable on A4)."""
+    if output.suffix.lower() not in (".html", ".htm"):
+        fail([Issue(f"the report is HTML; got {output.name!r}", path="--output", file="<options>",
+                    hint=f"write -o {output.with_suffix('.html')}")])
+    if impact_steps < 0:
+        fail([Issue("must be 0 or more", path="--impact-steps", file="<options>")])
+    process_before = load_or_exit(before)
+    process_after = load_or_exit(after)
+    try:
+        changes = change_list(after.read_bytes(), str(after))
+    except OSError as error:
+        fail(f"{after}: cannot read: {error.strerror}")
+    except BprError as error:
+        fail(error)
+    cpu = max(1, min(os.cpu_count() or 1, replications))
+    options: dict[str, Any] = {"replications": replications, "horizon": horizon, "warm_up": warm_up, "seed": seed,
+                               "workers": workers if workers > 0 else cpu, "hours_per_fte": hours_per_fte}
+    if start_date is not None:
+        try:
+            options["start_date"] = date.fromisoformat(start_date)
+        except ValueError:
+            fail([Issue(f"cannot read date {start_date!r}", path="--start-date", file="<options>",
+                        hint="write YYYY-MM-DD, e.g. 2026-04-01")])
+    config = _config(**options)
+    redesign_data = None
+    if redesign == RUN_REDESIGN:
+        redesign_data = _run_redesign(process_before, seed, config.workers)
+    elif redesign is not None:
+        redesign_data = _read_redesign(Path(redesign))
+    bar = _Bar("simulating")
+    try:
+        run = simulate_report(process_before, process_after, config, changes, impact_steps=impact_steps, progress=bar)
+    except BprError as error:
+        bar.close()
+        fail(error)
+    bar.close()
+    command = f"bpr report {before} {after} -o {output} --lang {lang.value} -r {replications} --horizon {horizon} " \
+              f"--seed {seed}"
+    report = build_report(run, today=date.today(), lang=lang.value, files=(str(before), str(after)),
+                          command=command, redesign=redesign_data)
+    try:
+        write_text_atomic(output, report.html)
+        written = _write_diagrams(output.parent, report)
+    except BprError as error:
+        fail(error)
+    except OSError as error:
+        fail(f"{output}: cannot write: {error.strerror}")
+    for note in report.notes:
+        err_console.print(f"note: {note}", markup=False, highlight=False)
+    missing = [d.error for d in report.diagrams.values() if d.error]
+    if missing:
+        err_console.print(f"warning: {missing[0]}", markup=False, highlight=False)
+    if run.impact_note:
+        err_console.print(f"note: impact of each change left out: {run.impact_note}", markup=False)
+    console.print(f"wrote {output} and {len(written)} diagram file(s): {', '.join(p.name for p in written)}",
+                  markup=False)
+    console.print(f"open it in a browser: {output.resolve().as_uri()}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report", cls=_ReportCommand)(report_command)
