@@ -193,3 +193,49 @@ def test_priority_overtakes_and_its_wait_is_split_off() -> None:
     assert (b["wait_contention"], b["wait_priority"]) == (9, 10)
     c = by_lead[20]
     assert (c["wait_contention"], c["wait_priority"]) == (8, 0)
+
+
+@pytest.mark.parametrize(("kind", "role", "end"), [("small", "chief", hm(0, 20, 10)), ("large", "director", hm(1, 8, 40))])
+def test_delegation_changes_the_deciding_role_and_its_calendar(kind: str, role: str, end: float) -> None:
+    # In the tray at 20:00 on Monday 2026-05-11. The chief (on call, 24/7) decides small cases at once;
+    # the director works office hours, so a large case waits for Tuesday 08:30.
+    process = make_process({
+        "roles": {**ROLES, "chief": {"staff": 1, "calendar": "always"}, "director": {"staff": 1}},
+        "attributes": {"kind": {"dist": "choice", "values": {"small": float(kind == "small"),
+                                                              "large": float(kind == "large")}}},
+        "arrivals": ONE_CASE,
+        "steps": [lead_in(20 * 60, "decide"),
+                  {"id": "decide", "type": "approval", "role": "director", "duration": "10m",
+                   "delegations": [{"when": 'kind == "small"', "role": "chief"}], "next": "done"},
+                  {"id": "done", "type": "end"}],
+    })
+    out = run_once(process, date(2026, 5, 11))
+    assert timeline(out)[1][1:] == ("decide", f"{role}#1", hm(0, 20), end - 10, end)
+
+
+def test_rework_time_and_waiting_during_rework() -> None:
+    # enter (10 min) -> check (5 min, rejected with probability 0.5) -> done; a rejected file is posted
+    # back (1 h) and entered again. Nobody queues (cases a day apart, 24/7), so for a case rejected r
+    # times: lead = 15 + 75 r, all waiting is the post during rework (60 r), time in rework is 75 r.
+    process = make_process({
+        "calendar": "always",
+        "roles": {"clerk": {"staff": 1}, "chief": {"staff": 1}},
+        "arrivals": [{"channel": "mail", "rate": "1/day", "pattern": "regular"}],
+        "steps": [
+            {"id": "enter", "type": "task", "role": "clerk", "duration": "10m", "next": "check"},
+            {"id": "check", "type": "approval", "role": "chief", "duration": "5m",
+             "reject": {"probability": 0.5, "to": "post_back"}, "next": "done"},
+            {"id": "post_back", "type": "handoff", "mode": "post", "delay": "1h", "next": "enter"},
+            {"id": "done", "type": "end"},
+        ],
+    })
+    out = run_once(process, date(2026, 5, 11), horizon="40d")
+    rows = cases(out)
+    assert len(rows) == 40
+    assert {c["rejections"] for c in rows} >= {0, 1, 2}  # every kind of case occurred
+    for c in rows:
+        r = c["rejections"]
+        assert c["lead_time"] == 15 + 75 * r
+        assert c["wait_rework"] == 60 * r and c["wait_transport"] == 0
+        assert c["rework_time"] == 75 * r
+        assert c["approvals"] == r + 1 and c["handoffs"] == r
