@@ -177,3 +177,17 @@ def test_a_queue_that_keeps_growing_is_flagged_and_a_season_is_not() -> None:
     assert [w.kind for w in result.warnings] == ["growing_queue"] and result.warnings[0].role == "server"
     # The same rise in a role that did 20 times the work is a passing season, not a lack of capacity.
     assert summarize(plan, config, _outputs(rising, tasks=100_000)).warnings == ()
+
+
+def test_reservoir_keeps_a_uniform_sample_of_bounded_size() -> None:
+    from bpr.simulate.engine import _Reservoir
+
+    reservoir = _Reservoir(capacity=2_000, width=1, rng=np.random.default_rng(7))
+    for start in range(0, 100_000, 4_096):
+        reservoir.add(np.arange(start, min(start + 4_096, 100_000), dtype=float)[:, None])
+    values = reservoir.rows[:, 0]
+    assert reservoir.seen == 100_000 and len(values) == 2_000 and len(set(values)) == 2_000
+    # Uniform over 0..99,999: the sample's deciles are within a few standard errors of the true ones.
+    for q in (0.1, 0.5, 0.9):
+        standard_error = (q * (1 - q) / 2_000) ** 0.5 * 100_000
+        assert abs(np.quantile(values, q) - q * 100_000) < 4 * standard_error
