@@ -135,10 +135,13 @@ def grouped_bars(
     width: float = 720,
     reference: tuple[float, str] | None = None,
     max_value: float | None = None,
+    tick_unit: float = 1.0,
 ) -> str:
     """Horizontal bars, one group per category (label on the left), one bar per series, values at the ends.
 
-    ``reference`` draws a dashed vertical line at a value with a caption (e.g. a utilisation warning level).
+    ``reference`` draws a dashed vertical line at a value with a caption (e.g. a utilisation warning level);
+    ``tick_unit`` is the size of the unit the axis is read in (1440 for minutes shown as days), so that its
+    ticks are round numbers of that unit.
     """
     size = 12.5
     label_width = min(230.0, max([_text_px(c, size) for c in categories] + [60.0]) + 12)
@@ -152,7 +155,7 @@ def grouped_bars(
     top = 18 + legend_height + 4
     values = [v for s in series for v in s.values if v is not None and math.isfinite(v)]
     high = max_value if max_value is not None else max(values + [reference[0] if reference else 0.0, 0.0])
-    ticks = nice_ticks(high if high > 0 else 1.0)
+    ticks = [tick * tick_unit for tick in nice_ticks((high if high > 0 else tick_unit) / tick_unit)]
     scale_max = ticks[-1]
     group_height = len(series) * (bar_height + gap) - gap
     plot_height = len(categories) * (group_height + group_gap)
@@ -201,10 +204,12 @@ def stacked_bars(
     fmt: Format,
     *,
     width: float = 720,
+    tick_unit: float = 1.0,
 ) -> str:
     """One horizontal bar per row split into segments (e.g. lead time split by cause), total at the end.
 
-    A segment wide enough carries its value inside; every segment's value is in its tooltip.
+    A segment wide enough carries its value inside; every segment's value is in its tooltip. ``tick_unit``
+    as for :func:`grouped_bars`.
     """
     size = 12.5
     label_width = max([_text_px(label, size) for label, _ in rows] + [40.0]) + 12
@@ -215,7 +220,7 @@ def stacked_bars(
     bar_height = 30.0
     row_gap = 18.0
     top = 12.0
-    ticks = nice_ticks(max(totals + [0.0]) or 1.0)
+    ticks = [tick * tick_unit for tick in nice_ticks((max(totals + [0.0]) or tick_unit) / tick_unit)]
     scale_max = ticks[-1]
     plot_height = len(rows) * (bar_height + row_gap)
     body: list[str] = []

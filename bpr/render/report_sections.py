@@ -333,7 +333,7 @@ def charts_section(comparison: Comparison, before: Process, after: Process, lang
         upper = ticks[-1] * unit.minutes
         bins = 30
         edges = [upper * i / bins for i in range(bins + 1)]
-        scaled = lambda v: num(v / unit.minutes)
+        scaled = lambda v: num(v / unit.minutes).removesuffix(".0")
         mean_b, mean_a = b.kpis["lead_time"].mean.mean, a.kpis["lead_time"].mean.mean
         out["lead"] = {
             "title": t("c_lead", lang),
@@ -360,7 +360,7 @@ def charts_section(comparison: Comparison, before: Process, after: Process, lang
             t("c_wait", lang),
             [(label, [values[i] for i in used]) for label, values in rows],
             [charts.Bar(t(CAUSES[i][1], lang), CAUSES[i][2]) for i in used],
-            lambda v: fmt_time(v, unit, lang),
+            lambda v: fmt_time(v, unit, lang), tick_unit=unit.minutes,
         )),
         "caption": t("c_wait_caption", lang),
     }
@@ -490,7 +490,7 @@ def impact_section(impact: Impact, lang: str) -> dict[str, Any]:
     chart = charts.grouped_bars(
         t("c_impact", lang), [label for label, _ in bars],
         [charts.Series(t("i_lead", lang), [value for _, value in bars], AFTER_COLOUR)],
-        lambda v: fmt_time(v, unit, lang),
+        lambda v: fmt_time(v, unit, lang), tick_unit=unit.minutes,
     )
     return {
         "rows": rows,
