@@ -2,8 +2,8 @@
 
 Prints, for a quick what-if (a shipped scenario, one change, 1 year, 10 replications):
 
-* the compute reference: one request simulated in this process on one core (no server), and from it
-  what the server's cores can compute at best (cores / single-core time);
+* the compute reference: what the library computes without the service, with as many processes side by
+  side as the server has workers (what the cores can compute on this machine at this moment);
 * one client, sequential requests: p50/p95 latency;
 * N concurrent clients: p50/p95 latency, throughput, its share of the reference, error count;
 * an identical repeated request, answered from the store: p50/p95 latency.
@@ -117,18 +117,38 @@ class Runner:
             return time.perf_counter() - started, False, "error"
 
 
-def reference_seconds(scenario: str, change: dict[str, Any], replications: int, horizon: str) -> float:
-    """One what-if computed in this process on one core: the unit of "what the cores can compute"."""
+def _whatif_in_process(scenario: str, change: dict[str, Any], replications: int, horizon: str, seed: int) -> float:
+    """One what-if computed by the library in the calling process (one core); returns its seconds."""
     from bpr.model.changes import apply_changes, parse_changes
     from bpr.model.load import load_process
     from bpr.simulate import SimConfig, compare
 
     before = load_process(ROOT / "scenarios" / scenario / "before.yaml")
     after = apply_changes(before, parse_changes([change]))
-    config = SimConfig(replications=replications, horizon=horizon, workers=1, seed=10_000)
+    config = SimConfig(replications=replications, horizon=horizon, workers=1, seed=seed)
     started = time.perf_counter()
     compare(before, after, config)
     return time.perf_counter() - started
+
+
+def reference_throughput(scenario: str, change: dict[str, Any], replications: int, horizon: str,
+                         processes: int, count: int) -> tuple[float, float]:
+    """What the cores compute without the service: ``processes`` processes doing what-ifs with the library
+    side by side (so that they meet the same competition for the machine as the server's workers).
+    Returns (what-ifs per second, mean seconds of one what-if on one core)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        warm = [pool.submit(_whatif_in_process, scenario, change, 2, "1w", 0) for _ in range(processes)]
+        for future in warm:
+            future.result()
+        started = time.perf_counter()
+        seconds = list(pool.map(_whatif_in_process, [scenario] * count, [change] * count, [replications] * count,
+                                [horizon] * count, range(50_000, 50_000 + count)))
+        wall = time.perf_counter() - started
+    return count / wall, statistics.mean(seconds)
 
 
 def report(label: str, latencies: list[float]) -> str:
@@ -145,12 +165,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=16, help="requests in the concurrent part (bounded)")
     parser.add_argument("--single", type=int, default=6, help="sequential requests of one client")
     parser.add_argument("--repeats", type=int, default=20, help="identical requests answered from the store")
+    parser.add_argument("--reference", type=int, default=4, help="what-ifs of the library-only reference")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server worker processes")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per request")
     parser.add_argument("--deadline", type=float, default=900.0, help="seconds for the whole run")
     args = parser.parse_args()
     deadline = time.monotonic() + args.deadline
     requests_total = min(args.requests, 200)
+    args.reference = max(args.workers, min(args.reference, 50))
 
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bpr-bench-") as folder:
@@ -166,10 +188,11 @@ def main() -> None:
                   f"horizon {args.horizon}; server on {url} with {args.workers} workers; {os.cpu_count()} cores")
 
             runner.whatif(seed=1)  # warm-up: workers import the engine, scenario cached
-            single_core = reference_seconds(args.scenario, change, args.replications, args.horizon)
-            capacity = args.workers / single_core
-            print(f"reference: one what-if on one core in-process {single_core:.3f} s -> the {args.workers} "
-                  f"cores can compute at most {capacity:.2f} what-ifs/s")
+            capacity, single_core = reference_throughput(args.scenario, change, args.replications, args.horizon,
+                                                         args.workers, args.reference)
+            print(f"reference (library, no service): {args.workers} processes side by side compute "
+                  f"{capacity:.3f} what-ifs/s; one what-if takes {single_core:.3f} s on one core "
+                  f"(load average {os.getloadavg()[0]:.1f})")
 
             one = [runner.whatif(seed=100 + i) for i in range(args.single) if time.monotonic() < deadline]
             print(report("1 client ", [lat for lat, _, _ in one]) +
@@ -182,8 +205,8 @@ def main() -> None:
             throughput = len(many) / wall
             print(report(f"{args.clients} clients", [lat for lat, _, _ in many]) +
                   f"  errors={sum(not ok for _, ok, _ in many)}")
-            print(f"throughput: {throughput:.2f} what-ifs/s over {wall:.1f} s = "
-                  f"{100 * throughput / capacity:.0f}% of what the cores can compute")
+            print(f"throughput: {throughput:.3f} what-ifs/s over {wall:.1f} s = "
+                  f"{100 * throughput / capacity:.0f}% of the reference (load average {os.getloadavg()[0]:.1f})")
 
             repeated = [runner.whatif(seed=100) for _ in range(args.repeats) if time.monotonic() < deadline]
             print(report("from store", [lat for lat, _, _ in repeated]) +

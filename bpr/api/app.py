@@ -86,11 +86,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    if settings.cors_origins:
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:  # added last, so outermost: error answers carry the CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type"],
                            expose_headers=["Location", "Retry-After", "X-BPR-Job", "X-BPR-From-Store"])
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     dependencies = [Depends(_bearer(settings.token))] if settings.token else []
     v1 = APIRouter(prefix="/v1", dependencies=dependencies, responses=_ERRORS)
@@ -230,6 +230,10 @@ def _changed(body: WhatIfRequest, settings: Settings) -> tuple[Any, Any]:
     from bpr.model.changes import apply_changes
 
     before = resolve_process(body, settings)
+    if body.after is not None:
+        if body.changes is not None or body.changes_yaml is not None:
+            raise ApiError.one(422, "give either after or changes, not both", path="after")
+        return before, resolve_process(body.after, settings, field="after.")
     changes, file, _ = resolve_changes(body.changes, body.changes_yaml, settings)
     try:
         after = apply_changes(before, changes, file=file)

@@ -70,18 +70,22 @@ def _scenario(path: Path) -> Process:
     return _load_scenario(path, path.stat().st_mtime, f"scenarios/{path.parent.name}/{path.name}")
 
 
-def resolve_process(body: ProcessInput, settings: Settings) -> Process:
-    """The process a request names, fully validated; 422 with the library's issues when it is not valid."""
+def resolve_process(body: ProcessInput, settings: Settings, field: str = "") -> Process:
+    """The process a request names, fully validated; 422 with the library's issues when it is not valid.
+
+    ``field`` is where the input sits in the request (``after.`` for the redesigned process of a what-if):
+    issues then name ``after.process_yaml`` as their file.
+    """
     given = [name for name in ("process_yaml", "process", "scenario") if getattr(body, name) is not None]
     if len(given) != 1:
         message = ("give the process: one of process_yaml, process or scenario" if not given
                    else f"give only one of process_yaml, process or scenario (got {', '.join(given)})")
-        raise ApiError.one(422, message, hint="process_yaml is the YAML text of a process file")
+        raise ApiError.one(422, message, path=field.rstrip("."), hint="process_yaml is the YAML text of a process file")
     try:
         if body.process_yaml is not None:
-            process = parse_process(body.process_yaml, file="process_yaml")
+            process = parse_process(body.process_yaml, file=f"{field}process_yaml")
         elif body.process is not None:
-            process = process_from_data(body.process, file="process")
+            process = process_from_data(body.process, file=f"{field}process")
         else:
             assert body.scenario is not None
             path = scenario_path(settings, body.scenario, body.variant)
@@ -105,8 +109,8 @@ def resolve_changes(
     from bpr.model.changes import parse_changes
 
     if (changes is None) == (changes_yaml is None):
-        message = "give the changes: changes (a JSON list) or changes_yaml (YAML text)" if changes is None else \
-            "give only one of changes or changes_yaml"
+        message = ("give the changes: changes (a JSON list), changes_yaml (YAML text) or after (a process)"
+                   if changes is None else "give only one of changes or changes_yaml")
         raise ApiError.one(422, message, path="changes", hint='e.g. "changes": [{"staff": {"clerk": 3}}]')
     try:
         if changes_yaml is not None:

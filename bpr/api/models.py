@@ -73,7 +73,8 @@ class SimulateRequest(ProcessInput):
 
 
 class WhatIfRequest(ProcessInput):
-    """A base process (or scenario), changes in the change language, and simulation options."""
+    """A base process (or scenario), changes in the change language (or a complete ``after`` process), and
+    simulation options."""
 
     changes: list[dict[str, Any]] | None = Field(
         default=None,
@@ -83,6 +84,11 @@ class WhatIfRequest(ProcessInput):
     changes_yaml: str | None = Field(
         default=None, description="the same list as YAML text (issues then carry its lines)",
         examples=["- remove: chief_check\n- staff: {clerk: 3}\n"],
+    )
+    after: ProcessInput | None = Field(
+        default=None, description="instead of changes: a complete redesigned process to compare with the base "
+                                  "(e.g. a scenario's after variant)",
+        examples=[{"scenario": "child_allowance", "variant": "after"}],
     )
     options: SimOptions = Field(default_factory=SimOptions)
     mode: Mode = _MODE

@@ -173,14 +173,26 @@ class WorkerPool:
         return process, parent
 
     def _serve(self) -> None:
-        process, conn = self._start_process() if self._start_now else (None, None)
+        process, conn = None, None
+        if self._start_now:
+            try:
+                process, conn = self._start_process()
+            except OSError:
+                pass  # tried again when the first task comes
+
         try:
             while True:
                 task = self._queue.get()
                 if task is None or self._closed:
                     return
                 if process is None:
-                    process, conn = self._start_process()
+                    try:
+                        process, conn = self._start_process()
+                    except OSError as error:  # out of processes or memory: fail this task, try again later
+                        with self._lock:
+                            if not task.future.done():
+                                task.future.set_exception(WorkerLost(f"cannot start a worker process: {error}"))
+                        continue
                 with self._lock:
                     if task.cancelled or task.future.done():
                         continue
@@ -191,9 +203,13 @@ class WorkerPool:
                 if not self._run(task, conn):
                     process.join(timeout=5)
                     conn.close()
-                    process, conn = (None, None) if self._closed else self._start_process()
-                    if process is None:
+                    process, conn = None, None
+                    if self._closed:
                         return
+                    try:  # start the replacement now, so the next task does not wait for it
+                        process, conn = self._start_process()
+                    except OSError:
+                        pass  # tried again with the next task
         finally:
             if process is not None:
                 try:

@@ -177,3 +177,19 @@ def test_long_request_becomes_a_job_and_can_be_cancelled(client: TestClient) -> 
     quick = client.post("/v1/simulate", json={"process_yaml": SMALL_PROCESS_YAML,
                                               "options": {**QUICK, "seed": 12}})
     assert quick.status_code == 200, quick.text
+
+
+def test_whatif_with_a_complete_after_process(client: TestClient) -> None:
+    after_yaml = SMALL_PROCESS_YAML.replace("staff: 2", "staff: 3")
+    response = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "options": QUICK,
+                                               "after": {"process_yaml": after_yaml}})
+    assert response.status_code == 200, response.text
+    expected = compare(parse_process(SMALL_PROCESS_YAML), parse_process(after_yaml), SimConfig(**QUICK)).to_dict()
+    assert response.json() == expected
+    broken = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "options": QUICK,
+                                             "after": {"process_yaml": after_yaml.replace("next: done", "next: x")}})
+    assert broken.status_code == 422
+    assert broken.json()["issues"][0]["file"] == "after.process_yaml"
+    both = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "changes": [{"remove": "check"}],
+                                           "after": {"process_yaml": after_yaml}})
+    assert both.status_code == 422 and both.json()["issues"][0]["path"] == "after"
