@@ -19,13 +19,15 @@ from bpr.model.changes import (
     Merge,
     Parallelize,
     Remove,
+    Reorder,
     SetFields,
     Staff,
+    Triage,
     describe,
     parse_changes,
 )
 from bpr.model.schema import Process
-from bpr.render.labels import channel_name, format_condition
+from bpr.render.labels import channel_name, format_condition, format_minutes
 
 __all__ = ["change_line", "change_lines", "is_display_only", "step_name"]
 
@@ -78,6 +80,13 @@ def _ja(change: Change, process: Process | None) -> str:
         return f"{_quoted(process, change.steps)}を同時に回す（並列合議）"
     if isinstance(change, Merge):
         return f"{_quoted(process, change.steps)}を一つの工程にまとめる"
+    if isinstance(change, Reorder):
+        return f"{' → '.join(f'「{step_name(process, s)}」' for s in change.steps)}の順に回す（差し戻しの多い確認を先に）"
+    if isinstance(change, Triage):
+        who = (f" {format_condition(change.when)} の案件" if change.when is not None
+               else f"簡易な案件（{change.share:.0%}）")
+        return (f"{_quoted(process, [change.step])}の前で{who}を簡易な処理"
+                f"（{format_minutes(change.duration.mean, 'ja')}）に振り分ける")
     if isinstance(change, Staff):
         return "人員を" + "、".join(f"{_role_name(process, r)} {n}人" for r, n in change.roles.items()) + "に"
     if isinstance(change, Arrivals):
@@ -95,7 +104,7 @@ def _ja(change: Change, process: Process | None) -> str:
             return f"{_quoted(process, [change.step])}の表示名を「{change.values['name']}」に"
         fields = "・".join(_FIELDS_JA.get(key, key) for key in change.values)
         return f"{_quoted(process, [change.step])}の{fields}を変更"
-    raise TypeError(f"not a change: {change!r}")
+    return describe(change)  # a kind this module does not know yet: the English line rather than nothing
 
 
 def _en(change: Change, process: Process | None) -> str:
@@ -103,9 +112,9 @@ def _en(change: Change, process: Process | None) -> str:
     if process is None:
         return line
     ids: list[str] = []
-    if isinstance(change, (Remove, Delegate, Batch, SetFields)):
+    if isinstance(change, (Remove, Delegate, Batch, SetFields, Triage)):
         ids = [change.step]
-    elif isinstance(change, (Digitize, Parallelize, Merge)):
+    elif isinstance(change, (Digitize, Parallelize, Merge, Reorder)):
         ids = list(change.steps)
     names = [f"{s} ({step_name(process, s)})" for s in ids if step_name(process, s) != s]
     return line + (" — " + "; ".join(names) if names else "")

@@ -66,6 +66,10 @@ def ringi():
     ({"batch": {"step": "kessai", "at": None}}, "「決裁（副市長）」の決裁箱を随時処理する（まとめ処理をやめる）"),
     ({"staff": {"zaisei": 3}}, "人員を財政課 予算執行担当 3人に"),
     ({"set": {"step": "kessai", "name": "決裁"}}, "「決裁（副市長）」の表示名を「決裁」に"),
+    ({"reorder": ["keiyaku_cosign", "zaisei_cosign"]},
+     "「契約課合議（契約方法・業者選定の確認）」 → 「財政課合議（予算執行の確認）」の順に回す（差し戻しの多い確認を先に）"),
+    ({"triage": {"step": "kacho_check", "when": "amount < 500000", "duration": "5m"}},
+     "「課長審査・押印」の前で amount < 500,000 の案件を簡易な処理（5分）に振り分ける"),
 ])
 def test_changes_in_japanese_name_the_steps(ringi, change, ja):
     assert change_line(change, ringi, "ja") == ja
@@ -75,6 +79,14 @@ def test_changes_in_english_keep_the_cli_wording_and_add_names(ringi):
     line = change_line({"remove": "hosa_check"}, ringi, "en")
     assert line.startswith("Remove step hosa_check: cases routed to it go straight to its next step.")
     assert "hosa_check (課長補佐審査・押印)" in line
+
+
+def test_every_change_kind_has_japanese_words(ringi):
+    from bpr.model.changes import CHANGE_KINDS
+
+    described = {"remove", "digitize", "delegate", "parallelize", "merge", "reorder", "triage", "staff", "arrivals",
+                 "batch", "set"}
+    assert set(CHANGE_KINDS) <= described, f"describe {set(CHANGE_KINDS) - described} in report_changes._ja"
 
 
 def test_only_name_changes_are_display_only():
