@@ -50,7 +50,7 @@ approvals are counted as they are executed, rework included.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import Any
 
@@ -149,7 +149,7 @@ class _Case:
 
 
 class _Role:
-    """A role at run time: its resource (``None`` for unlimited staff) and its compiled calendar."""
+    """A role at run time: its staff pool (``None`` for unlimited staff) and its compiled calendar."""
 
     __slots__ = ("index", "id", "pool", "calendar", "always", "free", "staff")
 
@@ -180,12 +180,11 @@ class ReplicationOutput:
     busy: list[float]  # per role: work minutes inside the window
     tasks: list[int]  # per role: tasks (and approvals) done wholly inside the window
     available: list[float]  # per role: staff x open minutes in the window (inf when unlimited)
-    queue_samples: list[list[int]]  # per role: queue length at QUEUE_SAMPLES even times in the window
+    queue_samples: list[list[int]]  # per role: queue length in each of QUEUE_SAMPLES slices of the window
     wip_minutes: float  # integral of cases in process over the window
     events: list[tuple[Any, ...]] | None = None
     stopped_at: float = 0.0
     case_count: int = 0  # every case created, measured or not
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _start(flow: Any, done: simpy.Event | None = None) -> None:
