@@ -35,8 +35,10 @@ from bpr.render.report_impact import (
     MAX_IMPACT_STEPS,
     Impact,
     ImpactPlan,
+    impact_workers,
     pending_versions,
     plan_impact,
+    same_options,
     same_simulation,
     simulate_impact,
 )
@@ -99,7 +101,7 @@ def plan_report(before: Process, after: Process, config: SimConfig, changes: Seq
                 plan, note = None, "the changes added to BEFORE do not give AFTER (its base: is another file)"
     replications = 2 * config.replications
     if plan is not None:
-        known = [before, after] if plan.config == config.model_copy(update={"events": False}) else []
+        known = [before, after] if same_options(plan.config, config) else []
         replications += len(pending_versions(plan, known)) * plan.config.replications
     return ReportPlan(config, plan, note, replications)
 
@@ -127,7 +129,8 @@ def simulate_report(before: Process, after: Process, config: SimConfig, changes:
     impact = None
     if plan.impact is not None:
         impact = simulate_impact(plan.impact, progress=second,
-                                 reuse=[(before, comparison.before), (after, comparison.after)])
+                                 reuse=[(before, comparison.before), (after, comparison.after)],
+                                 workers=impact_workers(plan.impact, comparison.before.yearly["cases_per_year"].mean))
     return ReportRun(before, after, comparison, impact, plan.impact_note)
 
 

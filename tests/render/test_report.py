@@ -312,6 +312,17 @@ def test_neighbours_of_the_same_kind_are_grouped_first(ringi_run):
     assert grouped and all(len({c.kind for c in step.changes}) == 1 for step in grouped)
 
 
+def test_small_versions_run_in_this_process(ringi_run):
+    from bpr.render.report_impact import POOL_MIN_CASES, impact_workers
+
+    changes = change_list((RINGI / "after.yaml").read_bytes(), "after.yaml")
+    plan = plan_impact(ringi_run.before, changes, CONFIG.model_copy(update={"workers": 4}))
+    years = (2 + 1) / 52.14285714285714  # 2w window + 1w warm-up
+    per_year_at_limit = POOL_MIN_CASES / (years * plan.config.replications)
+    assert impact_workers(plan, per_year_at_limit * 0.99) == 1
+    assert impact_workers(plan, per_year_at_limit * 1.01) == 4
+
+
 def test_results_of_the_comparison_are_reused(ringi_run):
     impact = ringi_run.impact
     assert impact.simulations == impact.plan.simulations - 2  # before and after come from the comparison
