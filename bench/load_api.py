@@ -118,7 +118,7 @@ class Runner:
 
 
 def _whatif_in_process(scenario: str, change: dict[str, Any], replications: int, horizon: str, seed: int) -> float:
-    """One what-if computed by the library in the calling process (one core); returns its seconds."""
+    """One what-if computed by the library in the calling process (one core); returns its CPU seconds."""
     from bpr.model.changes import apply_changes, parse_changes
     from bpr.model.load import load_process
     from bpr.simulate import SimConfig, compare
@@ -126,16 +126,16 @@ def _whatif_in_process(scenario: str, change: dict[str, Any], replications: int,
     before = load_process(ROOT / "scenarios" / scenario / "before.yaml")
     after = apply_changes(before, parse_changes([change]))
     config = SimConfig(replications=replications, horizon=horizon, workers=1, seed=seed)
-    started = time.perf_counter()
+    started = time.process_time()
     compare(before, after, config)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def reference_throughput(scenario: str, change: dict[str, Any], replications: int, horizon: str,
                          processes: int, count: int) -> tuple[float, float]:
     """What the cores compute without the service: ``processes`` processes doing what-ifs with the library
     side by side (so that they meet the same competition for the machine as the server's workers).
-    Returns (what-ifs per second, mean seconds of one what-if on one core)."""
+    Returns (what-ifs per second, mean CPU seconds of one what-if)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -149,6 +149,31 @@ def reference_throughput(scenario: str, change: dict[str, Any], replications: in
                                 [horizon] * count, range(50_000, 50_000 + count)))
         wall = time.perf_counter() - started
     return count / wall, statistics.mean(seconds)
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by process ``root`` and all its descendants (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    total = 0.0
+    for pid in used:
+        walk = pid
+        while walk not in (0, 1) and walk != root:
+            walk = parents.get(walk, 0)
+        if walk == root:
+            total += used[pid]
+    return total
 
 
 def report(label: str, latencies: list[float]) -> str:
@@ -191,22 +216,29 @@ def main() -> None:
             capacity, single_core = reference_throughput(args.scenario, change, args.replications, args.horizon,
                                                          args.workers, args.reference)
             print(f"reference (library, no service): {args.workers} processes side by side compute "
-                  f"{capacity:.3f} what-ifs/s; one what-if takes {single_core:.3f} s on one core "
+                  f"{capacity:.3f} what-ifs/s; one what-if takes {single_core:.3f} CPU s "
                   f"(load average {os.getloadavg()[0]:.1f})")
 
             one = [runner.whatif(seed=100 + i) for i in range(args.single) if time.monotonic() < deadline]
             print(report("1 client ", [lat for lat, _, _ in one]) +
                   f"  errors={sum(not ok for _, ok, _ in one)}  answered as {sorted({h for _, _, h in one})}")
 
+            cpu_before = tree_cpu_seconds(server.pid)
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=args.clients) as pool:
                 many = list(pool.map(runner.whatif, range(1000, 1000 + requests_total)))
             wall = time.perf_counter() - started
+            cpu = tree_cpu_seconds(server.pid) - cpu_before
             throughput = len(many) / wall
             print(report(f"{args.clients} clients", [lat for lat, _, _ in many]) +
                   f"  errors={sum(not ok for _, ok, _ in many)}")
             print(f"throughput: {throughput:.3f} what-ifs/s over {wall:.1f} s = "
                   f"{100 * throughput / capacity:.0f}% of the reference (load average {os.getloadavg()[0]:.1f})")
+            per_request = cpu / len(many)
+            print(f"server CPU (server + workers): {per_request:.3f} s per what-if = "
+                  f"{100 * single_core / per_request:.0f}% of it is the library's own work; on {args.workers} idle "
+                  f"cores that is {args.workers / per_request:.3f} what-ifs/s; the server's processes used "
+                  f"{cpu / wall:.2f} cores on average during the run")
 
             repeated = [runner.whatif(seed=100) for _ in range(args.repeats) if time.monotonic() < deadline]
             print(report("from store", [lat for lat, _, _ in repeated]) +

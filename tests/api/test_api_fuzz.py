@@ -5,6 +5,8 @@ Bounded to a few examples per operation so that it runs in seconds; CI runs it w
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,26 +20,17 @@ from bpr.api import create_app
 
 from apihelp import make_settings
 
-app = None
-
-
-def _app():  # built lazily so that collecting the tests needs no store
-    global app
-    if app is None:
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="bpr-fuzz-"))
-        app = create_app(make_settings(folder, workers=1, max_estimate_seconds=5.0, sync_seconds=5.0))
-    return app
-
-
-schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
+_FOLDER = Path(tempfile.mkdtemp(prefix="bpr-fuzz-"))
+schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", create_app(make_settings(_FOLDER, workers=1, max_estimate_seconds=5.0, sync_seconds=5.0))
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _stop_service() -> Iterator[None]:
     yield
     shutdown_lifespans()
+    shutil.rmtree(_FOLDER, ignore_errors=True)
 
 
 @schema.parametrize()
