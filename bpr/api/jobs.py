@@ -128,7 +128,10 @@ class JobManager:
         submitted = [self.pool.submit(fn, *args, on_start=on_start) for fn, args in work.tasks]
         for _, future in submitted:
             future.add_done_callback(on_done)
-        gathered = asyncio.gather(*(asyncio.wrap_future(future) for _, future in submitted))
+        wrapped = [asyncio.wrap_future(future) for _, future in submitted]
+        for each in wrapped:  # after the first failure the others' errors are expected: mark them seen
+            each.add_done_callback(lambda f: f.cancelled() or f.exception())
+        gathered = asyncio.gather(*wrapped)
         finished: asyncio.Future[None] = loop.create_future()
         self._active[job_id] = _Active(job_id, work.key, work.estimate, [task for task, _ in submitted], finished)
         self._by_key[work.key] = job_id
