@@ -36,8 +36,8 @@ PROGRESS_AFTER = 2.0
 
 # What the text tables show, in order (all measures are in JSON and CSV).
 TEXT_KPIS = ("lead_time", "business_days", "touch_time", "waiting", "wait_contention", "wait_priority",
-             "wait_batching", "wait_unavailability", "wait_transport", "wait_rework", "counter_wait", "visits",
-             "stamps", "handoffs", "paper_steps", "approvals", "rejections")
+             "wait_batching", "wait_unavailability", "wait_transport", "wait_external", "wait_rework",
+             "counter_wait", "visits", "stamps", "handoffs", "paper_steps", "approvals", "rejections")
 TEXT_YEARLY = ("cases_per_year", "staff_hours_per_year", "fte", "cost_yen_per_year", "e_approval_rate",
                "online_rate", "wip")
 

@@ -19,6 +19,8 @@ and calendar); with ``batch`` the case waits in the in-tray until the next sweep
 the deciding role's calendar and then queues for the approver; after the work a rejection (drawn per
 case, see :mod:`bpr.simulate.streams`) sends the case to ``reject.to``. ``handoff``: waits for the next
 departure (``departures`` on open days of its calendar) and travels ``delay`` of wall-clock time.
+``wait``: the case waits ``duration`` of wall-clock time for someone outside the city (the applicant, a
+committee, another agency), with no staff and no calendar; the next step starts in its own working time.
 ``decision``: by probability (drawn per case) or the first branch whose condition holds (``otherwise``
 always holds). ``parallel``: every branch
 runs at once; the ``join`` lets the case go on when the last branch arrives.
@@ -33,6 +35,7 @@ exactly to ``lead time - path touch time``:
 * ``unavailability``: closed time of the role's calendar while queueing or in an in-tray, and the pauses
   inside a task (evening, weekend, holiday);
 * ``transport``: all the time in handoff steps (waiting for the mail run and the trip itself);
+* ``external``: all the time in wait steps (the applicant's corrections, a committee, another agency);
 * ``rework``: any waiting (of any of the causes above) while the case is in rework, i.e. after an
   approval rejected it and before the case passes that same approval again (or ends).
 
@@ -42,9 +45,9 @@ touch time (staff effort) and counts but not to the waiting split. ``path_touch`
 critical path, so that ``lead = path_touch + sum(waiting causes)`` for every case.
 
 Counter wait = waiting (any cause) at ``citizen_present`` steps: the citizen is there. A visit starts
-at a ``citizen_present`` step reached after a task/approval that was not ``citizen_present`` (or as the
-first work of the case). Stamps, paper steps (tasks, approvals and handoffs on paper), handoffs and
-approvals are counted as they are executed, rework included.
+at a ``citizen_present`` step reached after a task/approval that was not ``citizen_present``, after a
+wait (the citizen went home meanwhile), or as the first work of the case. Stamps, paper steps (tasks,
+approvals and handoffs on paper), handoffs and approvals are counted as they are executed, rework included.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ from bpr.simulate.plan import (
     JOIN,
     PARALLEL,
     TASK,
+    WAIT,
     ArrivalPlan,
     Plan,
 )
@@ -81,8 +85,8 @@ __all__ = ["CASE_FIELDS", "EVENT_FIELDS", "ReplicationOutput", "run_replication"
 
 CASE_FIELDS: tuple[str, ...] = (
     "lead_time", "lead_days", "business_days", "touch_time", "path_touch", "waiting",
-    "wait_contention", "wait_priority", "wait_batching", "wait_unavailability", "wait_transport", "wait_rework",
-    "counter_wait", "rework_time", "visits", "stamps", "handoffs", "paper_steps", "approvals", "e_approvals",
+    "wait_contention", "wait_priority", "wait_batching", "wait_unavailability", "wait_transport", "wait_external",
+    "wait_rework", "counter_wait", "rework_time", "visits", "stamps", "handoffs", "paper_steps", "approvals", "e_approvals",
     "rejections",
 )
 """One row per measured case, in this order (see the module docstring and docs/results.md)."""
@@ -101,11 +105,12 @@ _CHUNK = 4096
 class _Track:
     """Where the time of one path through the process went (a case, or one branch of a split)."""
 
-    __slots__ = ("touch", "cont", "prio", "batch", "unav", "transport", "rework", "pending", "since",
+    __slots__ = ("touch", "cont", "prio", "batch", "unav", "transport", "external", "rework", "pending", "since",
                  "rework_time", "citizen_last")
 
     def __init__(self) -> None:
-        self.touch = self.cont = self.prio = self.batch = self.unav = self.transport = self.rework = 0.0
+        self.touch = self.cont = self.prio = self.batch = self.unav = self.transport = self.external = 0.0
+        self.rework = 0.0
         self.pending: set[int] | None = None  # approvals that rejected the case and were not passed since
         self.since = 0.0
         self.rework_time = 0.0
@@ -114,7 +119,7 @@ class _Track:
     def copy(self) -> _Track:
         other = _Track.__new__(_Track)
         other.touch, other.cont, other.prio, other.batch = self.touch, self.cont, self.prio, self.batch
-        other.unav, other.transport, other.rework = self.unav, self.transport, self.rework
+        other.unav, other.transport, other.external, other.rework = self.unav, self.transport, self.external, self.rework
         other.pending = set(self.pending) if self.pending else None
         other.since, other.rework_time, other.citizen_last = self.since, self.rework_time, self.citizen_last
         return other
@@ -258,8 +263,8 @@ class _Replication:
         for role in plan.roles:
             pool = Pool(env, role.staff, plan.priorities) if role.staff is not None else None
             self.roles.append(_Role(role.index, role.id, pool, self.calendar(role.calendar), role.staff, events))
-        self.durations = [block_sampler(s.duration, streams.get(f"duration:{s.id}")) if s.kind in (TASK, APPROVAL)
-                          else None for s in plan.steps]
+        self.durations = [block_sampler(s.duration, streams.get(f"duration:{s.id}"))
+                          if s.kind in (TASK, APPROVAL, WAIT) else None for s in plan.steps]
         self.delays = [block_sampler(s.delay, streams.get(f"delay:{s.id}")) if s.kind == HANDOFF else None
                        for s in plan.steps]
         # Keys of the per-case draws (see bpr.simulate.streams.case_uniform).
@@ -494,6 +499,21 @@ class _Replication:
                 if events is not None:
                     self.events.append((case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))  # type: ignore[union-attr]
                 sid = st.next
+            elif kind == WAIT:
+                # Someone outside works on it: wall-clock time, no staff, no calendar (the next step has its own).
+                t0 = env._now
+                wait = next(self.durations[sid])
+                if wait > 0:
+                    yield timeout(wait)
+                    wait = env._now - t0
+                if track.pending is not None:
+                    track.rework += wait
+                else:
+                    track.external += wait
+                track.citizen_last = False  # the citizen has gone home meanwhile: coming back is a new visit
+                if events is not None:
+                    events.append((case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env._now))
+                sid = st.next
             elif kind == DECIDE_P:
                 u = case.uniform(sid, self.draw_keys[sid])
                 for k, edge in enumerate(st.branch_cum):
@@ -576,7 +596,7 @@ class _Replication:
         self.rows.append((
             lead, lead / 1440.0, float(self.process_calendar.business_days_between(arrival, end)),
             case.effort, track.touch, lead - track.touch,
-            track.cont, track.prio, track.batch, track.unav, track.transport, track.rework,
+            track.cont, track.prio, track.batch, track.unav, track.transport, track.external, track.rework,
             case.counter, track.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
             case.approvals, case.e_approvals, case.rejections,
         ))

@@ -25,13 +25,14 @@ from bpr.model.schema import (
     Parallel,
     Process,
     Task,
+    Wait,
 )
 from bpr.model.volume import rate_per_open_minute
 
 __all__ = ["Plan", "RolePlan", "StepPlan", "ArrivalPlan", "build_plan",
-           "TASK", "APPROVAL", "HANDOFF", "DECIDE_P", "DECIDE_C", "PARALLEL", "JOIN", "END"]
+           "TASK", "APPROVAL", "HANDOFF", "DECIDE_P", "DECIDE_C", "PARALLEL", "JOIN", "END", "WAIT"]
 
-TASK, APPROVAL, HANDOFF, DECIDE_P, DECIDE_C, PARALLEL, JOIN, END = range(8)
+TASK, APPROVAL, HANDOFF, DECIDE_P, DECIDE_C, PARALLEL, JOIN, END, WAIT = range(9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class StepPlan:
     __slots__ = (
         "index", "id", "name", "kind", "role", "duration", "citizen", "stamp", "paper", "approval",
         "reject_p", "reject_to", "batch", "delegations", "next", "branch_cum", "branch_to", "branch_when",
-        "split_to", "join", "delay", "departures", "calendar", "mode",
+        "split_to", "join", "delay", "departures", "calendar", "mode", "party",
     )
 
     def __init__(self, index: int, step_id: str, name: str, kind: int) -> None:
@@ -79,6 +80,7 @@ class StepPlan:
         self.departures: tuple[str, ...] | None = None
         self.calendar: Calendar | None = None
         self.mode = ""
+        self.party = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,11 @@ def build_plan(process: Process, start_date: date) -> Plan:
             plan.calendar = process.calendar_of(step.calendar)
             plan.paper = step.medium == "paper"
             plan.mode = step.mode
+            plan.next = index[step.next]
+        elif isinstance(step, Wait):
+            plan = StepPlan(i, step.id, step.label, WAIT)
+            plan.duration = step.duration
+            plan.party = step.party
             plan.next = index[step.next]
         elif isinstance(step, Decision):
             by_probability = step.next[0].probability is not None

@@ -44,6 +44,7 @@ KPIS: dict[str, tuple[str, str]] = {
     "wait_batching": ("minutes", "Waiting: batching"),
     "wait_unavailability": ("minutes", "Waiting: off-hours"),
     "wait_transport": ("minutes", "Waiting: transport"),
+    "wait_external": ("minutes", "Waiting: outside parties"),
     "wait_rework": ("minutes", "Waiting: rework"),
     "counter_wait": ("minutes", "Counter waiting"),
     "rework_time": ("minutes", "Time in rework"),
@@ -445,9 +446,9 @@ def compare_results(before: SimulationResult, after: SimulationResult) -> Compar
 def events_csv(results: Sequence[tuple[str, SimulationResult]]) -> str:
     """The per-activity event log in the CSV shape process-mining tools read (pm4py, Apromore).
 
-    One row per executed task, approval or handoff of replication 0: ``case_id, activity, activity_name,
-    channel, role, resource, enable_time, start_time, end_time`` with ISO 8601 local times. With several
-    versions (before/after) ``case_id`` is prefixed with the version (``after-17``).
+    One row per executed task, approval, handoff or wait of replication 0: ``case_id, activity,
+    activity_name, channel, role, resource, enable_time, start_time, end_time`` with ISO 8601 local times.
+    With several versions (before/after) ``case_id`` is prefixed with the version (``after-17``).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

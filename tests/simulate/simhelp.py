@@ -9,7 +9,9 @@ from bpr.model.load import process_from_data
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import CASE_FIELDS, ReplicationOutput, run_replication
+from bpr.simulate.estimate import Estimate
 from bpr.simulate.plan import build_plan
+from bpr.simulate.tdist import t_quantile
 
 
 SEED = 20261122
@@ -36,3 +38,14 @@ def timeline(out: ReplicationOutput) -> list[tuple[Any, ...]]:
     """(case, activity, resource, enable, start, end) of every activity, by case and enable time."""
     assert out.events is not None
     return sorted(((e[0], e[2], e[5], e[6], e[7], e[8]) for e in out.events), key=lambda e: (e[0], e[3], e[4], e[1]))
+
+
+def half_width_99(estimate: Estimate) -> float:
+    return t_quantile(0.995, estimate.n - 1) * estimate.sd / estimate.n**0.5
+
+
+def assert_matches(estimate: Estimate, theory: float, what: str, precision: float = 0.10) -> None:
+    """The closed form lies in the 99% interval of the estimate, and the interval is narrow enough to matter."""
+    half = half_width_99(estimate)
+    assert half < precision * theory, f"{what}: CI too wide to test anything ({half:.4f}): add replications"
+    assert abs(estimate.mean - theory) <= half, f"{what}: {estimate.mean:.4f} ± {half:.4f} vs theory {theory:.4f}"

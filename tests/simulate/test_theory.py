@@ -14,22 +14,10 @@ import pytest
 
 from bpr.model.load import load_process
 from bpr.simulate import SimConfig, simulate
-from bpr.simulate.estimate import Estimate
 from bpr.simulate.queueing import feedback_sojourn, feedback_visits, mm1_sojourn, mmc_sojourn, mmc_wait, tandem_sojourn
-from bpr.simulate.tdist import t_quantile
-from simhelp import SEED
+from simhelp import SEED, assert_matches
 
 THEORY = Path(__file__).resolve().parents[2] / "scenarios" / "theory"
-
-
-def half_width_99(estimate: Estimate) -> float:
-    return t_quantile(0.995, estimate.n - 1) * estimate.sd / estimate.n**0.5
-
-
-def assert_matches(estimate: Estimate, theory: float, what: str, precision: float = 0.10) -> None:
-    half = half_width_99(estimate)
-    assert half < precision * theory, f"{what}: CI too wide to test anything ({half:.4f}): add replications"
-    assert abs(estimate.mean - theory) <= half, f"{what}: {estimate.mean:.4f} ± {half:.4f} vs theory {theory:.4f}"
 
 
 def run(name: str, horizon: str, replications: int = 20, seed: int = SEED):
