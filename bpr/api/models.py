@@ -35,7 +35,7 @@ class ProcessInput(_Body):
         default=None, description="the process as a JSON object with the fields of the process file"
     )
     scenario: str | None = Field(
-        default=None, description="name of a shipped scenario (see GET /v1/scenarios)", examples=["road_permit"]
+        default=None, description="name of a shipped scenario (see GET /v1/scenarios)", examples=["child_allowance"]
     )
     variant: Literal["before", "after"] = Field(
         default="before", description="which file of the scenario: before.yaml or after.yaml"
@@ -68,6 +68,10 @@ class AnalyzeRequest(ProcessInput):
 
 
 class SimulateRequest(ProcessInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"scenario": "child_allowance", "options": {"replications": 10, "horizon": "1y", "seed": 1}},
+    ]})
+
     options: SimOptions = Field(default_factory=SimOptions)
     mode: Mode = _MODE
 
@@ -75,6 +79,13 @@ class SimulateRequest(ProcessInput):
 class WhatIfRequest(ProcessInput):
     """A base process (or scenario), changes in the change language (or a complete ``after`` process), and
     simulation options."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"scenario": "child_allowance", "changes": [{"staff": {"nyuryoku": 3}}],
+         "options": {"replications": 10, "horizon": "1y"}},
+        {"scenario": "purchase_ringi", "changes_yaml": "- remove: hosa_check\n- digitize: [kian]\n"},
+        {"scenario": "child_allowance", "after": {"scenario": "child_allowance", "variant": "after"}},
+    ]})
 
     changes: list[dict[str, Any]] | None = Field(
         default=None,

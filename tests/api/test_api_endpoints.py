@@ -193,3 +193,22 @@ def test_whatif_with_a_complete_after_process(client: TestClient) -> None:
     both = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "changes": [{"remove": "check"}],
                                            "after": {"process_yaml": after_yaml}})
     assert both.status_code == 422 and both.json()["issues"][0]["path"] == "after"
+
+
+def test_documented_request_examples_are_valid(fresh: Any) -> None:
+    """The examples of the OpenAPI schema (shown in /docs) pass every check up to running the simulation."""
+    with fresh(max_estimate_seconds=1e-9) as limited:
+        schema = limited.get("/openapi.json").json()
+        tried = 0
+        for path, methods in schema["paths"].items():
+            body = methods.get("post", {}).get("requestBody")
+            if body is None:
+                continue
+            ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+            for example in schema["components"]["schemas"][ref].get("examples", []):
+                response = limited.post(path, json=example)
+                tried += 1
+                # the estimate limit is set so low that a valid simulation request stops just before running
+                assert response.status_code == 422, (path, example, response.text)
+                assert "would take about" in response.json()["issues"][0]["message"], (path, example, response.text)
+        assert tried >= 4
