@@ -102,6 +102,12 @@ def test_results_survive_a_kill_and_an_interrupted_job_is_failed(server: Server)
     assert accepted.status_code == 202, accepted.text
     running_id = accepted.json()["id"]
     wait_for(server, running_id, {"running"})
+    deadline = time.monotonic() + 60
+    progress = 0.0
+    while progress == 0.0 and time.monotonic() < deadline:  # replications finish one by one
+        time.sleep(0.1)
+        progress = http.get(f"{server.url}/v1/jobs/{running_id}", timeout=5).json()["progress"]
+    assert 0 < progress < 1
 
     server.kill()
     server.start()
