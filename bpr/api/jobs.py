@@ -161,11 +161,16 @@ class JobManager:
         else:
             await asyncio.to_thread(self.store.finish, job_id, result)
         finally:
-            active = self._active.pop(job_id, None)
-            if active is not None and self._by_key.get(active.key) == job_id:
-                del self._by_key[active.key]
+            self._forget(job_id)
             if not finished.done():
                 finished.set_result(None)
+
+    def _forget(self, job_id: str) -> None:
+        active = self._active.pop(job_id, None)
+        if active is not None and self._by_key.get(active.key) == job_id:
+            del self._by_key[active.key]
+        if active is not None and not active.finished.done():
+            active.finished.set_result(None)  # an inline request waiting on it answers now
 
     def cancel(self, job_id: str) -> JobRecord:
         """Stop a queued or running job (its worker process is stopped); 404 unknown, 409 already over."""
@@ -177,6 +182,7 @@ class JobManager:
             raise ApiError.one(409, f"job {job_id} is already {record.status}", path="id")
         self._cancel_tasks(job_id)
         self.store.fail(job_id, [_issue("the job was cancelled by a DELETE request")], status="cancelled")
+        self._forget(job_id)  # no longer counts against the limit, even before its worker is replaced
         record = self.store.get(job_id)
         assert record is not None
         return record
