@@ -22,8 +22,11 @@ departure (``departures`` on open days of its calendar) and travels ``delay`` of
 ``wait``: the case waits ``duration`` of wall-clock time for someone outside the city (the applicant, a
 committee, another agency), with no staff and no calendar; the next step starts in its own working time.
 ``decision``: by probability (drawn per case) or the first branch whose condition holds (``otherwise``
-always holds). ``parallel``: every branch
-runs at once; the ``join`` lets the case go on when the last branch arrives.
+always holds). ``parallel``: every branch runs at once; the ``join`` lets the case go on when the last
+branch arrives. A branch that is sent out of its block (a co-signer returns the case to a step before the
+split) stops and arrives at the join *returned*; once every branch has arrived, the case goes where the
+first returned branch (in time) was sent instead of to the join's ``next`` (the block of a join:
+:func:`bpr.simulate.plan._blocks`).
 
 **Where the time goes.** Lead time = end - arrival. Touch time = minutes of staff work on the case (all
 branches). Every other minute on the case's path is *waiting*, split by cause so that the causes add up
@@ -37,7 +40,8 @@ exactly to ``lead time - path touch time``:
 * ``transport``: all the time in handoff steps (waiting for the mail run and the trip itself);
 * ``external``: all the time in wait steps (the applicant's corrections, a committee, another agency);
 * ``rework``: any waiting (of any of the causes above) while the case is in rework, i.e. after an
-  approval rejected it and before the case passes that same approval again (or ends).
+  approval rejected it and before the case passes that same approval again (or ends). Rework belongs to
+  the case, not to a branch: a rejection in one branch of a split puts the waiting of every branch in rework.
 
 For a parallel split the case's path is the *critical path*: at each join, the branch that arrived last
 (the first such branch on ties); its waiting and touch time are the case's. The other branches add to
@@ -86,8 +90,8 @@ __all__ = ["CASE_FIELDS", "EVENT_FIELDS", "ReplicationOutput", "run_replication"
 CASE_FIELDS: tuple[str, ...] = (
     "lead_time", "lead_days", "business_days", "touch_time", "path_touch", "waiting",
     "wait_contention", "wait_priority", "wait_batching", "wait_unavailability", "wait_transport", "wait_external",
-    "wait_rework", "counter_wait", "rework_time", "visits", "stamps", "handoffs", "paper_steps", "approvals", "e_approvals",
-    "rejections",
+    "wait_rework", "counter_wait", "rework_time", "visits", "stamps", "handoffs", "paper_steps", "approvals",
+    "e_approvals", "rejections",
 )
 """One row per measured case, in this order (see the module docstring and docs/results.md)."""
 
@@ -105,29 +109,25 @@ _CHUNK = 4096
 class _Track:
     """Where the time of one path through the process went (a case, or one branch of a split)."""
 
-    __slots__ = ("touch", "cont", "prio", "batch", "unav", "transport", "external", "rework", "pending", "since",
-                 "rework_time", "citizen_last")
+    __slots__ = ("touch", "cont", "prio", "batch", "unav", "transport", "external", "rework", "citizen_last")
 
     def __init__(self) -> None:
         self.touch = self.cont = self.prio = self.batch = self.unav = self.transport = self.external = 0.0
         self.rework = 0.0
-        self.pending: set[int] | None = None  # approvals that rejected the case and were not passed since
-        self.since = 0.0
-        self.rework_time = 0.0
         self.citizen_last = False
 
     def copy(self) -> _Track:
         other = _Track.__new__(_Track)
         other.touch, other.cont, other.prio, other.batch = self.touch, self.cont, self.prio, self.batch
         other.unav, other.transport, other.external, other.rework = self.unav, self.transport, self.external, self.rework
-        other.pending = set(self.pending) if self.pending else None
-        other.since, other.rework_time, other.citizen_last = self.since, self.rework_time, self.citizen_last
+        other.citizen_last = self.citizen_last
         return other
 
 
 class _Case:
     __slots__ = ("id", "key", "channel", "arrival", "priority", "attrs", "measured", "effort", "stamps", "visits",
-                 "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter", "draws")
+                 "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter", "draws", "pending", "since",
+                 "rework_time")
 
     def __init__(self, case_id: int, key: int, channel: int, arrival: float, priority: int, attrs: dict[str, Any],
                  measured: bool) -> None:
@@ -142,6 +142,11 @@ class _Case:
         self.stamps = self.visits = self.handoffs = self.paper = 0
         self.approvals = self.e_approvals = self.rejections = 0
         self.draws: dict[int, int] | None = None  # per-case draws made so far, by step
+        # Rework belongs to the case, whichever branch of a split it happens in: the approvals that rejected
+        # it and were not passed since, when that began, and the time in rework so far.
+        self.pending: set[int] | None = None
+        self.since = 0.0
+        self.rework_time = 0.0
 
     def uniform(self, step: int, key: int) -> float:
         """The case's own uniform number for its next draw at ``step`` (see streams.case_uniform)."""
@@ -366,7 +371,12 @@ class _Replication:
     # --- the case flow -----------------------------------------------------------------------------
 
     def flow(self, case: _Case, track: _Track, sid: int, stop: int) -> Any:
-        """Run ``case`` from step ``sid`` until an end (``stop == -1``) or until reaching step ``stop``."""
+        """Run ``case`` from step ``sid`` until an end (``stop == -1``) or, for a branch of a parallel split,
+        until it reaches the join ``stop`` or leaves the block (see :meth:`_left_block`).
+
+        A branch returns ``(time, track, -1)`` at the join, or ``(time, track, target)`` when it left the
+        block for ``target`` (a return for rework to a step before the split).
+        """
         env = self.env
         steps = self.plan.steps
         roles = self.roles
@@ -375,9 +385,12 @@ class _Replication:
         w0, w1 = self.w0, self.w1
         events = self.events
         timeout = env.timeout
+        inside = steps[stop].block if stop >= 0 else None
         while True:
             if sid == stop:
-                return env._now, track
+                return env._now, track, -1
+            if inside is not None and sid not in inside:
+                return env._now, track, self._left_block(sid, stop)
             st = steps[sid]
             kind = st.kind
             if kind <= APPROVAL:  # TASK or APPROVAL
@@ -425,7 +438,7 @@ class _Replication:
                 waited = finish - t0 - work
                 if waited < 0.0:  # rounding only (finish = start + work on a grid of coarser floats)
                     waited = 0.0
-                if track.pending is not None:
+                if case.pending is not None:
                     track.rework += waited
                 elif always:  # open all the time: queueing is contention (or priority), nothing else
                     if overtaken is not None:
@@ -469,19 +482,19 @@ class _Replication:
                         case.e_approvals += 1
                     if st.reject_p > 0 and case.uniform(sid, self.draw_keys[sid]) < st.reject_p:
                         case.rejections += 1
-                        if track.pending is None:
-                            track.pending = {sid}
-                            track.since = finish
+                        if case.pending is None:
+                            case.pending = {sid}
+                            case.since = finish
                         else:
-                            track.pending.add(sid)
+                            case.pending.add(sid)
                         sid = st.reject_to
                         continue
-                    pending = track.pending
+                    pending = case.pending
                     if pending is not None and sid in pending:
                         pending.discard(sid)
                         if not pending:
-                            track.pending = None
-                            track.rework_time += finish - track.since
+                            case.pending = None
+                            case.rework_time += finish - case.since
                 sid = st.next
             elif kind == HANDOFF:
                 t0 = env._now
@@ -489,7 +502,7 @@ class _Replication:
                 arrive = depart + next(self.delays[sid])
                 if arrive > t0:
                     yield timeout(arrive - t0)
-                if track.pending is not None:
+                if case.pending is not None:
                     track.rework += arrive - t0
                 else:
                     track.transport += arrive - t0
@@ -506,7 +519,7 @@ class _Replication:
                 if wait > 0:
                     yield timeout(wait)
                     wait = env._now - t0
-                if track.pending is not None:
+                if case.pending is not None:
                     track.rework += wait
                 else:
                     track.external += wait
@@ -529,27 +542,37 @@ class _Replication:
                     _start(self.flow(case, track.copy(), target, st.join), branch_done)
                     branches.append(branch_done)
                 yield env.all_of(branches)
-                # The critical path goes on: the branch that reached the join last (first of ties).
+                # The critical path goes on: the branch that reached the join last (first of ties). If a
+                # branch was returned out of the block, the case goes where the first return sent it.
                 latest, chosen = -math.inf, track
-                pending: set[int] = set()
+                back, back_at = -1, math.inf
                 for branch in branches:
-                    arrived, done = branch.value
-                    if done.pending:
-                        pending |= done.pending
+                    arrived, done, target = branch.value
                     if arrived > latest:
                         latest, chosen = arrived, done
-                chosen.pending = pending or None
+                    if target >= 0 and arrived < back_at:
+                        back, back_at = target, arrived
                 track = chosen
-                sid = steps[st.join].next
+                sid = steps[st.join].next if back < 0 else back
             elif kind == JOIN:
                 sid = st.next
-            else:  # END
-                if stop != -1:
-                    raise SimulationError(
-                        f"a branch of a parallel split reaches end {st.id!r} before its join {steps[stop].id!r}"
-                    )
+            else:  # END (never inside a parallel block: a branch leaves the block before reaching one)
                 self._finish(case, track)
                 return None
+
+    def _left_block(self, target: int, join: int) -> int:
+        """``target``, a step outside the parallel block of ``join`` that a branch is about to go to.
+
+        A branch leaves its block only when it is sent back before the split (a co-signer returns the case
+        for rework): it stops and is marked returned at the join. Going to an end instead would leave the
+        join waiting for ever (soundness refuses such files).
+        """
+        steps = self.plan.steps
+        if steps[target].kind == END:
+            raise SimulationError(
+                f"a branch of a parallel split reaches end {steps[target].id!r} before its join {steps[join].id!r}"
+            )
+        return target
 
     def _delegate(self, st: Any, case: _Case) -> int:
         try:
@@ -591,13 +614,13 @@ class _Replication:
         self.open_inside_sum -= arrival
         self.wip += min(end, self.w1) - arrival
         lead = end - arrival
-        if track.pending is not None:
-            track.rework_time += end - track.since
+        if case.pending is not None:
+            case.rework_time += end - case.since
         self.rows.append((
             lead, lead / 1440.0, float(self.process_calendar.business_days_between(arrival, end)),
             case.effort, track.touch, lead - track.touch,
             track.cont, track.prio, track.batch, track.unav, track.transport, track.external, track.rework,
-            case.counter, track.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
+            case.counter, case.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
             case.approvals, case.e_approvals, case.rejections,
         ))
         if len(self.rows) >= _CHUNK:

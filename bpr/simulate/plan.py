@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import networkx as nx
+
 from bpr.errors import SimulationError
 from bpr.model.conditions import Condition, compiled
+from bpr.model.graph import build_graph
 from bpr.model.schema import (
     WEEKDAYS,
     Approval,
@@ -52,7 +55,7 @@ class StepPlan:
     __slots__ = (
         "index", "id", "name", "kind", "role", "duration", "citizen", "stamp", "paper", "approval",
         "reject_p", "reject_to", "batch", "delegations", "next", "branch_cum", "branch_to", "branch_when",
-        "split_to", "join", "delay", "departures", "calendar", "mode", "party",
+        "split_to", "join", "delay", "departures", "calendar", "mode", "party", "block",
     )
 
     def __init__(self, index: int, step_id: str, name: str, kind: int) -> None:
@@ -81,6 +84,7 @@ class StepPlan:
         self.calendar: Calendar | None = None
         self.mode = ""
         self.party = ""
+        self.block: frozenset[int] | None = None  # a join: the steps of its parallel block
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,28 @@ def _profile(arrival: Arrival, calendar: Calendar) -> tuple[tuple[tuple[float, .
     return (tuple(w / norm for w in weekday), tuple(hour)), peak / norm
 
 
+def _blocks(process: Process) -> dict[str, frozenset[str]]:
+    """For each join, the steps of its parallel block: those a branch passes on its way to the join.
+
+    A step belongs to the block when a branch can reach it without passing the split or the join, and it
+    can reach the join without passing the split. A return for rework to a step before the split is an
+    edge out of the block (that step reaches the join only through the split again).
+    """
+    graph = build_graph(process)
+    blocks: dict[str, frozenset[str]] = {}
+    for step in process.steps:
+        if not isinstance(step, Parallel):
+            continue
+        between = graph.subgraph(n for n in graph if n not in (step.id, step.join))
+        reached: set[str] = set()
+        for branch in step.next:
+            if branch != step.join and branch not in reached:
+                reached |= {branch} | nx.descendants(between, branch)
+        to_join = nx.ancestors(graph.subgraph(n for n in graph if n != step.id), step.join)
+        blocks[step.join] = frozenset(reached & to_join)
+    return blocks
+
+
 def build_plan(process: Process, start_date: date) -> Plan:
     """Compile ``process`` for the engine; rates of ``/year`` streams use the year of ``start_date``."""
     roles = tuple(
@@ -162,6 +188,7 @@ def build_plan(process: Process, start_date: date) -> Plan:
     )
     role_at = {role.id: role.index for role in roles}
     index = {step.id: i for i, step in enumerate(process.steps)}
+    blocks = _blocks(process)
     steps: list[StepPlan] = []
     for i, step in enumerate(process.steps):
         if isinstance(step, (Task, Approval)):
@@ -212,6 +239,7 @@ def build_plan(process: Process, start_date: date) -> Plan:
         elif isinstance(step, Join):
             plan = StepPlan(i, step.id, step.label, JOIN)
             plan.next = index[step.next]
+            plan.block = frozenset(index[member] for member in blocks.get(step.id, ()))
         elif isinstance(step, End):
             plan = StepPlan(i, step.id, step.label, END)
         else:  # pragma: no cover - the schema has no other step types
