@@ -167,12 +167,12 @@ def tree_cpu_seconds(root: int) -> float:
         parents[pid] = int(fields[1])
         used[pid] = (int(fields[11]) + int(fields[12])) / ticks
     total = 0.0
-    for pid in used:
+    for pid, seconds in used.items():
         walk = pid
         while walk not in (0, 1) and walk != root:
             walk = parents.get(walk, 0)
         if walk == root:
-            total += used[pid]
+            total += seconds
     return total
 
 

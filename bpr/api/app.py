@@ -111,7 +111,7 @@ def _bearer(token: str | None) -> Any:
     scheme = HTTPBearer(auto_error=False, description="set when the server has BPR_API_TOKEN")
 
     # Depends in the default, not in Annotated: the annotation is a string here and ``scheme`` a local.
-    async def check(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:
+    async def check(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:  # noqa: B008
         assert token is not None
         given = credentials.credentials if credentials is not None else ""
         if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode("utf-8")):

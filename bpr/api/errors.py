@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bpr.errors import BprError, Issue, ModelError, path_text
 
-__all__ = ["ApiError", "install_error_handlers", "issues_of", "REQUEST"]
+__all__ = ["REQUEST", "ApiError", "install_error_handlers", "issues_of"]
 
 REQUEST = "<request>"
 """The ``file`` of issues about the request itself rather than a process file."""

@@ -22,7 +22,7 @@ from bpr.model.load import parse_process, process_from_data, read_yaml
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig, parse_span
 
-__all__ = ["resolve_process", "resolve_changes", "sim_config", "list_scenarios", "scenario_path"]
+__all__ = ["list_scenarios", "resolve_changes", "resolve_process", "scenario_path", "sim_config"]
 
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MINUTES_PER_DAY = 1440.0

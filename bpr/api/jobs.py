@@ -24,7 +24,7 @@ from bpr.api.settings import Settings
 from bpr.api.store import ACTIVE, JobRecord, JobStore
 from bpr.errors import BprError, Issue
 
-__all__ = ["Work", "Outcome", "JobManager", "request_key"]
+__all__ = ["JobManager", "Outcome", "Work", "request_key"]
 
 _SERVER = "<server>"
 

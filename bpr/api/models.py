@@ -15,9 +15,20 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "ProcessInput", "SimOptions", "ValidateRequest", "AnalyzeRequest", "SimulateRequest", "WhatIfRequest",
-    "RenderRequest", "IssueOut", "IssuesResponse", "ValidateResponse", "JobOut", "ScenarioOut",
-    "ScenariosResponse", "HealthResponse",
+    "AnalyzeRequest",
+    "HealthResponse",
+    "IssueOut",
+    "IssuesResponse",
+    "JobOut",
+    "ProcessInput",
+    "RenderRequest",
+    "ScenarioOut",
+    "ScenariosResponse",
+    "SimOptions",
+    "SimulateRequest",
+    "ValidateRequest",
+    "ValidateResponse",
+    "WhatIfRequest",
 ]
 
 

@@ -24,7 +24,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["WorkerPool", "TaskCancelled", "TaskFailed", "WorkerLost"]
+__all__ = ["TaskCancelled", "TaskFailed", "WorkerLost", "WorkerPool"]
 
 
 class TaskFailed(Exception):
@@ -248,6 +248,6 @@ class WorkerPool:
             else:
                 task.future.set_exception(WorkerLost("the simulation worker process died"))
             return False
-        except Exception as error:  # pickling a task or its result failed: a bug, not bad input
+        except Exception as error:  # noqa: BLE001 - pickling a task or its result failed: a bug, not bad input
             task.future.set_exception(error)
             return True

@@ -33,7 +33,7 @@ from bpr.simulate.config import MINUTES_PER_YEAR, SimConfig
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import compare_results, summarize
 
-__all__ = ["estimate_seconds", "simulate_work", "whatif_work", "BPR_VERSION"]
+__all__ = ["BPR_VERSION", "estimate_seconds", "simulate_work", "whatif_work"]
 
 try:
     BPR_VERSION = version("bpr")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JobRecord", "JobStore", "ACTIVE", "FINISHED"]
+__all__ = ["ACTIVE", "FINISHED", "JobRecord", "JobStore"]
 
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled")

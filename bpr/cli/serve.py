@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -11,13 +11,13 @@ from bpr.cli.common import fail
 
 
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Address to bind (env BPR_API_HOST; default 127.0.0.1).")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (env BPR_API_PORT; default 8000).")] = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (env BPR_API_HOST; default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (env BPR_API_PORT; default 8000).")] = None,
     db: Annotated[
-        Optional[Path], typer.Option(help="SQLite file of jobs and results (env BPR_API_DB).")
+        Path | None, typer.Option(help="SQLite file of jobs and results (env BPR_API_DB).")
     ] = None,
     workers: Annotated[
-        Optional[int], typer.Option(help="Simulation worker processes (env BPR_API_WORKERS; default: cores).")
+        int | None, typer.Option(help="Simulation worker processes (env BPR_API_WORKERS; default: cores).")
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level: warning, info, debug.")] = "info",
 ) -> None:

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from apihelp import make_settings
 from fastapi.testclient import TestClient
 
 from bpr.api import create_app
-
-from apihelp import make_settings
 
 
 @pytest.fixture(scope="session")

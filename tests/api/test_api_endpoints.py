@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from apihelp import QUICK, SCENARIOS, SMALL_PROCESS_YAML
 from fastapi.testclient import TestClient
 
 from bpr.analysis import analyze
 from bpr.model.changes import apply_changes, parse_changes
 from bpr.model.load import parse_process, process_to_data
 from bpr.simulate import SimConfig, compare, simulate
-
-from apihelp import QUICK, SCENARIOS, SMALL_PROCESS_YAML
 
 
 def poll(client: TestClient, location: str, timeout: float = 30.0) -> dict[str, Any]:
@@ -59,7 +58,7 @@ def test_validate_yaml_json_and_scenario_give_the_same_process(client: TestClien
     by_json = client.post("/v1/validate", json={"process": body["normalized"]})
     assert by_json.status_code == 200
     assert by_json.json()["normalized"] == body["normalized"]
-    name = sorted(p.name for p in SCENARIOS.iterdir() if (p / "before.yaml").is_file())[0]
+    name = min(p.name for p in SCENARIOS.iterdir() if (p / "before.yaml").is_file())
     assert client.post("/v1/validate", json={"scenario": name}).json()["valid"] is True
 
 
@@ -127,8 +126,8 @@ def test_whatif_takes_changes_as_yaml_text(client: TestClient) -> None:
 
 
 def test_whatif_on_a_shipped_scenario(client: TestClient) -> None:
-    name = "child_allowance" if (SCENARIOS / "child_allowance").is_dir() else sorted(
-        p.name for p in SCENARIOS.iterdir() if (p / "before.yaml").is_file())[0]
+    name = "child_allowance" if (SCENARIOS / "child_allowance").is_dir() else min(
+        p.name for p in SCENARIOS.iterdir() if (p / "before.yaml").is_file())
     roles = client.post("/v1/validate", json={"scenario": name}).json()["normalized"]["roles"]
     role = next(r for r, v in roles.items() if v.get("staff") != "unlimited")
     response = client.post("/v1/whatif", json={"scenario": name, "changes": [{"staff": {role: 5}}],

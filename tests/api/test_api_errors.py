@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from apihelp import QUICK, SMALL_PROCESS_YAML
 from fastapi.testclient import TestClient
 
 from bpr.errors import ModelError
 from bpr.model.load import load_process
-
-from apihelp import QUICK, SMALL_PROCESS_YAML
 
 ISSUE_KEYS = {"file", "line", "column", "path", "message", "hint", "severity"}
 

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from apihelp import make_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from bpr.api import create_app
-
-from apihelp import make_settings
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="bpr-fuzz-"))
 schema = schemathesis.openapi.from_asgi(

@@ -6,9 +6,9 @@ import sqlite3
 import time
 from pathlib import Path
 
+import api_toy_tasks as toy_tasks
 import pytest
 
-import api_toy_tasks as toy_tasks
 from bpr.api.jobs import request_key
 from bpr.api.pool import TaskCancelled, TaskFailed, WorkerLost, WorkerPool
 from bpr.api.settings import Settings, default_db_path
@@ -137,11 +137,11 @@ def test_store_is_plain_sqlite(tmp_path: Path) -> None:
 
 
 def test_run_time_estimate_is_cases_times_steps_times_replications() -> None:
+    from apihelp import SMALL_PROCESS_YAML
+
     from bpr.api.runs import estimate_seconds
     from bpr.model.load import parse_process
     from bpr.simulate import SimConfig
-
-    from apihelp import SMALL_PROCESS_YAML
 
     process = parse_process(SMALL_PROCESS_YAML)  # 2/hour, 24/7, 3 steps
     config = SimConfig(replications=4, horizon="2w", warm_up="1d")

@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from apihelp import QUICK, SMALL_PROCESS_YAML
 
 LOOPBACK = "127.0.0.1"
