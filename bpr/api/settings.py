@@ -12,6 +12,9 @@ Environment variables (all optional):
 ``BPR_API_CORS_ORIGINS``   comma-separated origins allowed by CORS (default none: CORS off)
 ``BPR_API_SCENARIOS``      folder of shipped scenarios (default: the repository's ``scenarios/``)
 =========================  ==================================================================
+
+Every limit below can be set the same way, by its field name in capitals: ``BPR_API_MAX_ACTIVE=8``,
+``BPR_API_MAX_REPLICATIONS=50``, ``BPR_API_SYNC_SECONDS=1``.
 """
 
 from __future__ import annotations
@@ -88,13 +91,11 @@ class Settings(BaseModel):
         """Settings from ``BPR_API_*`` variables; ``options`` that are not None (CLI flags) win."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        simple = {"host": "BPR_API_HOST", "port": "BPR_API_PORT", "db_path": "BPR_API_DB",
-                  "workers": "BPR_API_WORKERS", "scenarios_dir": "BPR_API_SCENARIOS"}
-        for field, name in simple.items():
+        names = {field: "BPR_API_" + field.upper() for field in cls.model_fields if field != "cors_origins"}
+        names.update(db_path="BPR_API_DB", scenarios_dir="BPR_API_SCENARIOS")
+        for field, name in names.items():
             if env.get(name):
                 values[field] = env[name]
-        if env.get("BPR_API_TOKEN"):
-            values["token"] = env["BPR_API_TOKEN"]
         if env.get("BPR_API_CORS_ORIGINS"):
             values["cors_origins"] = tuple(o.strip() for o in env["BPR_API_CORS_ORIGINS"].split(",") if o.strip())
         values.update({key: value for key, value in options.items() if value is not None})

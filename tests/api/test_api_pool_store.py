@@ -114,6 +114,8 @@ def test_settings_from_environment_and_options(tmp_path: Path) -> None:
     assert settings.db_path == tmp_path / "x.sqlite"
     assert settings.token == "t"
     assert settings.cors_origins == ("https://a.example", "https://b.example")
+    limited = Settings.from_env({"BPR_API_MAX_ACTIVE": "8", "BPR_API_SYNC_SECONDS": "0.5"})
+    assert (limited.max_active, limited.sync_seconds) == (8, 0.5)
     bare = Settings.from_env({})
     assert (bare.token, bare.cors_origins, bare.host) == (None, (), "127.0.0.1")
     with pytest.raises(ValueError):
