@@ -57,7 +57,7 @@ approvals and handoffs on paper), handoffs and approvals are counted as they are
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import Any
 
@@ -127,7 +127,7 @@ class _Track:
 class _Case:
     __slots__ = ("id", "key", "channel", "arrival", "priority", "attrs", "measured", "effort", "stamps", "visits",
                  "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter", "draws", "pending", "since",
-                 "rework_time")
+                 "rework_time", "trail")
 
     def __init__(self, case_id: int, key: int, channel: int, arrival: float, priority: int, attrs: dict[str, Any],
                  measured: bool) -> None:
@@ -147,6 +147,8 @@ class _Case:
         self.pending: set[int] | None = None
         self.since = 0.0
         self.rework_time = 0.0
+        # (step, waiting) of every timed step passed, for the per-step figures; measured cases only.
+        self.trail: list[tuple[int, float]] | None = [] if measured else None
 
     def uniform(self, step: int, key: int) -> float:
         """The case's own uniform number for its next draw at ``step`` (see streams.case_uniform)."""
@@ -195,6 +197,8 @@ class ReplicationOutput:
     events: list[tuple[Any, ...]] | None = None
     stopped_at: float = 0.0
     case_count: int = 0  # every case created, measured or not
+    step_waiting: list[float] = field(default_factory=list)  # per step: waiting there, over completed measured cases
+    step_visits: list[int] = field(default_factory=list)  # per step: times passed, over completed measured cases
 
 
 def _start(flow: Any, done: simpy.Event | None = None) -> None:
@@ -277,6 +281,8 @@ class _Replication:
                           else stream_key(f"reject:{s.id}") if s.reject_p > 0 else 0 for s in plan.steps]
         self.step_calendars = [self.calendar(s.calendar) if s.kind == HANDOFF else None for s in plan.steps]
         self.busy = [0.0] * len(plan.roles)
+        self.step_waiting = [0.0] * len(plan.steps)
+        self.step_visits = [0] * len(plan.steps)
         self.tasks = [0] * len(plan.roles)  # tasks done wholly inside the window, per role
         self.events: list[tuple[Any, ...]] | None = [] if events else None
         self.rows: list[tuple[float, ...]] = []
@@ -457,6 +463,8 @@ class _Replication:
                         track.cont += queue_open
                     track.batch += batch_open
                     track.unav += waited - queue_open - batch_open
+                if case.trail is not None:
+                    case.trail.append((sid, waited))
                 track.touch += work
                 case.effort += work
                 if acquired >= w0 and finish <= w1:
@@ -506,6 +514,8 @@ class _Replication:
                     track.rework += arrive - t0
                 else:
                     track.transport += arrive - t0
+                if case.trail is not None:
+                    case.trail.append((sid, arrive - t0))
                 case.handoffs += 1
                 if st.paper:
                     case.paper += 1
@@ -523,6 +533,8 @@ class _Replication:
                     track.rework += wait
                 else:
                     track.external += wait
+                if case.trail is not None:
+                    case.trail.append((sid, wait))
                 track.citizen_last = False  # the citizen has gone home meanwhile: coming back is a new visit
                 if events is not None:
                     events.append((case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env._now))
@@ -623,6 +635,10 @@ class _Replication:
             case.counter, case.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
             case.approvals, case.e_approvals, case.rejections,
         ))
+        step_waiting, step_visits = self.step_waiting, self.step_visits
+        for step, waited in case.trail:  # type: ignore[union-attr]
+            step_waiting[step] += waited
+            step_visits[step] += 1
         if len(self.rows) >= _CHUNK:
             self._flush()
         self.completed += 1
@@ -693,6 +709,8 @@ class _Replication:
             events=self.events,
             stopped_at=env._now,
             case_count=self.next_id,
+            step_waiting=self.step_waiting,
+            step_visits=self.step_visits,
         )
 
 

@@ -20,10 +20,10 @@ import numpy as np
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import CASE_FIELDS, QUEUE_SAMPLES, ReplicationOutput
 from bpr.simulate.estimate import Difference, Estimate, _num
-from bpr.simulate.plan import Plan
+from bpr.simulate.plan import APPROVAL, HANDOFF, TASK, WAIT, Plan
 
 __all__ = ["KPIS", "OVERLOAD_UTILISATION", "SCHEMA_VERSION", "YEARLY", "Comparison", "KpiResult", "RoleResult",
-           "SimulationResult", "Warning_", "compare_results", "events_csv", "summarize"]
+           "SimulationResult", "StepResult", "Warning_", "compare_results", "events_csv", "summarize"]
 
 SCHEMA_VERSION = 1
 """Version of the JSON shape; raised only when a key changes meaning or disappears."""
@@ -68,6 +68,9 @@ YEARLY: dict[str, tuple[str, str]] = {
 }
 
 _COL = {name: i for i, name in enumerate(CASE_FIELDS)}
+
+_TIMED = {TASK: "task", APPROVAL: "approval", HANDOFF: "handoff", WAIT: "wait"}
+"""Step kinds that take time, and so have per-step figures: their type names in the process file."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,22 @@ class RoleResult:
 
 
 @dataclass(frozen=True)
+class StepResult:
+    """Where cases wait, step by step: mean waiting at the step and times passed, per measured case."""
+
+    id: str
+    name: str
+    type: str
+    waiting: Estimate
+    visits: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type,
+                "waiting": {"unit": "minutes", **self.waiting.to_dict()},
+                "visits": {"unit": "count", **self.visits.to_dict()}}
+
+
+@dataclass(frozen=True)
 class SimulationResult:
     """Everything a run measured; ``values`` holds the per-replication values behind every estimate."""
 
@@ -148,6 +167,7 @@ class SimulationResult:
     values: dict[str, list[float]] = field(repr=False)
     events: list[tuple[Any, ...]] | None = field(default=None, repr=False)
     channels: tuple[str, ...] = ()
+    steps: dict[str, StepResult] = field(default_factory=dict)
 
     @property
     def overloaded(self) -> bool:
@@ -164,6 +184,7 @@ class SimulationResult:
             "year": {name: {"unit": YEARLY[name][0], "label": YEARLY[name][1], **est.to_dict()}
                      for name, est in self.yearly.items()},
             "roles": {role_id: role.to_dict() for role_id, role in self.roles.items()},
+            "steps": {step_id: step.to_dict() for step_id, step in self.steps.items()},
             "overloaded": self.overloaded,
             "warnings": [w.to_dict() for w in self.warnings],
         }
@@ -185,6 +206,10 @@ class SimulationResult:
                 if est is not None:
                     writer.writerow([f"role.{role_id}.{key}", unit, _cell(est.mean), _cell(est.low),
                                      _cell(est.high), "", ""])
+        for step_id, step in self.steps.items():
+            for key, unit, est in (("waiting", "minutes", step.waiting), ("visits", "count", step.visits)):
+                writer.writerow([f"step.{step_id}.{key}", unit, _cell(est.mean), _cell(est.low), _cell(est.high),
+                                 "", ""])
         return out.getvalue()
 
 
@@ -328,6 +353,10 @@ def _replication_values(plan: Plan, config: SimConfig, out: ReplicationOutput) -
     values["e_approval_rate"] = float(out.sums[_COL["e_approvals"]] / approvals) if approvals else math.nan
     values["online_rate"] = out.by_channel.get("online", 0) / out.arrived if out.arrived else math.nan
     values["wip"] = out.wip_minutes / window
+    for step in plan.steps:
+        if step.kind in _TIMED and out.step_visits:
+            values[f"step.{step.id}.waiting"] = out.step_waiting[step.index] / n if n else math.nan
+            values[f"step.{step.id}.visits"] = out.step_visits[step.index] / n if n else math.nan
     values["arrived"] = float(out.arrived)
     values["completed"] = float(out.completed)
     values["unfinished"] = float(out.unfinished)
@@ -406,6 +435,11 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         "by_channel": {channel: Estimate.of([o.by_channel.get(channel, 0) for o in outputs]).mean
                        for channel in sorted({c for o in outputs for c in o.by_channel})},
     }
+    steps = {
+        step.id: StepResult(step.id, step.name, _TIMED[step.kind], Estimate.of(values[f"step.{step.id}.waiting"]),
+                            Estimate.of(values[f"step.{step.id}.visits"]))
+        for step in plan.steps if f"step.{step.id}.waiting" in values
+    }
     events = next((o.events for o in outputs if o.events is not None), None)
     return SimulationResult(
         process_id=plan.process_id,
@@ -419,6 +453,7 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         values=values,
         events=events,
         channels=tuple(a.channel for a in plan.arrivals),
+        steps=steps,
     )
 
 
