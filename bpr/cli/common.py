@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from bpr.errors import BprError, Issue, ModelError
-from bpr.model.load import load_process, write_text_atomic
+from bpr.model.load import load_process, read_yaml, write_text_atomic
 from bpr.model.schema import Process
 
 console = Console(highlight=False, soft_wrap=True)
@@ -54,6 +54,26 @@ def load_or_exit(path: str | Path) -> Process:
         return load_process(path)
     except BprError as error:
         fail(error)
+
+
+def change_snippets(texts: list[str], option: str = "--change") -> list[Any]:
+    """Each ``--change`` YAML snippet as data (read as safely as a process file); a list adds all its items.
+
+    A snippet that is not valid YAML is reported as ``--change 2`` (the second one); every bad snippet is
+    reported at once, as a :class:`ModelError`.
+    """
+    items: list[Any] = []
+    issues: list[Issue] = []
+    for number, text in enumerate(texts, start=1):
+        try:
+            data, _ = read_yaml(text, f"{option} {number}")
+        except ModelError as error:
+            issues.extend(error.issues)
+            continue
+        items.extend(data if isinstance(data, list) else [data])
+    if issues:
+        raise ModelError(issues)
+    return items
 
 
 def print_json(data: Any) -> None:

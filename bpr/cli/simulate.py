@@ -18,12 +18,13 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bpr.cli.common import console, err_console, fail, load_or_exit, print_json, write_output
-from bpr.errors import BprError, Issue, ModelError
+from bpr.cli.common import change_snippets, console, err_console, fail, load_or_exit, print_json, write_output
+from bpr.errors import BprError, Issue
 from bpr.model.changes import apply_changes, parse_changes
 from bpr.model.load import read_yaml
 from bpr.model.schema import Process
@@ -51,22 +52,6 @@ class SimulateFormat(str, enum.Enum):
 # --- input -----------------------------------------------------------------------------------------------
 
 
-def _change_items(texts: list[str]) -> list[Any]:
-    """Each ``--change`` YAML snippet as data; a snippet that is a list adds all its items."""
-    items: list[Any] = []
-    issues: list[Issue] = []
-    for number, text in enumerate(texts, start=1):
-        try:
-            data, _ = read_yaml(text, f"--change {number}")
-        except ModelError as error:
-            issues.extend(error.issues)
-            continue
-        items.extend(data if isinstance(data, list) else [data])
-    if issues:
-        raise ModelError(issues)
-    return items
-
-
 def _after(before: Process, changes: list[str], changes_file: Path | None) -> Process:
     process = before
     try:
@@ -81,7 +66,7 @@ def _after(before: Process, changes: list[str], changes_file: Path | None) -> Pr
             process = apply_changes(process, parse_changes(data, file=str(changes_file), locations=locations),
                                     file=str(changes_file))
         if changes:
-            process = apply_changes(process, parse_changes(_change_items(changes), file="--change"), file="--change")
+            process = apply_changes(process, parse_changes(change_snippets(changes), file="--change"), file="--change")
     except BprError as error:
         fail(error)
     return process
@@ -135,13 +120,15 @@ def _ci(est: Estimate, unit: str, scale: tuple[str, float] | None = None) -> str
 
 def _warnings(result: SimulationResult, label: str = "") -> None:
     for warning in result.warnings:
-        err_console.print(f"[bold red]warning[/bold red]{label}: {warning.message}", highlight=False)
+        err_console.print(f"[bold red]warning[/bold red]{label}: {escape(warning.message)}", highlight=False)
 
 
 def _result_text(result: SimulationResult) -> None:
     config = result.config
-    console.print(f"[bold]{result.process_name}[/bold] ({result.process_id}) — {config.replications} replications "
-                  f"of {config.horizon} after a {config.warm_up} warm-up from {config.start_date}, seed {config.seed}")
+    # Names come from the process file: escaped, so that a name like "[/]" prints as written.
+    console.print(f"[bold]{escape(result.process_name)}[/bold] ({result.process_id}) — {config.replications} "
+                  f"replications of {config.horizon} after a {config.warm_up} warm-up from {config.start_date}, "
+                  f"seed {config.seed}")
     _warnings(result)
     table = Table(title="per case", title_justify="left")
     for column, justify in (("measure", "left"), ("mean", "right"), ("95% CI", "right"), ("p50", "right"),
@@ -170,7 +157,7 @@ def _result_text(result: SimulationResult) -> None:
     for role_id, role in result.roles.items():
         util = role.utilisation
         row = [
-            f"{role.name} ({role_id})" if role.name != role_id else role_id,
+            escape(f"{role.name} ({role_id})" if role.name != role_id else role_id),
             "∞" if role.staff is None else str(role.staff),
             _fmt(util.mean, "ratio") if util else "—",
             _ci(util, "ratio") if util else "—",
@@ -212,7 +199,7 @@ def _headline_text(comparison: Comparison) -> str:
 def _comparison_text(comparison: Comparison) -> None:
     before, after = comparison.before, comparison.after
     config = before.config
-    console.print(f"[bold]{before.process_name}[/bold] → [bold]{after.process_name}[/bold] — "
+    console.print(f"[bold]{escape(before.process_name)}[/bold] → [bold]{escape(after.process_name)}[/bold] — "
                   f"{config.replications} paired replications of {config.horizon} (common random numbers), "
                   f"seed {config.seed}")
     _warnings(before, " (before)")

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from bpr.cli.common import console, fail, load_or_exit, print_json, write_output
-from bpr.errors import BprError, Issue, ModelError
+from bpr.cli.common import change_snippets, console, fail, load_or_exit, print_json, write_output
+from bpr.errors import BprError, Issue
 from bpr.model.changes import apply_changes, describe, parse_changes
 from bpr.model.load import dump_process, process_to_data, read_yaml
 from bpr.model.schema import Process
@@ -43,22 +43,6 @@ def _changes_file(path: Path) -> tuple[Any, dict[str, tuple[int, int]]]:
                 line=1, column=1, hint="write 'changes:' and under it one '- remove: step_id' per line")])
 
 
-def _snippets(texts: list[str]) -> list[Any]:
-    """Each ``--change`` snippet as data; a snippet that is itself a list adds all its items."""
-    items: list[Any] = []
-    issues: list[Issue] = []
-    for number, text in enumerate(texts, start=1):
-        try:
-            data, _ = read_yaml(text, f"{SNIPPETS} {number}")
-        except ModelError as error:
-            issues.extend(error.issues)
-            continue
-        items.extend(data if isinstance(data, list) else [data])
-    if issues:
-        raise ModelError(issues)
-    return items
-
-
 def whatif(
     file: Annotated[Path, typer.Argument(help="Process file (or change list) to start from.")],
     change: Annotated[
@@ -81,7 +65,7 @@ def whatif(
             process = apply_changes(process, parsed, file=str(changes_file))
             applied.extend(parsed)
         if change:
-            parsed = parse_changes(_snippets(change), file=SNIPPETS)
+            parsed = parse_changes(change_snippets(change, SNIPPETS), file=SNIPPETS)
             process = apply_changes(process, parsed, file=SNIPPETS)
             applied.extend(parsed)
     except BprError as error:

@@ -86,3 +86,33 @@ def test_bad_process_file_is_reported_not_raised(tmp_path: Path) -> None:
     result = invoke(str(bad), *FAST)
     assert result.exit_code == 2
     assert "bad.yaml" in result.output and "Traceback" not in result.output
+
+
+def _markup_named(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / "named.yaml"
+    text = (THEORY / "mm1.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: M/M/1 queue", f"name: '{name}'")
+    text = text.replace("server: {staff: 1}", f"server: {{staff: 1, name: '{name}'}}")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_names_that_look_like_markup_print_as_written(tmp_path: Path) -> None:
+    name = "申請[/]処理 [bold]"
+    named = _markup_named(tmp_path, name)
+    result = invoke(str(named), *FAST)
+    assert result.exit_code == 0, result.output
+    assert f"{name} (mm1)" in result.output
+    assert f"│ {name}" in result.output and "(server)" in result.output  # the role's cell (wrapped)
+    result = invoke(str(named), str(named), *FAST)
+    assert result.exit_code == 0, result.output
+    assert f"{name} → {name}" in result.output
+
+
+def test_overload_warning_with_a_markup_role_name(tmp_path: Path) -> None:
+    named = _markup_named(tmp_path, "係長[/]")
+    text = named.read_text(encoding="utf-8").replace("rate: 42/hour", "rate: 72/hour")
+    named.write_text(text, encoding="utf-8")
+    result = invoke(str(named), "--replications", "2", "--horizon", "300m", "--warm-up", "0m", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.output and "係長[/]" in result.output
