@@ -19,7 +19,9 @@ all a threshold of about 2 s needs.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from bpr.api.errors import ApiError, issues_of
@@ -39,6 +41,21 @@ try:
     BPR_VERSION = version("bpr")
 except PackageNotFoundError:  # running from a source tree that is not installed
     BPR_VERSION = "0+unknown"
+
+
+def _code_fingerprint() -> str:
+    """Hash of the sources that decide a result (model and engine), so that stored results of an older
+    engine are never served for a newer one, even when the version string did not change."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("model", "simulate"):
+        for path in sorted((root / folder).glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_FINGERPRINT = _code_fingerprint()
 
 
 def cases_per_replication(process: Process, config: SimConfig) -> float:
@@ -78,7 +95,7 @@ async def simulate_work(process: Process, config: SimConfig, settings: Settings)
     plan = await asyncio.to_thread(_plan, process, config)
     estimate = estimate_seconds([process], config, settings)
     _check_estimate(estimate, settings)
-    key = request_key("simulate", {"bpr": BPR_VERSION, "process": _key_data(process),
+    key = request_key("simulate", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "process": _key_data(process),
                                    "config": config.model_dump(mode="json")})
 
     def combine(outputs: list[Any]) -> dict[str, Any]:
@@ -92,7 +109,7 @@ async def whatif_work(before: Process, after: Process, config: SimConfig, settin
     plans = await asyncio.to_thread(lambda: (_plan(before, config), _plan(after, config)))
     estimate = estimate_seconds([before, after], config, settings)
     _check_estimate(estimate, settings)
-    key = request_key("whatif", {"bpr": BPR_VERSION, "before": _key_data(before), "after": _key_data(after),
+    key = request_key("whatif", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "before": _key_data(before), "after": _key_data(after),
                                  "config": config.model_dump(mode="json")})
     n = config.replications
 

@@ -101,10 +101,28 @@ def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoad
     raise _Refused("unsupported YAML node", node.start_mark)
 
 
+MAX_DEPTH = 64
+"""Deepest nesting accepted: a process file is a few levels deep; refusing early keeps bad input cheap."""
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases while composing (so alias bombs never expand)."""
+    """SafeLoader that refuses anchors and aliases while composing (so alias bombs never expand) and
+    nesting deeper than :data:`MAX_DEPTH`."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self._depth >= MAX_DEPTH:
+            event = self.peek_event()
+            raise _Refused(f"YAML nested deeper than {MAX_DEPTH} levels", event.start_mark,
+                           "a process file is a few levels deep")
+        self._depth += 1
+        try:
+            return self._compose_checked(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _compose_checked(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused("aliases ('*name') are not allowed", event.start_mark, "write the value out in full")

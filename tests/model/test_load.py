@@ -258,7 +258,17 @@ def test_nul_in_text_input_is_refused() -> None:
 def test_nesting_too_deep_is_an_issue() -> None:
     with pytest.raises(ModelError) as caught:
         parse_process("a: " + "[" * 5000 + "]" * 5000, file="deep.yaml")
-    assert str(caught.value) == "deep.yaml: YAML nested too deeply — a process file is a few levels deep"
+    assert str(caught.value) == "deep.yaml:1:67: YAML nested deeper than 64 levels — a process file is a few levels deep"
+
+
+def test_nesting_at_the_limit_is_read() -> None:
+    from bpr.model.load import MAX_DEPTH, read_yaml
+
+    data, _ = read_yaml("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1))
+    depth, node = 0, data["a"]
+    while isinstance(node, list) and node:
+        node, depth = node[0], depth + 1
+    assert depth == MAX_DEPTH - 2
 
 
 def test_missing_file_suggests_a_neighbour(write_file) -> None:
