@@ -24,7 +24,7 @@ import networkx as nx
 
 from bpr.analysis.findings import Finding
 from bpr.model.graph import build_graph
-from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task
+from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task, Wait
 from bpr.render import style
 from bpr.render.labels import (
     channel_name,
@@ -389,6 +389,8 @@ def _note_symbol(step: object, symbols: set[str]) -> None:
             symbols.add("rework")
     elif isinstance(step, Handoff):
         symbols.add("handoff_step")
+    elif isinstance(step, Wait):
+        symbols.add("wait_step")
     elif isinstance(step, Decision):
         symbols.add("decision")
     elif isinstance(step, (Parallel, Join)):

@@ -28,6 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
         "paper": "紙",
         "digital": "電子",
         "handoff_step": "回付・搬送",
+        "wait_step": "庁外の応答待ち（申請者・外部機関・審議会）",
         "handoff_paper": "紙の回付（部署間）",
         "handoff_digital": "電子の受け渡し（部署間）",
         "decision": "分岐",
@@ -93,6 +94,7 @@ TEXT: dict[str, dict[str, str]] = {
         "paper": "paper",
         "digital": "digital",
         "handoff_step": "Handoff / transport",
+        "wait_step": "Waiting for someone outside (applicant, agency, committee)",
         "handoff_paper": "Paper handoff between departments",
         "handoff_digital": "Electronic handoff between departments",
         "decision": "Decision",
@@ -203,6 +205,18 @@ def text(key: str, lang: str, **values: object) -> str:
 
 def channel_name(channel: str, lang: str) -> str:
     return CHANNELS[_lang(lang)].get(channel, channel)
+
+
+PARTIES: dict[str, dict[str, str]] = {
+    "ja": {"applicant": "申請者の対応待ち", "external": "外部機関の回答待ち", "committee": "審議会待ち"},
+    "en": {"applicant": "waiting for the applicant", "external": "waiting for another agency",
+           "committee": "waiting for the committee"},
+}
+
+
+def party_name(party: str, lang: str) -> str:
+    """Whom a wait step waits for, in words."""
+    return PARTIES[_lang(lang)].get(party, party)
 
 
 def handoff_mode_name(mode: str, lang: str) -> str:

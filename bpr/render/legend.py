@@ -23,6 +23,7 @@ SYMBOLS: tuple[str, ...] = (
     "approval",
     "stamp",
     "handoff_step",
+    "wait_step",
     "handoff_paper",
     "handoff_digital",
     "decision",
@@ -126,6 +127,8 @@ def _symbol(kind: str, lang: str) -> str:
         return stamp_symbol(lang)
     if kind == "handoff_step":
         return _box(style.HANDOFF_PAPER_FILL, inner=_line(style.INK, "▷"), rounded=False)
+    if kind == "wait_step":
+        return _box(style.OUTSIDE_WAIT_FILL, border=style.MUTED, inner=_line(style.MUTED, "待"))  # a dashed HTML table crashes dot -Tjson
     if kind == "handoff_paper":
         return _line(style.PAPER_HANDOFF_RED, "━ ━ ━→")
     if kind == "handoff_digital":

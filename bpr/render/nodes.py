@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task
+from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task, Wait
 from bpr.render import style
-from bpr.render.labels import format_minutes, handoff_mode_name, text, text_width, wrap
+from bpr.render.labels import format_minutes, handoff_mode_name, party_name, text, text_width, wrap
 
 
 @dataclass(slots=True)
@@ -68,7 +68,12 @@ def step_node(
 
 def _work(step: Task | Approval | Handoff, process: Process, lang: str, marks: Marks) -> dict[str, str]:
     paper = step.medium == "paper"
-    if isinstance(step, Handoff):
+    if isinstance(step, Wait):  # nobody of the city works: a light, dashed box
+        shape = "box"
+        fill = style.OUTSIDE_WAIT_FILL
+        peripheries = "1"
+        node_style = "rounded,dashed,filled"
+    elif isinstance(step, Handoff):
         shape = "cds"
         fill = style.HANDOFF_PAPER_FILL if step.mode != "electronic" else style.HANDOFF_DIGITAL_FILL
         peripheries = "1"
@@ -139,6 +144,12 @@ def _html_label(step: Task | Approval | Handoff, process: Process, lang: str, ma
 def _facts(step: Task | Approval | Handoff, process: Process, lang: str) -> list[str]:
     """Short facts under the name: duration first, then what makes the step costly or slow."""
     facts: list[str] = []
+    if isinstance(step, Wait):
+        facts.append(party_name(step.party, lang))
+        facts.append(("≈" if step.duration.variance else "") + format_minutes(step.duration.mean, lang))
+        if step.medium == "paper":
+            facts.append(text("paper", lang))
+        return facts
     if isinstance(step, Handoff):
         facts.append(handoff_mode_name(step.mode, lang))
         if step.departures:
