@@ -66,7 +66,8 @@ def _after(before: Process, changes: list[str], changes_file: Path | None) -> Pr
             process = apply_changes(process, parse_changes(data, file=str(changes_file), locations=locations),
                                     file=str(changes_file))
         if changes:
-            process = apply_changes(process, parse_changes(change_snippets(changes), file="--change"), file="--change")
+            parsed = parse_changes(change_snippets(changes), file="--change")
+            process = apply_changes(process, parsed, file="--change")
     except BprError as error:
         fail(error)
     return process
@@ -126,9 +127,9 @@ def _warnings(result: SimulationResult, label: str = "") -> None:
 def _result_text(result: SimulationResult) -> None:
     config = result.config
     # Names come from the process file: escaped, so that a name like "[/]" prints as written.
-    console.print(f"[bold]{escape(result.process_name)}[/bold] ({result.process_id}) — {config.replications} "
-                  f"replications of {config.horizon} after a {config.warm_up} warm-up from {config.start_date}, "
-                  f"seed {config.seed}")
+    console.print(f"[bold]{escape(result.process_name)}[/bold] ({result.process_id}) — "
+                  f"{config.replications} replications of {config.horizon} after a {config.warm_up} warm-up "
+                  f"from {config.start_date}, seed {config.seed}")
     _warnings(result)
     table = Table(title="per case", title_justify="left")
     for column, justify in (("measure", "left"), ("mean", "right"), ("95% CI", "right"), ("p50", "right"),
@@ -199,7 +200,8 @@ def _headline_text(comparison: Comparison) -> str:
 def _comparison_text(comparison: Comparison) -> None:
     before, after = comparison.before, comparison.after
     config = before.config
-    console.print(f"[bold]{escape(before.process_name)}[/bold] → [bold]{escape(after.process_name)}[/bold] — "
+    names = f"[bold]{escape(before.process_name)}[/bold] → [bold]{escape(after.process_name)}[/bold]"
+    console.print(f"{names} — "
                   f"{config.replications} paired replications of {config.horizon} (common random numbers), "
                   f"seed {config.seed}")
     _warnings(before, " (before)")

@@ -89,9 +89,9 @@ __all__ = ["CASE_FIELDS", "EVENT_FIELDS", "ReplicationOutput", "run_replication"
 
 CASE_FIELDS: tuple[str, ...] = (
     "lead_time", "lead_days", "business_days", "touch_time", "path_touch", "waiting",
-    "wait_contention", "wait_priority", "wait_batching", "wait_unavailability", "wait_transport", "wait_external",
-    "wait_rework", "counter_wait", "rework_time", "visits", "stamps", "handoffs", "paper_steps", "approvals",
-    "e_approvals", "rejections",
+    "wait_contention", "wait_priority", "wait_batching", "wait_unavailability", "wait_transport",
+    "wait_external", "wait_rework", "counter_wait", "rework_time", "visits", "stamps", "handoffs",
+    "paper_steps", "approvals", "e_approvals", "rejections",
 )
 """One row per measured case, in this order (see the module docstring and docs/results.md)."""
 
@@ -119,15 +119,16 @@ class _Track:
     def copy(self) -> _Track:
         other = _Track.__new__(_Track)
         other.touch, other.cont, other.prio, other.batch = self.touch, self.cont, self.prio, self.batch
-        other.unav, other.transport, other.external, other.rework = self.unav, self.transport, self.external, self.rework
+        other.unav, other.transport, other.external = self.unav, self.transport, self.external
+        other.rework = self.rework
         other.citizen_last = self.citizen_last
         return other
 
 
 class _Case:
     __slots__ = ("id", "key", "channel", "arrival", "priority", "attrs", "measured", "effort", "stamps", "visits",
-                 "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter", "draws", "pending", "since",
-                 "rework_time", "trail")
+                 "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter", "draws", "pending",
+                 "since", "rework_time", "trail")
 
     def __init__(self, case_id: int, key: int, channel: int, arrival: float, priority: int, attrs: dict[str, Any],
                  measured: bool) -> None:
@@ -197,8 +198,9 @@ class ReplicationOutput:
     events: list[tuple[Any, ...]] | None = None
     stopped_at: float = 0.0
     case_count: int = 0  # every case created, measured or not
-    step_waiting: list[float] = field(default_factory=list)  # per step: waiting there, over completed measured cases
-    step_visits: list[int] = field(default_factory=list)  # per step: times passed, over completed measured cases
+    # Per step, over the completed measured cases: minutes waited there, and times passed.
+    step_waiting: list[float] = field(default_factory=list)
+    step_visits: list[int] = field(default_factory=list)
 
 
 def _start(flow: Any, done: simpy.Event | None = None) -> None:
@@ -523,7 +525,8 @@ class _Replication:
                     self.events.append((case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))  # type: ignore[union-attr]
                 sid = st.next
             elif kind == WAIT:
-                # Someone outside works on it: wall-clock time, no staff, no calendar (the next step has its own).
+                # Someone outside has the case: wall-clock time, no staff, no calendar (the next step has
+                # its own).
                 t0 = env._now
                 wait = next(self.durations[sid])
                 if wait > 0:
@@ -581,9 +584,9 @@ class _Replication:
         """
         steps = self.plan.steps
         if steps[target].kind == END:
-            raise SimulationError(
-                f"a branch of a parallel split reaches end {steps[target].id!r} before its join {steps[join].id!r}"
-            )
+            end, join_id = steps[target].id, steps[join].id
+            raise SimulationError(f"a branch of a parallel split reaches end {end!r} before its join "
+                                  f"{join_id!r}")
         return target
 
     def _delegate(self, st: Any, case: _Case) -> int:

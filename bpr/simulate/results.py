@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from bpr.simulate.config import SimConfig
-from bpr.simulate.engine import CASE_FIELDS, QUEUE_SAMPLES, ReplicationOutput
+from bpr.simulate.engine import CASE_FIELDS, ReplicationOutput
 from bpr.simulate.estimate import Difference, Estimate, _num
 from bpr.simulate.plan import APPROVAL, HANDOFF, TASK, WAIT, Plan
 
@@ -208,8 +208,8 @@ class SimulationResult:
                                      _cell(est.high), "", ""])
         for step_id, step in self.steps.items():
             for key, unit, est in (("waiting", "minutes", step.waiting), ("visits", "count", step.visits)):
-                writer.writerow([f"step.{step_id}.{key}", unit, _cell(est.mean), _cell(est.low), _cell(est.high),
-                                 "", ""])
+                writer.writerow([f"step.{step_id}.{key}", unit, _cell(est.mean), _cell(est.low),
+                                 _cell(est.high), "", ""])
         return out.getvalue()
 
 
@@ -436,7 +436,8 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
                        for channel in sorted({c for o in outputs for c in o.by_channel})},
     }
     steps = {
-        step.id: StepResult(step.id, step.name, _TIMED[step.kind], Estimate.of(values[f"step.{step.id}.waiting"]),
+        step.id: StepResult(step.id, step.name, _TIMED[step.kind],
+                            Estimate.of(values[f"step.{step.id}.waiting"]),
                             Estimate.of(values[f"step.{step.id}.visits"]))
         for step in plan.steps if f"step.{step.id}.waiting" in values
     }

@@ -45,7 +45,8 @@ def half_width_99(estimate: Estimate) -> float:
 
 
 def assert_matches(estimate: Estimate, theory: float, what: str, precision: float = 0.10) -> None:
-    """The closed form lies in the 99% interval of the estimate, and the interval is narrow enough to matter."""
+    """The closed form lies in the 99% interval of the estimate, which is narrow enough to mean something."""
     half = half_width_99(estimate)
     assert half < precision * theory, f"{what}: CI too wide to test anything ({half:.4f}): add replications"
-    assert abs(estimate.mean - theory) <= half, f"{what}: {estimate.mean:.4f} ± {half:.4f} vs theory {theory:.4f}"
+    assert abs(estimate.mean - theory) <= half, (
+        f"{what}: {estimate.mean:.4f} ± {half:.4f} vs theory {theory:.4f}")

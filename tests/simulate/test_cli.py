@@ -113,6 +113,6 @@ def test_overload_warning_with_a_markup_role_name(tmp_path: Path) -> None:
     named = _markup_named(tmp_path, "係長[/]")
     text = named.read_text(encoding="utf-8").replace("rate: 42/hour", "rate: 72/hour")
     named.write_text(text, encoding="utf-8")
-    result = invoke(str(named), "--replications", "2", "--horizon", "300m", "--warm-up", "0m", "--workers", "1")
+    result = invoke(str(named), "-r", "2", "--horizon", "300m", "--warm-up", "0m", "--workers", "1")
     assert result.exit_code == 0, result.output
     assert "warning" in result.output and "係長[/]" in result.output

@@ -81,8 +81,8 @@ _DURATIONS = st.sampled_from(["0m", "5m", "45m", "3h", {"dist": "exponential", "
 
 @st.composite
 def small_processes(draw: st.DrawFn) -> dict:
-    """A chain of 1-5 blocks (task, approval with rework/batch, handoff, wait, parallel pair whose first branch
-    may return the case before the split, coin-flip skip)."""
+    """A chain of 1-5 blocks (task, approval with rework/batch, handoff, wait, parallel pair whose first
+    branch may return the case before the split, coin-flip skip)."""
     n = draw(st.integers(1, 5))
     steps: list[dict] = []
     roles = {"a": {"staff": draw(st.integers(1, 3))}, "b": {"staff": draw(st.sampled_from([1, "unlimited"]))},
@@ -110,7 +110,8 @@ def small_processes(draw: st.DrawFn) -> dict:
         elif kind == "wait":
             steps.append({"id": f"b{i}", "type": "wait", "duration": draw(_DURATIONS), "next": nxt})
         elif kind == "parallel":
-            branch = {"id": f"b{i}x", "type": "task", "role": role, "duration": draw(_DURATIONS), "next": f"b{i}j"}
+            branch = {"id": f"b{i}x", "type": "task", "role": role, "duration": draw(_DURATIONS),
+                      "next": f"b{i}j"}
             if draw(st.booleans()):  # a co-signer that returns the case to a step before the split (or to it)
                 branch.update(type="approval", reject={"probability": draw(st.sampled_from([0.2, 0.5])),
                                                        "to": f"b{draw(st.integers(0, i))}"})

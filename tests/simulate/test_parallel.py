@@ -88,12 +88,13 @@ def test_a_return_from_a_cosigner_goes_back_before_the_split() -> None:
         expected_rows.append(figures)
     # Every kind of pass occurred: none, x's return only, y's return only, and both at once.
     x_key, y_key = stream_key("reject:x"), stream_key("reject:y")
-    kinds = {(case_uniform(k, x_key, n) < P_X, case_uniform(k, y_key, n) < P_Y) for k in keys for n in range(3)}
+    kinds = {(case_uniform(k, x_key, n) < P_X, case_uniform(k, y_key, n) < P_Y)
+             for k in keys for n in range(3)}
     assert kinds == {(False, False), (True, False), (False, True), (True, True)}
     for row, figures in zip(rows, sorted(expected_rows, key=lambda f: f["lead_time"])):
         for name, value in figures.items():
             assert row[name] == value, (name, row, figures)
-        assert row["waiting"] == row["wait_rework"]  # nobody queues: all waiting is the applicant's, in rework
+        assert row["waiting"] == row["wait_rework"]  # nobody queues: all waiting is the applicant's (rework)
 
 
 def test_rework_per_pass_matches_independent_cosigners() -> None:
@@ -102,7 +103,7 @@ def test_rework_per_pass_matches_independent_cosigners() -> None:
     result = simulate(process, SimConfig(horizon="2d", warm_up="0m", replications=20, seed=SEED))
     assert not result.warnings
     passes = 1 / ((1 - P_X) * (1 - P_Y))
-    assert_matches(result.kpis["approvals"].mean, 2 * passes, "approvals per case (two per pass)", precision=0.03)
+    assert_matches(result.kpis["approvals"].mean, 2 * passes, "approvals (2 per pass)", precision=0.03)
     assert_matches(result.kpis["rejections"].mean, passes * (P_X + P_Y), "returns per case", precision=0.05)
 
 
