@@ -100,7 +100,7 @@ def test_a_return_from_a_cosigner_goes_back_before_the_split() -> None:
 def test_rework_per_pass_matches_independent_cosigners() -> None:
     """Each pass is returned unless both co-signers approve: passes are geometric with 1 - (1-p_x)(1-p_y)."""
     process = make_process(cosign(staff="unlimited", rate="30/hour", pattern="poisson"))
-    result = simulate(process, SimConfig(horizon="2d", warm_up="0m", replications=20, seed=SEED))
+    result = simulate(process, SimConfig(horizon="1d", warm_up="0m", replications=20, seed=SEED))
     assert not result.warnings
     passes = 1 / ((1 - P_X) * (1 - P_Y))
     assert_matches(result.kpis["approvals"].mean, 2 * passes, "approvals (2 per pass)", precision=0.03)
