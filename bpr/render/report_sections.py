@@ -70,6 +70,7 @@ CAUSES: tuple[tuple[str, str, str], ...] = (
     ("wait_batching", "cause_batching", "#9c6ba8"),
     ("wait_unavailability", "cause_unavailability", "#b8c2cc"),
     ("wait_transport", "cause_transport", "#c9a26b"),
+    ("wait_external", "cause_external", "#7a9e7e"),
     ("wait_rework", "cause_rework", "#c8553d"),
 )
 """The parts a lead time splits into (they add up to it), in the order the chart stacks them."""

@@ -131,6 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cause_batching": "まとめ処理待ち",
         "cause_unavailability": "時間外・休日",
         "cause_transport": "搬送・回付",
+        "cause_external": "庁外の応答待ち（申請者・外部機関）",
         "cause_rework": "差戻し後の待ち",
         # findings
         "f_intro": "見直し前の業務フローを分析して見つかった、見直しの候補です。",
@@ -309,6 +310,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cause_batching": "waiting for a batch",
         "cause_unavailability": "off-hours and holidays",
         "cause_transport": "transport and handoffs",
+        "cause_external": "waiting for someone outside (applicant, agency)",
         "cause_rework": "waiting in rework",
         "f_intro": "Candidates for redesign found by analysing the process before the redesign.",
         "f_no": "No.", "f_rule": "Finding", "f_severity": "Severity", "f_steps": "Steps", "f_what": "What",
