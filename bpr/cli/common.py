@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from bpr.errors import BprError, Issue, ModelError
 from bpr.model.load import load_process, read_yaml, write_text_atomic
 from bpr.model.schema import Process
+from bpr.simulate import SimConfig
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -87,3 +89,24 @@ def write_output(path: str | Path, text: str) -> None:
         write_text_atomic(path, text)
     except OSError as error:
         fail(f"{path}: cannot write: {error.strerror}")
+
+
+def read_json_or_exit(path: Path, written_by: str) -> Any:
+    """A JSON result file another command wrote; on a bad file print why and exit 2."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        fail(f"{path}: cannot read: {error.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text; give the JSON written by '{written_by}'")
+    except json.JSONDecodeError as error:
+        fail(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}")
+
+
+def sim_config_or_exit(**options: Any) -> SimConfig:
+    """Simulation options from the command line as a SimConfig; bad ones are named by their option."""
+    try:
+        return SimConfig(**options)
+    except ValidationError as error:
+        fail([Issue(str(e["msg"]).removeprefix("Value error, "), path="--" + str(e["loc"][0]).replace("_", "-"),
+                    file="<options>") for e in error.errors(include_url=False)])

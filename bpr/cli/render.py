@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 
 from bpr.analysis import analyze
-from bpr.cli.common import console, fail, load_or_exit
+from bpr.cli.common import console, fail, load_or_exit, read_json_or_exit
 from bpr.errors import BprError
 from bpr.render import format_of, render_dot, write_diagram
 from bpr.render.overlay import overlay_from_results
@@ -29,14 +28,7 @@ class Direction(str, enum.Enum):
 
 
 def _read_results(path: Path, process_name: str) -> tuple[dict[str, float], dict[str, float]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        fail(f"{path}: cannot read: {error.strerror}")
-    except UnicodeDecodeError:
-        fail(f"{path}: not UTF-8 text; give the JSON written by 'bpr simulate --format json'")
-    except json.JSONDecodeError as error:
-        fail(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}")
+    data = read_json_or_exit(path, "bpr simulate --format json")
     try:
         return overlay_from_results(data, process_name)
     except BprError as error:

@@ -12,7 +12,6 @@ open it.
 from __future__ import annotations
 
 import enum
-import json
 import os
 import time
 from datetime import date
@@ -21,11 +20,10 @@ from typing import Annotated, Any
 
 import click
 import typer
-from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperCommand
 
-from bpr.cli.common import console, err_console, fail, load_or_exit
+from bpr.cli.common import console, err_console, fail, load_or_exit, read_json_or_exit, sim_config_or_exit
 from bpr.errors import BprError, Issue
 from bpr.model.load import write_text_atomic
 from bpr.render.graphviz_run import find_dot, write_diagram
@@ -33,7 +31,6 @@ from bpr.render.report import build_report, simulate_report
 from bpr.render.report_diagrams import DIAGRAM_NAMES
 from bpr.render.report_impact import MAX_IMPACT_STEPS, change_list
 from bpr.render.report_redesign import check_redesign
-from bpr.simulate import SimConfig
 
 RUN_REDESIGN = "-"
 """The value ``--redesign`` takes when no file follows it: run the redesign now."""
@@ -95,23 +92,8 @@ class _Bar:
             self.bar.stop()
 
 
-def _config(**options: Any) -> SimConfig:
-    try:
-        return SimConfig(**options)
-    except ValidationError as error:
-        fail([Issue(str(e["msg"]).removeprefix("Value error, "), path="--" + str(e["loc"][0]).replace("_", "-"),
-                    file="<options>") for e in error.errors(include_url=False)])
-
-
 def _read_redesign(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        fail(f"{path}: cannot read: {error.strerror}")
-    except UnicodeDecodeError:
-        fail(f"{path}: not UTF-8 text; give the JSON written by 'bpr redesign FILE --format json'")
-    except json.JSONDecodeError as error:
-        fail(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}")
+    data = read_json_or_exit(path, "bpr redesign FILE --format json")
     try:
         return dict(check_redesign(data, str(path)))
     except BprError as error:
@@ -194,7 +176,7 @@ def report_command(
         except ValueError:
             fail([Issue(f"cannot read date {start_date!r}", path="--start-date", file="<options>",
                         hint="write YYYY-MM-DD, e.g. 2026-04-01")])
-    config = _config(**options)
+    config = sim_config_or_exit(**options)
     redesign_data = None
     if redesign == RUN_REDESIGN:
         redesign_data = _run_redesign(process_before, seed, config.workers)

@@ -17,18 +17,26 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bpr.cli.common import change_snippets, console, err_console, fail, load_or_exit, print_json, write_output
+from bpr.cli.common import (
+    change_snippets,
+    console,
+    err_console,
+    fail,
+    load_or_exit,
+    print_json,
+    sim_config_or_exit,
+    write_output,
+)
 from bpr.errors import BprError, Issue
 from bpr.model.changes import apply_changes, parse_changes
 from bpr.model.load import read_yaml
 from bpr.model.schema import Process
-from bpr.simulate import Comparison, SimConfig, SimulationResult, compare, events_csv, simulate
+from bpr.simulate import Comparison, SimulationResult, compare, events_csv, simulate
 from bpr.simulate.estimate import Estimate
 from bpr.simulate.results import KPIS, YEARLY
 
@@ -71,14 +79,6 @@ def _after(before: Process, changes: list[str], changes_file: Path | None) -> Pr
     except BprError as error:
         fail(error)
     return process
-
-
-def _config(**options: Any) -> SimConfig:
-    try:
-        return SimConfig(**options)
-    except ValidationError as error:
-        fail([Issue(str(e["msg"]).removeprefix("Value error, "), path="--" + str(e["loc"][0]).replace("_", "-"),
-                    file="<options>") for e in error.errors(include_url=False)])
 
 
 # --- numbers as text -------------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def simulate_command(
         except ValueError:
             fail([Issue(f"cannot read date {start_date!r}", path="--start-date", file="<options>",
                         hint="write YYYY-MM-DD, e.g. 2026-04-01")])
-    config = _config(**options)
+    config = sim_config_or_exit(**options)
     progress = _ProgressBar(enabled=err_console.is_terminal)
     try:
         if process_after is None:
