@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -103,8 +105,34 @@ def read_json_or_exit(path: Path, written_by: str) -> Any:
         fail(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}")
 
 
-def sim_config_or_exit(**options: Any) -> SimConfig:
-    """Simulation options from the command line as a SimConfig; bad ones are named by their option."""
+# Simulation options shared by every command that simulates (simulate, report): same names, same help.
+Replications = Annotated[int, typer.Option("--replications", "-r", help="Independent replications (>= 2).")]
+Horizon = Annotated[str, typer.Option(help="Length of the measurement window: 1y, 6mo, 8w, 10d.")]
+WarmUp = Annotated[str, typer.Option("--warm-up", help="Simulated before measuring starts.")]
+Seed = Annotated[int, typer.Option(help="Seed of all random streams.")]
+Workers = Annotated[int, typer.Option(help="Worker processes (0: one per CPU). Results do not depend on it.")]
+StartDate = Annotated[str | None, typer.Option(
+    "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")]
+HoursPerFte = Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")]
+
+
+def sim_config_or_exit(
+    *, replications: int, horizon: str, warm_up: str, seed: int, workers: int, start_date: str | None,
+    hours_per_fte: float, **more: Any,
+) -> SimConfig:
+    """The simulation options of a command line as a SimConfig (``workers`` 0: one per CPU, at most one per
+    replication); a bad option is named by its flag, and the command exits 2."""
+    options: dict[str, Any] = {
+        "replications": replications, "horizon": horizon, "warm_up": warm_up, "seed": seed,
+        "workers": workers if workers > 0 else max(1, min(os.cpu_count() or 1, replications)),
+        "hours_per_fte": hours_per_fte, **more,
+    }
+    if start_date is not None:
+        try:
+            options["start_date"] = date.fromisoformat(start_date)
+        except ValueError:
+            fail([Issue(f"cannot read date {start_date!r}", path="--start-date", file="<options>",
+                        hint="write YYYY-MM-DD, e.g. 2026-04-01")])
     try:
         return SimConfig(**options)
     except ValidationError as error:

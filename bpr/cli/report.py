@@ -12,7 +12,6 @@ open it.
 from __future__ import annotations
 
 import enum
-import os
 import time
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,21 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperCommand
 
-from bpr.cli.common import console, err_console, fail, load_or_exit, read_json_or_exit, sim_config_or_exit
+from bpr.cli.common import (
+    Horizon,
+    HoursPerFte,
+    Replications,
+    Seed,
+    StartDate,
+    WarmUp,
+    Workers,
+    console,
+    err_console,
+    fail,
+    load_or_exit,
+    read_json_or_exit,
+    sim_config_or_exit,
+)
 from bpr.errors import BprError, Issue
 from bpr.model.load import write_text_atomic
 from bpr.render.graphviz_run import find_dot, write_diagram
@@ -137,14 +150,13 @@ def report_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write; diagrams go next to it.")] = Path(
         "report.html"),
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the report: ja or en.")] = Lang.ja,
-    replications: Annotated[int, typer.Option("--replications", "-r", help="Independent replications (>= 2).")] = 20,
-    horizon: Annotated[str, typer.Option(help="Length of the measurement window: 1y, 6mo, 8w, 10d.")] = "1y",
-    warm_up: Annotated[str, typer.Option("--warm-up", help="Simulated before measuring starts.")] = "4w",
-    seed: Annotated[int, typer.Option(help="Seed of all random streams.")] = 0,
-    workers: Annotated[int, typer.Option(help="Worker processes (0: one per CPU). Results do not depend on it.")] = 0,
-    start_date: Annotated[str | None, typer.Option(
-        "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")] = None,
-    hours_per_fte: Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")] = 1860.0,
+    replications: Replications = 20,
+    horizon: Horizon = "1y",
+    warm_up: WarmUp = "4w",
+    seed: Seed = 0,
+    workers: Workers = 0,
+    start_date: StartDate = None,
+    hours_per_fte: HoursPerFte = 1860.0,
     impact_steps: Annotated[int, typer.Option(
         "--impact-steps", help="For a change list: at most this many simulated steps of the impact of each change "
                                "(neighbours are grouped beyond; 0 leaves the section out).")] = MAX_IMPACT_STEPS,
@@ -167,16 +179,8 @@ def report_command(
         fail(f"{after}: cannot read: {error.strerror}")
     except BprError as error:
         fail(error)
-    cpu = max(1, min(os.cpu_count() or 1, replications))
-    options: dict[str, Any] = {"replications": replications, "horizon": horizon, "warm_up": warm_up, "seed": seed,
-                               "workers": workers if workers > 0 else cpu, "hours_per_fte": hours_per_fte}
-    if start_date is not None:
-        try:
-            options["start_date"] = date.fromisoformat(start_date)
-        except ValueError:
-            fail([Issue(f"cannot read date {start_date!r}", path="--start-date", file="<options>",
-                        hint="write YYYY-MM-DD, e.g. 2026-04-01")])
-    config = sim_config_or_exit(**options)
+    config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
+                                workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
     redesign_data = None
     if redesign == RUN_REDESIGN:
         redesign_data = _run_redesign(process_before, seed, config.workers)

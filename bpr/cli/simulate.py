@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
-import os
 import time
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +21,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bpr.cli.common import (
+    Horizon,
+    HoursPerFte,
+    Replications,
+    Seed,
+    StartDate,
+    WarmUp,
+    Workers,
     change_snippets,
     console,
     err_console,
@@ -275,14 +280,13 @@ def simulate_command(
         "--change", "-c", help="Compare BEFORE with BEFORE + this change (YAML, e.g. 'remove: chief_check').")] = None,
     changes_file: Annotated[Path | None, typer.Option(
         "--changes", help="YAML file with a list of changes to apply to BEFORE (before any --change).")] = None,
-    replications: Annotated[int, typer.Option("--replications", "-r", help="Independent replications (>= 2).")] = 20,
-    horizon: Annotated[str, typer.Option(help="Length of the measurement window: 1y, 6mo, 8w, 10d.")] = "1y",
-    warm_up: Annotated[str, typer.Option("--warm-up", help="Simulated before measuring starts.")] = "4w",
-    seed: Annotated[int, typer.Option(help="Seed of all random streams.")] = 0,
-    workers: Annotated[int, typer.Option(help="Worker processes (0: one per CPU). Results do not depend on it.")] = 0,
-    start_date: Annotated[str | None, typer.Option(
-        "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")] = None,
-    hours_per_fte: Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")] = 1860.0,
+    replications: Replications = 20,
+    horizon: Horizon = "1y",
+    warm_up: WarmUp = "4w",
+    seed: Seed = 0,
+    workers: Workers = 0,
+    start_date: StartDate = None,
+    hours_per_fte: HoursPerFte = 1860.0,
     output_format: Annotated[SimulateFormat, typer.Option("--format", help="text, json or csv")] = SimulateFormat.text,
     events: Annotated[Path | None, typer.Option(
         "--events", help="Write the event log of replication 0 (CSV for pm4py/Apromore) to this file.")] = None,
@@ -296,18 +300,9 @@ def simulate_command(
         process_after = load_or_exit(after)
     elif change or changes_file is not None:
         process_after = _after(process_before, change or [], changes_file)
-    options: dict[str, Any] = {
-        "replications": replications, "horizon": horizon, "warm_up": warm_up, "seed": seed,
-        "workers": workers if workers > 0 else max(1, min(os.cpu_count() or 1, replications)),
-        "hours_per_fte": hours_per_fte, "events": events is not None,
-    }
-    if start_date is not None:
-        try:
-            options["start_date"] = date.fromisoformat(start_date)
-        except ValueError:
-            fail([Issue(f"cannot read date {start_date!r}", path="--start-date", file="<options>",
-                        hint="write YYYY-MM-DD, e.g. 2026-04-01")])
-    config = sim_config_or_exit(**options)
+    config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
+                                workers=workers, start_date=start_date, hours_per_fte=hours_per_fte,
+                                events=events is not None)
     progress = _ProgressBar(enabled=err_console.is_terminal)
     try:
         if process_after is None:
