@@ -2,8 +2,8 @@
 
 See docs/api.md for every endpoint with an example. Order of checks on a request: body size (413), bearer
 token (401), request shape (422), the process and changes (422 with the library's issues), limits
-(413/422), saturation (429). Simulations run in worker processes; everything else is quick and runs in
-the thread pool of the server, never blocking the event loop.
+(413/422), saturation (429). Simulations and redesigns run in worker processes; everything else is quick and
+runs in the thread pool of the server, never blocking the event loop.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from bpr.api.models import (
     HealthResponse,
     IssuesResponse,
     JobOut,
+    RedesignRequest,
     RenderRequest,
     ScenariosResponse,
     SimulateRequest,
@@ -36,6 +37,7 @@ from bpr.api.models import (
     WhatIfRequest,
 )
 from bpr.api.pool import WorkerPool
+from bpr.api.redesign import INLINE_BASE, redesign_work
 from bpr.api.runs import BPR_VERSION, simulate_work, whatif_work
 from bpr.api.settings import Settings
 from bpr.api.store import JobStore
@@ -79,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="bpr",
         version=BPR_VERSION,
-        summary="Redesign paper- and approval-heavy processes: validate, analyze, simulate, what-if, render.",
+        summary="Redesign paper- and approval-heavy processes: validate, analyze, simulate, what-if, redesign, "
+                "render.",
         description="A face on the bpr library: the same checks and numbers as the `bpr` command. "
                     "Every error is a 4xx with `{\"issues\": [...]}` located like the CLI's messages.",
         lifespan=lifespan,
@@ -181,6 +184,24 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         jobs: JobManager = request.app.state.jobs
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
         return _answer(await jobs.submit(work, inline))
+
+    @v1.post("/redesign", tags=["redesign"], status_code=202, response_model=JobOut,
+             responses={202: {"description": "the redesign job (status done, with its result, when an identical "
+                                             "request is in the store): poll the Location header",
+                              "headers": {"Location": {"schema": {"type": "string"},
+                                                       "description": "URL of the job"}}}})
+    async def redesign(body: RedesignRequest, request: Request) -> Response:
+        """Propose improvements, simulate and rank them, combine the best into a plan: `bpr redesign` as a
+        job. When done, the job's `result` is the JSON of `bpr redesign --format json` plus `plan_yaml`."""
+        process = await asyncio.to_thread(resolve_process, body, settings)
+        base = process.source_file if body.scenario is not None else INLINE_BASE
+        work = await asyncio.to_thread(redesign_work, process, body.options, base, settings)
+        jobs: JobManager = request.app.state.jobs
+        outcome = await jobs.submit(work, inline=False)
+        record = outcome.record
+        headers = {"Location": f"/v1/jobs/{record.id}", "X-BPR-Job": record.id,
+                   "X-BPR-From-Store": "true" if outcome.from_store else "false"}
+        return JSONResponse(record.to_dict(), status_code=202, headers=headers)
 
     @v1.post("/render", tags=["model"], response_class=Response,
              responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}},

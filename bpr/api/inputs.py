@@ -22,7 +22,8 @@ from bpr.model.load import parse_process, process_from_data, read_yaml
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig, parse_span
 
-__all__ = ["list_scenarios", "resolve_changes", "resolve_process", "scenario_path", "sim_config"]
+__all__ = ["check_config", "list_scenarios", "options_error", "resolve_changes", "resolve_process", "scenario_path",
+           "sim_config"]
 
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MINUTES_PER_DAY = 1440.0
@@ -145,11 +146,22 @@ def sim_config(options: SimOptions, settings: Settings) -> SimConfig:
     try:
         config = SimConfig(**given, workers=1)
     except ValidationError as error:
-        issues = []
-        for err in error.errors(include_url=False):
-            message = str(err.get("ctx", {}).get("error") or err["msg"]).removeprefix("Value error, ")
-            issues.append(Issue(message, path=path_text(("options", *err["loc"])), file=REQUEST))
-        raise ApiError(422, issues) from None
+        raise options_error(error) from None
+    check_config(config, settings)
+    return config
+
+
+def options_error(error: ValidationError) -> ApiError:
+    """A SimConfig's refusal of the request's options, as issues naming ``options.<field>``."""
+    issues = []
+    for err in error.errors(include_url=False):
+        message = str(err.get("ctx", {}).get("error") or err["msg"]).removeprefix("Value error, ")
+        issues.append(Issue(message, path=path_text(("options", *err["loc"])), file=REQUEST))
+    return ApiError(422, issues)
+
+
+def check_config(config: SimConfig, settings: Settings) -> None:
+    """Horizon, warm-up and replications within the server's limits (422 naming the option)."""
     if parse_span(config.horizon) > settings.max_horizon_days * _MINUTES_PER_DAY:
         raise ApiError.one(422, f"horizon {config.horizon!r} is longer than this server's limit of "
                                 f"{settings.max_horizon_days:g} days", path="options.horizon", hint="e.g. 1y")
@@ -158,8 +170,8 @@ def sim_config(options: SimOptions, settings: Settings) -> SimConfig:
                                 f"{settings.max_warm_up_days:g} days", path="options.warm_up", hint="e.g. 4w")
     if config.replications > settings.max_replications:
         raise ApiError.one(422, f"replications {config.replications} is more than this server's limit of "
-                                f"{settings.max_replications}", path="options.replications")
-    return config
+                                f"{settings.max_replications}", path="options.replications",
+                           hint="use fewer replications, or the CLI for large studies")
 
 
 def _title(folder: Path) -> str:

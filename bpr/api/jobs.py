@@ -9,10 +9,11 @@ and refuses more than ``max_active`` with 429 and a ``Retry-After`` worked out f
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
-import itertools
 import json
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,7 +40,9 @@ def request_key(kind: str, payload: Any) -> str:
 @dataclass(frozen=True)
 class Work:
     """What to run: each ``fn(*args, progress=...)`` of ``tasks`` in a worker process, then
-    ``combine(results)`` (in a thread of the server) for the answer; ``estimate`` in seconds."""
+    ``combine(results)`` (in a thread of the server) for the answer; ``estimate`` in seconds. A job's
+    progress is the mean over its tasks of how far each is: 1 when done, else what the task last reported
+    through ``progress(fraction)`` (0 for a task that reports nothing, such as one replication)."""
 
     kind: str
     key: str
@@ -113,7 +116,8 @@ class JobManager:
         loop = asyncio.get_running_loop()
         job_id = record.id
         total = len(work.tasks)
-        counter = itertools.count(1)  # next() on a count is atomic: callbacks come from several threads
+        shares = [0.0] * total  # how far each task is: 1 when done, a task's own progress(fraction) meanwhile
+        lock = threading.Lock()  # callbacks come from several feeding threads
         started = [False]
 
         def on_start() -> None:  # called from a feeding thread
@@ -121,13 +125,23 @@ class JobManager:
                 started[0] = True
                 self.store.mark_running(job_id)
 
-        def on_done(future: Any) -> None:
-            if future.exception() is None:  # replications finished, not those cancelled or failed
-                self.store.set_progress(job_id, next(counter) / total * 0.99)
+        def advance(index: int, fraction: float) -> None:
+            with lock:
+                if fraction <= shares[index]:
+                    return  # progress never goes back (a redesign's planned total can grow)
+                shares[index] = min(1.0, fraction)
+                self.store.set_progress(job_id, sum(shares) / total * 0.99)
 
-        submitted = [self.pool.submit(fn, *args, on_start=on_start) for fn, args in work.tasks]
-        for _, future in submitted:
-            future.add_done_callback(on_done)
+        def on_done(index: int, future: Any) -> None:
+            if future.exception() is None:  # tasks finished, not those cancelled or failed
+                advance(index, 1.0)
+
+        submitted = [
+            self.pool.submit(fn, *args, on_start=on_start, on_progress=functools.partial(advance, index))
+            for index, (fn, args) in enumerate(work.tasks)
+        ]
+        for index, (_, future) in enumerate(submitted):
+            future.add_done_callback(functools.partial(on_done, index))
         wrapped = [asyncio.wrap_future(future) for _, future in submitted]
         for each in wrapped:  # after the first failure the others' errors are expected: mark them seen
             each.add_done_callback(lambda f: f.cancelled() or f.exception())

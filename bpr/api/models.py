@@ -21,6 +21,8 @@ __all__ = [
     "IssuesResponse",
     "JobOut",
     "ProcessInput",
+    "RedesignOptions",
+    "RedesignRequest",
     "RenderRequest",
     "ScenarioOut",
     "ScenariosResponse",
@@ -116,6 +118,38 @@ class WhatIfRequest(ProcessInput):
     mode: Mode = _MODE
 
 
+class RedesignOptions(_Body):
+    """Options of ``bpr redesign``; omitted fields take its defaults (docs/redesign.md)."""
+
+    top: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="keep only the K best candidates in the answer (all are simulated and "
+                                  "may enter the plan)", examples=[5])
+    replications: Annotated[int, Field(ge=2)] = Field(
+        default=10, description="replications of every simulation (baseline, each candidate, each plan step)")
+    horizon: str = Field(
+        default="auto", description="measured window of each simulation, e.g. 4w, 3mo, 1y; auto: chosen from "
+                                    "the process (five expected lead times, at least 4w)", examples=["auto", "8w"])
+    warm_up: str = Field(
+        default="auto", description="simulated before measuring starts; auto: as the horizon chosen from the "
+                                    "process", examples=["auto", "4w"])
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(
+        default=0, description="seed of every simulation (common random numbers)")
+    heuristics: Annotated[list[str], Field(min_length=1, max_length=64)] | None = Field(
+        default=None, description="run only these heuristics (default: all)", examples=[["eliminate", "delegate"]])
+
+
+class RedesignRequest(ProcessInput):
+    """A process (or scenario) to redesign, and the options of ``bpr redesign``. Always run as a job."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"scenario": "purchase_ringi", "options": {"top": 5, "replications": 10}},
+        {"scenario": "child_allowance", "options": {"replications": 4, "horizon": "4w", "warm_up": "2w",
+                                                    "heuristics": ["digitize", "batching"]}},
+    ]})
+
+    options: RedesignOptions = Field(default_factory=RedesignOptions)
+
+
 class RenderRequest(ProcessInput):
     findings: bool = Field(default=False, description="mark the analysis findings on the diagram")
     lang: Literal["ja", "en"] = Field(default="ja", description="language of the diagram's labels and legend")
@@ -162,7 +196,9 @@ class JobOut(BaseModel):
     created_at: str | None
     started_at: str | None
     finished_at: str | None
-    result: dict[str, Any] | None = Field(default=None, description="when done: as the inline answer")
+    result: dict[str, Any] | None = Field(
+        default=None, description="when done: as the inline answer; for a redesign, the JSON of "
+                                  "`bpr redesign --format json` plus `plan_yaml`, the plan file's text")
     issues: list[IssueOut] | None = Field(default=None, description="when failed or cancelled: why")
 
 

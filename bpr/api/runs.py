@@ -35,7 +35,8 @@ from bpr.simulate.config import MINUTES_PER_YEAR, SimConfig
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import compare_results, summarize
 
-__all__ = ["BPR_VERSION", "estimate_seconds", "simulate_work", "whatif_work"]
+__all__ = ["BPR_VERSION", "CODE_FINGERPRINT", "cases_per_replication", "check_estimate", "code_fingerprint",
+           "estimate_seconds", "plan_of", "simulate_work", "whatif_work"]
 
 try:
     BPR_VERSION = version("bpr")
@@ -43,19 +44,21 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     BPR_VERSION = "0+unknown"
 
 
-def _code_fingerprint() -> str:
-    """Hash of the sources that decide a result (model and engine), so that stored results of an older
-    engine are never served for a newer one, even when the version string did not change."""
+def code_fingerprint(*folders: str) -> str:
+    """Hash of the sources that decide a result (the ``bpr`` subpackages named, with their subfolders), so
+    that stored results of older code are never served for newer code, even when the version string did
+    not change."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent.parent
-    for folder in ("model", "simulate"):
-        for path in sorted((root / folder).glob("*.py")):
-            digest.update(path.name.encode())
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-CODE_FINGERPRINT = _code_fingerprint()
+CODE_FINGERPRINT = code_fingerprint("model", "simulate")
+"""The code behind a simulation or what-if: the model and the engine."""
 
 
 def cases_per_replication(process: Process, config: SimConfig) -> float:
@@ -70,7 +73,7 @@ def estimate_seconds(processes: list[Process], config: SimConfig, settings: Sett
     return work / settings.case_steps_per_second / max(1, min(settings.workers, tasks))
 
 
-def _plan(process: Process, config: SimConfig) -> Plan:
+def plan_of(process: Process, config: SimConfig) -> Plan:
     try:
         return build_plan(process, config.start_date)
     except BprError as error:
@@ -79,7 +82,7 @@ def _plan(process: Process, config: SimConfig) -> Plan:
         raise ApiError.one(422, f"process {process.id!r} cannot be simulated: {error}") from None
 
 
-def _check_estimate(seconds: float, settings: Settings) -> None:
+def check_estimate(seconds: float, settings: Settings) -> None:
     if seconds > settings.max_estimate_seconds:
         raise ApiError.one(
             422, f"this run would take about {seconds / 60:.0f} min here; the limit is "
@@ -92,9 +95,9 @@ def _key_data(process: Process) -> dict[str, Any]:
 
 
 async def simulate_work(process: Process, config: SimConfig, settings: Settings) -> Work:
-    plan = await asyncio.to_thread(_plan, process, config)
+    plan = await asyncio.to_thread(plan_of, process, config)
     estimate = estimate_seconds([process], config, settings)
-    _check_estimate(estimate, settings)
+    check_estimate(estimate, settings)
     key = request_key("simulate", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "process": _key_data(process),
                                    "config": config.model_dump(mode="json")})
 
@@ -106,9 +109,9 @@ async def simulate_work(process: Process, config: SimConfig, settings: Settings)
 
 
 async def whatif_work(before: Process, after: Process, config: SimConfig, settings: Settings) -> Work:
-    plans = await asyncio.to_thread(lambda: (_plan(before, config), _plan(after, config)))
+    plans = await asyncio.to_thread(lambda: (plan_of(before, config), plan_of(after, config)))
     estimate = estimate_seconds([before, after], config, settings)
-    _check_estimate(estimate, settings)
+    check_estimate(estimate, settings)
     key = request_key("whatif", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "before": _key_data(before), "after": _key_data(after),
                                  "config": config.model_dump(mode="json")})
     n = config.replications

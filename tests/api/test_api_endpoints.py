@@ -33,7 +33,7 @@ def test_healthz_is_open_and_reports_capacity(client: TestClient) -> None:
 
 def test_openapi_and_docs_are_served(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    for path in ("/v1/validate", "/v1/analyze", "/v1/simulate", "/v1/whatif", "/v1/render", "/v1/scenarios",
+    for path in ("/v1/validate", "/v1/analyze", "/v1/simulate", "/v1/whatif", "/v1/redesign", "/v1/render", "/v1/scenarios",
                  "/v1/jobs/{job_id}", "/healthz"):
         assert path in schema["paths"], path
     assert client.get("/docs").status_code == 200
