@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 
 from bpr.api.errors import ApiError, install_error_handlers, issues_of
 from bpr.api.inputs import check_size, list_scenarios, resolve_changes, resolve_process, sim_config
@@ -43,7 +44,11 @@ from bpr.api.settings import Settings
 from bpr.api.store import JobStore
 from bpr.errors import BprError
 
-__all__ = ["create_app"]
+__all__ = ["DOCS_ASSETS", "create_app"]
+
+DOCS_ASSETS = "/docs-assets"
+"""Where the scripts, styles and icon of /docs and /redoc are served from (package ``fastapi-offline``), so
+that the API documentation works on a closed network."""
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": IssuesResponse, "description": text}
@@ -78,7 +83,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.to_thread(app.state.jobs.shutdown)
             store.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc load Swagger UI and ReDoc from this server, not from a CDN
+        static_url=DOCS_ASSETS,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from the public validator
         title="bpr",
         version=BPR_VERSION,
         summary="Redesign paper- and approval-heavy processes: validate, analyze, simulate, what-if, redesign, "
