@@ -38,7 +38,7 @@ from bpr.api.models import (
     WhatIfRequest,
 )
 from bpr.api.pool import WorkerPool
-from bpr.api.redesign import INLINE_BASE, redesign_work
+from bpr.api.redesign import INLINE_BASE, redesign_call, redesign_work
 from bpr.api.runs import BPR_VERSION, simulate_work, whatif_work
 from bpr.api.settings import Settings
 from bpr.api.store import JobStore
@@ -202,9 +202,14 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         job. When done, the job's `result` is the JSON of `bpr redesign --format json` plus `plan_yaml`."""
         process = await asyncio.to_thread(resolve_process, body, settings)
         base = process.source_file if body.scenario is not None else INLINE_BASE
-        work = await asyncio.to_thread(redesign_work, process, body.options, base, settings)
+        call = await asyncio.to_thread(redesign_call, process, body.options, base, settings)
         jobs: JobManager = request.app.state.jobs
-        outcome = await jobs.submit(work, inline=False)
+        stored = jobs.store.find_done(call.key)  # before the estimate, which asks the heuristics
+        if stored is not None:
+            outcome = Outcome(stored, inline=False, from_store=True)
+        else:
+            work = await asyncio.to_thread(redesign_work, call, settings)
+            outcome = await jobs.submit(work, inline=False)
         record = outcome.record
         headers = {"Location": f"/v1/jobs/{record.id}", "X-BPR-Job": record.id,
                    "X-BPR-From-Store": "true" if outcome.from_store else "false"}

@@ -2,7 +2,9 @@
 
 Everything that can be refused is refused before the job starts (422 with issues naming the option): the
 options against the library's :class:`~bpr.simulate.SimConfig` and the server's limits, the heuristics'
-names, whether the process can be simulated, and the estimated run time. The job itself is one task
+names (:func:`redesign_call`, which also gives the request's key, so that a stored result is found before
+anything else is done), then whether the process can be simulated and the estimated run time
+(:func:`redesign_work`). The job itself is one task
 (:func:`bpr.api.tasks.redesign_job`): the library decides what to simulate next from what it has measured.
 
 **Run-time estimate**::
@@ -20,6 +22,7 @@ thirds of these runs; the estimate is an upper bound in runs and rough in speed,
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,8 +38,8 @@ from bpr.errors import BprError, Issue
 from bpr.model.schema import Process
 from bpr.simulate import SimConfig
 
-__all__ = ["INLINE_BASE", "REDESIGN_FINGERPRINT", "count_candidates", "redesign_config", "redesign_estimate",
-           "redesign_work"]
+__all__ = ["INLINE_BASE", "REDESIGN_FINGERPRINT", "RedesignCall", "count_candidates", "redesign_call",
+           "redesign_config", "redesign_estimate", "redesign_work"]
 
 INLINE_BASE = "process.yaml"
 """``base:`` of the plan of a process sent in the request (a scenario's plan names the scenario's file)."""
@@ -104,23 +107,41 @@ def redesign_estimate(process: Process, config: SimConfig, candidates: int, sett
     return runs * per_run / settings.case_steps_per_second
 
 
-def redesign_work(process: Process, options: RedesignOptions, base: str, settings: Settings) -> Work:
-    """The job of a redesign request, checked (422) before anything runs; call it in a thread."""
+@dataclass(frozen=True)
+class RedesignCall:
+    """A checked redesign request: what the library is called with, and the key of its stored result."""
+
+    process: Process
+    config: SimConfig
+    heuristics: list[str] | None
+    top: int | None
+    base: str
+    key: str
+
+
+def redesign_call(process: Process, options: RedesignOptions, base: str, settings: Settings) -> RedesignCall:
+    """The options checked (422 naming the bad one) and the request's key; call it in a thread."""
     config = redesign_config(options, process, settings)
     heuristics = _heuristics(options.heuristics)
-    plan_of(process, config)  # refuses a process the engine cannot simulate, before the job starts
-    candidates = count_candidates(process, heuristics)
-    estimate = redesign_estimate(process, config, candidates, settings)
-    check_estimate(estimate, settings)
     key = request_key("redesign", {
         "bpr": BPR_VERSION, "code": REDESIGN_FINGERPRINT, "process": process.model_dump(mode="json"),
         "file": process.source_file, "base": base, "config": config.model_dump(mode="json"),
         "heuristics": heuristics, "top": options.top,
     })
+    return RedesignCall(process, config, heuristics, options.top, base, key)
+
+
+def redesign_work(call: RedesignCall, settings: Settings) -> Work:
+    """The job of a checked request: refused (422) when the engine cannot simulate the process or the
+    estimate is over the limit; call it in a thread."""
+    plan_of(call.process, call.config)
+    candidates = count_candidates(call.process, call.heuristics)
+    estimate = redesign_estimate(call.process, call.config, candidates, settings)
+    check_estimate(estimate, settings)
 
     def combine(outputs: list[Any]) -> dict[str, Any]:
         result: dict[str, Any] = outputs[0]
         return result
 
-    task = (redesign_job, (process, config, heuristics, options.top, base, candidates + 1))
-    return Work("redesign", key, estimate, [task], combine)  # type: ignore[list-item]
+    task = (redesign_job, (call.process, call.config, call.heuristics, call.top, call.base, candidates + 1))
+    return Work("redesign", call.key, estimate, [task], combine)  # type: ignore[list-item]
