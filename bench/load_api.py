@@ -6,7 +6,10 @@ Prints, for a quick what-if (a shipped scenario, one change, 1 year, 10 replicat
   side as the server has workers (what the cores can compute on this machine at this moment);
 * one client, sequential requests: p50/p95 latency;
 * N concurrent clients: p50/p95 latency, throughput, its share of the reference, error count;
-* an identical repeated request, answered from the store: p50/p95 latency.
+* an identical repeated request, answered from the store: p50/p95 latency;
+* a redesign job (``POST /v1/redesign`` of a shipped scenario with the defaults of ``bpr redesign``):
+  its estimate, time until done, the CPU time of the server's processes against the library's own redesign
+  in a plain process (and whether the answers are equal), and the same request answered from the store.
 
 Every request has its own seed (so none is answered from the store) except in the last part. Requests
 that the server turns into jobs (202) are polled until done; their latency is until the result.
@@ -14,6 +17,7 @@ Bounded: a fixed number of requests, a per-request timeout and an overall deadli
 to 127.0.0.1.
 
     python bench/load_api.py [--clients 8] [--requests 16] [--scenario child_allowance]
+                             [--redesign purchase_ringi]
 """
 
 from __future__ import annotations
@@ -151,6 +155,54 @@ def reference_throughput(scenario: str, change: dict[str, Any], replications: in
     return count / wall, statistics.mean(seconds)
 
 
+def _redesign_in_process(scenario: str, replications: int) -> tuple[float, dict[str, Any]]:
+    """``bpr redesign`` of a scenario by the library in this process, with the window chosen from the
+    process: (CPU seconds, its JSON)."""
+    from bpr.model.load import load_process
+    from bpr.redesign import config_for, redesign
+
+    process = load_process(ROOT / "scenarios" / scenario / "before.yaml")
+    started = time.process_time()
+    result = redesign(process, config_for(process, replications, 0, 1))
+    return time.process_time() - started, result.to_dict()
+
+
+def redesign_part(client: httpx.Client, url: str, server: subprocess.Popen[bytes], scenario: str,
+                  replications: int, deadline: float) -> None:
+    """One redesign job through the service, then the same request again (from the store)."""
+    library_cpu, expected = _redesign_in_process(scenario, replications)
+    expected["process"]["file"] = f"scenarios/{scenario}/before.yaml"  # the service's label of the file
+    body = {"scenario": scenario, "options": {"replications": replications}}
+    cpu_before = tree_cpu_seconds(server.pid)
+    started = time.perf_counter()
+    accepted = client.post(url + "/v1/redesign", json=body, timeout=60)
+    if accepted.status_code != 202:
+        print(f"redesign: refused {accepted.status_code} {accepted.text[:300]}")
+        return
+    location = url + accepted.headers["Location"]
+    job = accepted.json()
+    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.1)
+        job = client.get(location, timeout=60).json()
+    wall = time.perf_counter() - started
+    cpu = tree_cpu_seconds(server.pid) - cpu_before
+    result = dict(job["result"] or {})
+    result.pop("plan_yaml", None)
+    print(f"redesign of {scenario} ({replications} replications, window {result.get('config', {}).get('horizon')}, "
+          f"{result.get('simulations')} simulations): status {job['status']}, estimate "
+          f"{accepted.json()['estimate_seconds']:.1f} s, done in {wall:.1f} s; server CPU {cpu:.1f} s vs the "
+          f"library's {library_cpu:.1f} s in a plain process ({100 * library_cpu / cpu:.0f}%); "
+          f"same answer as the library: {'yes' if result == expected else 'NO'} "
+          f"(load average {os.getloadavg()[0]:.1f})")
+    again = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = client.post(url + "/v1/redesign", json=body, timeout=60)
+        again.append(time.perf_counter() - started)
+        assert response.headers.get("X-BPR-From-Store") == "true", response.text[:300]
+    print(report("redesign from store", again))
+
+
 def tree_cpu_seconds(root: int) -> float:
     """CPU seconds (user + system) used so far by process ``root`` and all its descendants (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -192,6 +244,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20, help="identical requests answered from the store")
     parser.add_argument("--reference", type=int, default=4, help="what-ifs of the library-only reference")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server worker processes")
+    parser.add_argument("--redesign", default="purchase_ringi", help="scenario of the redesign part ('' skips it)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per request")
     parser.add_argument("--deadline", type=float, default=900.0, help="seconds for the whole run")
     args = parser.parse_args()
@@ -243,6 +296,9 @@ def main() -> None:
             repeated = [runner.whatif(seed=100) for _ in range(args.repeats) if time.monotonic() < deadline]
             print(report("from store", [lat for lat, _, _ in repeated]) +
                   f"  answered as {sorted({h for _, _, h in repeated})}")
+
+            if args.redesign and time.monotonic() < deadline:
+                redesign_part(setup, url, server, args.redesign, args.replications, deadline)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
