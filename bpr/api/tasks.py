@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bpr.model.schema import Process
+from bpr.simulate import runner
 from bpr.simulate.config import SimConfig
-from bpr.simulate.engine import ReplicationOutput, run_replication
+from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.plan import Plan
 
 __all__ = ["RedesignProgress", "redesign_job", "replicate"]
@@ -29,8 +30,9 @@ _PROGRESS_STEP = 0.01
 
 def replicate(plan: Plan, config: SimConfig, replication: int,
               progress: Callable[[float], None] | None = None) -> ReplicationOutput:
-    """Replication ``replication`` of ``plan``, as :func:`bpr.simulate.simulate` runs it."""
-    return run_replication(plan, config, replication, events=config.events and replication == 0)
+    """Replication ``replication`` of ``plan``: :func:`bpr.simulate.runner.replicate` with the ``progress``
+    argument every pool task gets (a replication reports none)."""
+    return runner.replicate(plan, config, replication)
 
 
 class RedesignProgress:

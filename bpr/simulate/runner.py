@@ -21,12 +21,16 @@ from bpr.simulate.engine import ReplicationOutput, run_replication
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 
-__all__ = ["Progress", "simulate", "compare"]
+__all__ = ["Progress", "compare", "plan_for", "replicate", "simulate"]
 
 Progress = Callable[[int, int], None]
 
 
-def _replicate(plan: Plan, config: SimConfig, replication: int) -> ReplicationOutput:
+def replicate(plan: Plan, config: SimConfig, replication: int) -> ReplicationOutput:
+    """Replication ``replication`` of ``plan``, as :func:`simulate` runs it: the event log, when asked for,
+    is kept for replication 0 only. The output depends only on (plan, config without ``replications`` and
+    ``workers``, replication): a replication run elsewhere (another process, or kept from an earlier run)
+    is the one :func:`simulate` would compute."""
     return run_replication(plan, config, replication, events=config.events and replication == 0)
 
 
@@ -45,13 +49,13 @@ def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progres
     done = 0
     if config.workers == 1 or total == 1:
         for group, plan, replication in jobs:
-            outputs.setdefault(group, []).append(_replicate(plan, config, replication))
+            outputs.setdefault(group, []).append(replicate(plan, config, replication))
             done += 1
             if progress is not None:
                 progress(done, total)
     else:
         with ProcessPoolExecutor(max_workers=min(config.workers, total), mp_context=_context()) as pool:
-            futures = {pool.submit(_replicate, plan, config, replication): group for group, plan, replication in jobs}
+            futures = {pool.submit(replicate, plan, config, replication): group for group, plan, replication in jobs}
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -70,7 +74,9 @@ def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progres
     return outputs
 
 
-def _plan(process: Process, config: SimConfig) -> Plan:
+def plan_for(process: Process, config: SimConfig) -> Plan:
+    """``process`` compiled for the engine with ``config``'s start date (what :func:`replicate` runs); a
+    process the engine cannot run raises :class:`~bpr.errors.SimulationError`."""
     try:
         return build_plan(process, config.start_date)
     except (KeyError, ValueError) as error:  # a process that skipped the loader's checks
@@ -80,7 +86,7 @@ def _plan(process: Process, config: SimConfig) -> Plan:
 def simulate(process: Process, config: SimConfig | None = None, progress: Progress | None = None) -> SimulationResult:
     """Simulate ``process`` for ``config.replications`` replications and summarise them."""
     config = config or SimConfig()
-    plan = _plan(process, config)
+    plan = plan_for(process, config)
     outputs = _run([(0, plan, r) for r in range(config.replications)], config, progress)
     return summarize(plan, config, outputs[0])
 
@@ -89,7 +95,7 @@ def compare(before: Process, after: Process, config: SimConfig | None = None,
             progress: Progress | None = None) -> Comparison:
     """Simulate both versions with the same seed and streams and pair their replications."""
     config = config or SimConfig()
-    plans = (_plan(before, config), _plan(after, config))
+    plans = (plan_for(before, config), plan_for(after, config))
     jobs = [(group, plans[group], r) for r in range(config.replications) for group in (0, 1)]
     outputs = _run(jobs, config, progress)
     return compare_results(summarize(plans[0], config, outputs[0]), summarize(plans[1], config, outputs[1]))
