@@ -122,16 +122,17 @@ class Remove(_Change):
     when: ConditionText | None = None
 
 
-DEFAULT_DIGITIZE_FACTOR = 1.0
-"""Durations are kept unless the change says otherwise: a saving must be the analyst's stated claim."""
-
-
 class Digitize(_Change):
-    """Paper -> digital: no re-keying, no stamps, electronic handoffs, durations times ``factor``."""
+    """Paper -> digital: no re-keying, no stamps, electronic handoffs.
+
+    Durations change only by a claim someone stated: with ``factor``, every listed step's duration times
+    ``factor``; without it, each step's own ``digital_duration`` (the analyst's estimate in the process file)
+    where it has one, and its duration kept where it has none.
+    """
 
     kind: ClassVar[str] = "digitize"
     steps: tuple[Id, ...] = Field(min_length=1)
-    factor: float = Field(default=DEFAULT_DIGITIZE_FACTOR, gt=0, le=10)
+    factor: float | None = Field(default=None, gt=0, le=10)
 
 
 class Delegate(_Change):
@@ -449,6 +450,14 @@ def _duration_data(dist: Any) -> Any:
     return _DURATION.dump_python(dist, mode="json")
 
 
+def _duration_words(dist: Any) -> str:
+    """``15m``, or ``triangular min 10m, mode 20m, max 40m`` (the file form, as a phrase)."""
+    data = _duration_data(dist)
+    if isinstance(data, str):
+        return data
+    return f"{data['dist']} " + ", ".join(f"{key} {value}" for key, value in data.items() if key != "dist")
+
+
 def change_to_data(change: Change) -> dict[str, Any]:
     """Change model -> its file form, the shortest that :func:`parse_changes` reads back equal."""
     if isinstance(change, Remove):
@@ -456,7 +465,7 @@ def change_to_data(change: Change) -> dict[str, Any]:
             return {"remove": {"step": change.step, "when": change.when}}
         return {"remove": change.step}
     if isinstance(change, Digitize):
-        if change.factor == DEFAULT_DIGITIZE_FACTOR:
+        if change.factor is None:
             return {"digitize": list(change.steps)}
         return {"digitize": {"steps": list(change.steps), "factor": change.factor}}
     if isinstance(change, Delegate):
@@ -509,7 +518,10 @@ def describe(change: Change) -> str:
             return f"Skip step {change.step} when {change.when}: those cases go straight to its next step."
         return f"Remove step {change.step}: cases routed to it go straight to its next step."
     if isinstance(change, Digitize):
-        scaled = "durations kept" if change.factor == 1 else f"durations x{change.factor:g}"
+        if change.factor is None:
+            scaled = "durations kept unless the file states a step's digital_duration"
+        else:
+            scaled = "durations kept" if change.factor == 1 else f"durations x{change.factor:g}"
         return (
             f"Digitize {_ids(change.steps)}: paper becomes digital, no re-keying, no stamps, "
             f"handoffs electronic and instant; {scaled}."
@@ -521,13 +533,13 @@ def describe(change: Change) -> str:
     if isinstance(change, Parallelize):
         return f"Run {_ids(change.steps)} in parallel instead of one after another."
     if isinstance(change, Merge):
-        how = "durations added" if change.duration is None else f"duration {_duration_data(change.duration)}"
+        how = "durations added" if change.duration is None else f"duration {_duration_words(change.duration)}"
         return f"Merge {_ids(change.steps)} into one step {change.steps[0]} ({how})."
     if isinstance(change, Reorder):
         return f"Reorder the chain to run {' -> '.join(change.steps)} (knock-out ordering)."
     if isinstance(change, Triage):
         who = f"cases with {change.when}" if change.when is not None else f"{change.share:.0%} of cases (simple ones)"
-        return f"Triage before {change.step}: {who} get a simple version taking {_duration_data(change.duration)}."
+        return f"Triage before {change.step}: {who} get a simple version taking {_duration_words(change.duration)}."
     if isinstance(change, Staff):
         return "Set staff: " + ", ".join(f"{role} {count}" for role, count in change.roles.items()) + "."
     if isinstance(change, Arrivals):
@@ -749,6 +761,14 @@ def _scaled(dist: Any, factor: float) -> Any:
     return _duration_data(type(dist).model_validate(raw))
 
 
+def _digital_duration(step: dict[str, Any], change: Digitize, process: Process) -> Any:
+    """The duration a digitised step keeps (see :class:`Digitize`); its estimate is used up either way."""
+    estimate = step.pop("digital_duration", None)
+    if change.factor is None and estimate is not None:
+        return estimate
+    return _scaled(process.step(step["id"]).duration, change.factor or 1.0)  # type: ignore[union-attr]
+
+
 def _apply_digitize(data: dict[str, Any], change: Digitize, process: Process) -> None:
     for i, step_id in enumerate(change.steps):
         step = _find(data, step_id, ("steps", i))
@@ -760,7 +780,7 @@ def _apply_digitize(data: dict[str, Any], change: Digitize, process: Process) ->
             for flag in ("stamp", "rekey"):
                 if step.get(flag):
                     step[flag] = False
-            step["duration"] = _scaled(process.step(step_id).duration, change.factor)  # type: ignore[union-attr]
+            step["duration"] = _digital_duration(step, change, process)
         elif kind == "handoff":
             step["mode"] = "electronic"
             step["medium"] = "digital"
@@ -770,7 +790,7 @@ def _apply_digitize(data: dict[str, Any], change: Digitize, process: Process) ->
         elif kind == "wait":  # the reply comes online: no post either way; the other party's time is scaled
             if step.get("medium", "digital") != "digital":
                 step["medium"] = "digital"
-            step["duration"] = _scaled(process.step(step_id).duration, change.factor)  # type: ignore[union-attr]
+            step["duration"] = _digital_duration(step, change, process)
         else:
             raise _Refused(
                 f"step {step_id!r} is a {kind} step; only task, approval, handoff and wait steps can be digitized",
@@ -942,6 +962,11 @@ def _apply_triage(data: dict[str, Any], change: Triage, process: Process) -> Non
     simple["id"] = simple_id
     simple["name"] = change.name or f"{label}（簡易）"
     simple["duration"] = _duration_data(change.duration)
+    # The lighter lane now exists: neither step carries the estimate any more; the copy's digital estimate was
+    # for the full work, not for the simple cases.
+    for estimate in ("simple", "digital_duration"):
+        simple.pop(estimate, None)
+    step.pop("simple", None)
     if change.when is not None:
         branches = [{"to": simple_id, "when": change.when}, {"to": change.step, "otherwise": True}]
         title = f"{label}: simple case? ({change.when})"
@@ -973,12 +998,40 @@ def _same_or_one(steps: list[dict[str, Any]], field: str, default: Any) -> Any:
 
 def _merged_duration(process: Process, ids: tuple[str, ...]) -> Any:
     """Fixed + fixed -> fixed sum; otherwise a lognormal with the summed mean and variance."""
-    dists = [process.step(step_id).duration for step_id in ids]  # type: ignore[union-attr]
+    return _summed([process.step(step_id).duration for step_id in ids])  # type: ignore[union-attr]
+
+
+def _summed(dists: list[Any]) -> Any:
+    """Duration of doing each of ``dists`` in turn, in file form (see :func:`_merged_duration`)."""
     mean = sum(d.mean for d in dists)
     variance = sum(d.variance for d in dists)
     if variance <= 0:
         return _duration_data(Fixed(value=_minutes(mean)))
     return _duration_data(Lognormal(mean=_minutes(mean), sd=_minutes(math.sqrt(variance))))
+
+
+def _merge_estimates(merged: dict[str, Any], process: Process, ids: tuple[str, ...]) -> None:
+    """The merged step's estimates: each part's estimate where stated, its duration where not, added up.
+    Simple-case lanes merge only when they name the same cases."""
+    parts = [process.step(step_id) for step_id in ids]
+    merged.pop("digital_duration", None)
+    merged.pop("simple", None)
+    if any(getattr(part, "digital_duration", None) is not None for part in parts):
+        merged["digital_duration"] = _summed([getattr(p, "digital_duration", None) or p.duration for p in parts])  # type: ignore[union-attr]
+    lanes = [p.simple for p in parts if getattr(p, "simple", None) is not None]  # type: ignore[union-attr]
+    if not lanes:
+        return
+    rules = {(lane.when, lane.share) for lane in lanes}
+    if len(rules) > 1:
+        raise _Refused(
+            f"steps {_ids(ids)} name different simple cases ('simple'); a merged step can have only one lighter lane",
+            ("steps",),
+            "make 'simple' the same first with 'set', or remove it from all but one step",
+        )
+    when, share = rules.pop()
+    lane: dict[str, Any] = {"when": when} if when is not None else {"share": share}
+    lane["duration"] = _summed([p.simple.duration if p.simple is not None else p.duration for p in parts])  # type: ignore[union-attr]
+    merged["simple"] = lane
 
 
 def _apply_merge(data: dict[str, Any], change: Merge, process: Process) -> None:
@@ -1003,6 +1056,7 @@ def _apply_merge(data: dict[str, Any], change: Merge, process: Process) -> None:
     merged["duration"] = _duration_data(change.duration) if change.duration is not None else _merged_duration(process, ids)
     if change.name is not None:
         merged["name"] = change.name
+    _merge_estimates(merged, process, ids)
     if any(step.get("medium", "paper" if step["type"] == "handoff" else "digital") == "paper" for step in steps):
         merged["medium"] = "paper"
     for flag in ("stamp", "rekey", "citizen_present"):

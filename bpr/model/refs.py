@@ -86,6 +86,8 @@ def check_references(process: Process) -> list[Issue]:
         base = f"steps[{i}]"
         if isinstance(step, (Task, Approval)):
             role_ref(step.role, f"{base}.role")
+            if step.simple is not None and step.simple.when is not None:
+                condition_ref(step.simple.when, f"{base}.simple.when")
         if step.control is not None:
             for k, other in enumerate(step.control.separate_from):
                 step_ref(other, f"{base}.control.separate_from[{k}]")

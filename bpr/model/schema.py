@@ -209,6 +209,27 @@ class Feasibility(Model):
     note: str = ""
 
 
+class SimpleCases(Model):
+    """A lighter lane the analyst has measured: which cases are simple (``when`` a condition, or a ``share``
+    of all cases) and how long they take at this step. The simulation ignores it; ``bpr redesign`` proposes it
+    as the ``triage`` change, which bpr cannot do from a single duration (it would have to invent one)."""
+
+    when: ConditionText | None = None
+    share: Annotated[float, Field(gt=0, lt=1)] | None = None
+    duration: Duration
+    name: str = Field(default="", description="display name of the lighter step")
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> SimpleCases:
+        if (self.when is None) == (self.share is None):
+            raise ValueError("give exactly one of 'when' (a condition) or 'share' (e.g. 0.4)")
+        return self
+
+
+DIGITAL_DURATION = "working time once the step is digital (e-form, system calculation): an estimate the digitize change uses"
+SIMPLE = "a lighter lane for simple cases: which ones and how long they take (proposed as triage)"
+
+
 class StepBase(Model):
     id: Id
     name: str = ""
@@ -232,6 +253,8 @@ class Task(StepBase):
     rekey: bool = Field(default=False, description="types in data that already exists on a form or in a system")
     citizen_present: bool = Field(default=False, description="the citizen waits while this happens")
     stamp: bool = False
+    digital_duration: Duration | None = Field(default=None, description=DIGITAL_DURATION)
+    simple: SimpleCases | None = Field(default=None, description=SIMPLE)
     next: Id
 
 
@@ -270,6 +293,8 @@ class Approval(StepBase):
     required_authority: tuple[AuthorityRule, ...] = ()
     delegations: tuple[Delegation, ...] = ()
     citizen_present: bool = False
+    digital_duration: Duration | None = Field(default=None, description=DIGITAL_DURATION)
+    simple: SimpleCases | None = Field(default=None, description=SIMPLE)
     next: Id
 
     @field_validator("required_authority")
@@ -305,6 +330,9 @@ class Wait(StepBase):
         default="applicant", description="whom the case waits for"
     )
     medium: Medium = "digital"
+    digital_duration: Duration | None = Field(
+        default=None, description="how long the wait takes once the exchange is digital (no post): an estimate"
+    )
     next: Id
 
 

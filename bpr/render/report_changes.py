@@ -69,7 +69,10 @@ def _ja(change: Change, process: Process | None) -> str:
             return f"{format_condition(change.when)} の案件は{_quoted(process, [change.step])}を省く"
         return f"{_quoted(process, [change.step])}をなくす（前後の工程を直接つなぐ）"
     if isinstance(change, Digitize):
-        scaled = "" if change.factor == 1 else f"、所要時間は{change.factor:.0%}に"
+        if change.factor is None:
+            scaled = "、所要時間は電子化後の見積り（digital_duration）があればそれに"
+        else:
+            scaled = "" if change.factor == 1 else f"、所要時間は{change.factor:.0%}に"
         return f"{_quoted(process, change.steps)}を電子化（紙・押印・打ち直しをなくし、回付は即時{scaled}）"
     if isinstance(change, Delegate):
         role = _role_name(process, change.to)

@@ -297,6 +297,37 @@ def test_digitize_factor_scales_every_time_parameter(purchase):
     assert after.step("receive").duration == Fixed(value=5)
 
 
+def test_digitize_takes_the_digital_duration_the_file_states_and_uses_it_up(purchase):
+    estimated = apply(purchase, {"set": {"step": "enter", "digital_duration": "2m"}},
+                      {"set": {"step": "receive", "digital_duration": "4m"}})
+    after = apply(estimated, {"digitize": ["enter", "chief_check"]})
+    assert after.step("enter").duration == Fixed(value=2) and after.step("enter").digital_duration is None
+    assert after.step("chief_check").duration == purchase.step("chief_check").duration  # nothing stated: kept
+    assert after.step("receive").digital_duration == Fixed(value=4)  # not digitised: the estimate stays
+    # An explicit factor is the change's own claim: it applies to every listed step, estimates unused.
+    scaled = apply(estimated, {"digitize": {"steps": ["enter"], "factor": 0.5}})
+    assert scaled.step("enter").duration == Triangular(min=2.5, mode=5, max=10)
+    assert scaled.step("enter").digital_duration is None
+    assert describe(parse_changes([{"digitize": ["enter"]}])[0]).endswith(
+        "durations kept unless the file states a step's digital_duration.")
+
+
+def test_merge_adds_up_estimates_and_lanes_that_name_the_same_cases(purchase):
+    lane = {"when": "amount < 10000", "duration": "3m"}
+    estimated = apply(purchase, {"set": {"step": "receive", "digital_duration": "4m", "simple": lane}})
+    merged = apply(estimated, {"merge": ["receive", "enter"]}).step("receive")
+    enter = purchase.step("enter").duration
+    assert merged.digital_duration.mean == pytest.approx(4 + enter.mean, abs=1e-4)  # enter states none: its duration
+    assert merged.simple.when == "amount < 10000"
+    assert merged.simple.duration.mean == pytest.approx(3 + enter.mean, abs=1e-4)
+    other = apply(estimated, {"set": {"step": "enter", "simple": {"share": 0.3, "duration": "2m"}}})
+    assert refusal(other, {"merge": ["receive", "enter"]}) == (
+        "changes.yaml: changes[0].merge: steps receive, enter name different simple cases ('simple'); a merged "
+        "step can have only one lighter lane — make 'simple' the same first with 'set', or remove it from all "
+        "but one step"
+    )
+
+
 def test_digitize_a_decision_is_refused(purchase):
     assert refusal(purchase, {"digitize": ["enter", "decide"]}) == (
         "changes.yaml: changes[0].digitize[1]: step 'decide' is a decision step; only task, approval, "
@@ -506,7 +537,7 @@ def test_set_refusals(purchase):
     )
     assert refusal(purchase, {"set": {"step": "order", "duraton": "5m"}}) == (
         "changes.yaml: changes[0].set.duraton: a task step has no field 'duraton'; fields: name, description, "
-        "control, feasibility, role, duration, medium, rekey, citizen_present, stamp, next — did you mean 'duration'?"
+        "control, feasibility, role, duration, medium, rekey, citizen_present, stamp, digital_duration, simple, next — did you mean 'duration'?"
     )
     assert refusal(purchase, {"set": {"step": "order", "duration": "5 parsecs"}}) == (
         "changes.yaml: changes[0].set.duration: makes the process invalid: steps[7].duration: unknown time "

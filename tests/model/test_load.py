@@ -35,6 +35,7 @@ from bpr.model.distributions import (
 )
 from bpr.model.load import (
     MAX_BYTES,
+    dump_process,
     load_process,
     parse_process,
     process_from_data,
@@ -129,7 +130,7 @@ CORPUS: dict[str, str] = {
     "unknown_calendar.yaml": "unknown_calendar.yaml:5:62: roles.chief.calendar: no calendar 'comittee' — did you mean 'committee'?",
     "unknown_channel.yaml": "unknown_channel.yaml:9:14: arrivals[0].channel: 'intranet' is not allowed; expected 'counter', 'mail', 'online', 'internal' or 'phone'",
     "unknown_distribution.yaml": "unknown_distribution.yaml:28:22: steps[2].duration.dist: unknown distribution 'triangle' — did you mean 'triangular'?",
-    "unknown_field.yaml": "unknown_field.yaml:29:5: steps[2].stmp: unknown field; allowed: id, name, description, control, feasibility, type, role, duration, medium, stamp, checks, reject, batch, required_authority, delegations, citizen_present, next — did you mean 'stamp'?",
+    "unknown_field.yaml": "unknown_field.yaml:29:5: steps[2].stmp: unknown field; allowed: id, name, description, control, feasibility, type, role, duration, medium, stamp, checks, reject, batch, required_authority, delegations, citizen_present, digital_duration, simple, next — did you mean 'stamp'?",
     "unknown_role.yaml": "unknown_role.yaml:27:11: steps[2].role: no role 'cheif' — did you mean 'chief'?",
     "unknown_step_type.yaml": "unknown_step_type.yaml:14:11: steps[0].type: unknown step type 'tsak' — did you mean 'task'?",
     "unknown_top_field.yaml": "unknown_top_field.yaml:3:1: descripton: unknown field; allowed: format, id, name, description, version, calendar, calendars, roles, attributes, arrivals, start, steps — did you mean 'description'?",
@@ -399,7 +400,7 @@ def test_all_field_problems_are_reported_together(monkeypatch: pytest.MonkeyPatc
         "several_problems.yaml:28:22: steps[2].duration.dist: unknown distribution 'fixd' — did you mean 'fixed'?",
         "several_problems.yaml:29:5: steps[2].colour: unknown field; allowed: id, name, description, control, "
         "feasibility, type, role, duration, medium, stamp, checks, reject, batch, required_authority, delegations, "
-        "citizen_present, next",
+        "citizen_present, digital_duration, simple, next",
     ]
 
 
@@ -682,3 +683,43 @@ def test_distribution_table_matches_the_models() -> None:
     for dist, params in rows.items():
         expected = {f.alias or key for key, f in models[dist].model_fields.items()} - {"dist"}
         assert params == expected, dist
+
+
+# --- estimates for a redesign: digital_duration and simple ---------------------------------------------
+
+ESTIMATES = """id: x
+name: x
+roles: {clerk: {staff: 1}}
+attributes: {kind: {dist: choice, values: {a: 0.5, b: 0.5}}}
+arrivals: [{channel: counter, rate: 4/day}]
+steps:
+  - id: s
+    type: task
+    role: clerk
+    duration: 10m
+    digital_duration: {dist: triangular, min: 1m, mode: 2m, max: 6m}
+    simple: %s
+    next: e
+  - {id: e, type: end}
+"""
+
+
+@pytest.mark.parametrize("lane, message", [
+    ("{duration: 5m}", "p.yaml:12:13: steps[0].simple: give exactly one of 'when' (a condition) or 'share' (e.g. 0.4)"),
+    ("{share: 1, duration: 5m}", "p.yaml:12:21: steps[0].simple.share: must be less than 1, got 1"),
+    ("{when: 'knd == \"a\"', duration: 5m}",
+     "p.yaml:12:20: steps[0].simple.when: condition reads 'knd', which is not a case attribute — did you mean 'kind'?"),
+    ("{when: 'kind == \"c\"', duration: 5m}",
+     "p.yaml:12:20: steps[0].simple.when: attribute 'kind' is never 'c'; its values are a, b"),
+])
+def test_a_simple_lane_is_checked_like_every_condition(lane: str, message: str) -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process(ESTIMATES % lane, file="p.yaml")
+    assert str(caught.value) == message
+
+
+def test_estimates_load_and_survive_a_round_trip() -> None:
+    process = parse_process(ESTIMATES % "{when: 'kind == \"a\"', duration: 5m}", file="p.yaml")
+    step = process.step("s")
+    assert step.digital_duration.mean == pytest.approx(3.0) and step.simple.duration.mean == 5.0
+    assert parse_process(dump_process(process), file="again.yaml") == process

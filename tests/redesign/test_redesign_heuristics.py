@@ -241,6 +241,32 @@ def test_digitize_does_not_fire_on_a_digital_process() -> None:
     assert digitize_paper(Context(process(digital))) == []
 
 
+ESTIMATED = f"""
+    - {{id: receive, type: task, role: clerk, duration: 10m, medium: paper, digital_duration: 4m, next: key_in}}
+    - {{id: key_in, type: task, role: clerk, duration: 10m, medium: paper, rekey: true, digital_duration: 1m, next: typed}}
+    - {{id: typed, type: task, role: clerk, duration: 10m, rekey: true, next: reply}}
+    - {{id: reply, type: wait, party: external, medium: paper, duration: 5d, digital_duration: 3d, next: slow}}
+    - {{id: slow, type: task, role: chief, duration: 20m, digital_duration: 12m, next: letter}}
+    - {{id: letter, type: wait, party: applicant, medium: paper, duration: 5d, next: done}}
+    {END}
+"""
+
+
+def test_digitize_uses_the_digital_durations_the_file_states_and_claims_nothing_else() -> None:
+    p = process(ESTIMATED)
+    found = digitize_paper(Context(p))
+    assert changes(found) == [
+        # re-keying: the stated check of the transferred record, the assumed factor only where none is stated
+        [{"digitize": ["key_in"]}, {"digitize": {"steps": ["typed"], "factor": REKEY_FACTOR}}],
+        # a digital step that states a faster digital form is digitised too; a paper wait only with an estimate
+        [{"digitize": ["receive", "reply", "slow"]}],
+    ]
+    assert "the file states how long they take once digital" in found[1].explanation
+    after = apply_candidate(p, found[1].changes)
+    assert [after.step(s).duration.mean for s in ("receive", "reply", "slow", "letter")] == [4.0, 3 * 1440.0, 12.0, 5 * 1440.0]
+    assert all(after.step(s).digital_duration is None for s in ("receive", "reply", "slow"))
+
+
 def test_online_fires_when_counter_cases_dominate() -> None:
     p = process(PAPER, arrivals="""
         arrivals:
@@ -386,6 +412,23 @@ def test_triage_reports_a_lighter_lane_for_very_variable_work_as_blocked_without
     (found,) = triage_simple_cases(Context(p))
     assert isinstance(found, Blocked) and found.steps == ("assess",) and found.needs == TRIAGE
     assert "does not invent" in found.reason
+
+
+def test_triage_proposes_the_lighter_lane_the_file_states() -> None:
+    lane = "{when: 'kind == \"renewal\"', duration: 10m, name: 更新の審査}"
+    p = process(f"""
+        - {{id: assess, type: task, role: clerk, duration: {{dist: lognormal, mean: 30m, sd: 60m}}, simple: {lane}, next: done}}
+        {END}
+    """, extra="attributes: {kind: {dist: choice, values: {new: 0.6, renewal: 0.4}}}")
+    (found,) = triage_simple_cases(Context(p))
+    assert isinstance(found, Candidate) and found.id == "triage:assess+lane"
+    assert changes([found]) == [[{"triage": {"step": "assess", "when": 'kind == "renewal"', "duration": "10m",
+                                              "name": "更新の審査"}}]]
+    assert "10 min on average instead of 30 min" in found.explanation
+    after = apply_candidate(p, found.changes)
+    assert after.step("assess_simple").duration.mean == 10 and after.step("assess_simple").name == "更新の審査"
+    assert after.step("assess").simple is None and after.step("assess_simple").simple is None
+    assert [c for c in triage_simple_cases(Context(after)) if isinstance(c, Candidate)] == []
 
 
 def test_triage_does_not_fire_on_exponential_or_steady_work() -> None:

@@ -8,19 +8,22 @@ earlier on every path to that approval. Those cases are read twice by R; they sk
 delegation heuristic proposes the same bypass together with the delegations it proposes; this one covers
 delegations already in the file.
 
-**A lighter lane (the ``triage`` change) is not proposed.** ``triage: {step, when | share, duration}``
-needs to know how long a simple case takes. Nothing in a process file says so: a step has one duration for
-every case, and attributes do not change it in the model. Any lighter duration would be invented, and so
-would the saving. A step whose duration varies a lot (coefficient of variation above :data:`TRIAGE_CV`:
-simple cases mixed with long ones) is reported as a :class:`~bpr.redesign.candidate.Blocked` idea that
-names what it needs: the simple cases and their duration, measured, written as the ``triage`` change.
+**A lighter lane (the ``triage`` change) only where the file states it.** ``triage: {step, when | share,
+duration}`` needs to know which cases are simple and how long they take. A step's ``duration`` is one
+distribution for every case, so bpr cannot derive it; the analyst states it on the step as
+``simple: {when | share, duration}`` (measured, or agreed with the section), and the candidate is that
+``triage`` change. Without it, a step whose duration varies a lot (coefficient of variation above
+:data:`TRIAGE_CV`: simple cases mixed with long ones) is reported as a
+:class:`~bpr.redesign.candidate.Blocked` idea that names what it needs; any lighter duration bpr wrote
+itself would be invented, and so would the saving.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from bpr.analysis.text import role_label, step_label
+from bpr.analysis.text import minutes_text, role_label, step_label
 from bpr.model.schema import Approval, Task
 from bpr.redesign.candidate import Blocked, Candidate, candidate_id
 from bpr.redesign.context import Context
@@ -31,8 +34,9 @@ TRIAGE_CV = 1.0
 exponential duration (CV exactly 1) is not enough."""
 
 NEEDED = (
-    "triage: {step: S, when: COND or share: P, duration: D} with the simple cases and their duration D "
-    "measured (a process file gives a step one duration for every case, so bpr cannot know D)"
+    "the simple cases and their duration D, measured, stated on the step as 'simple: {when: COND or share: P, "
+    "duration: D}' (or written as the change triage: {step: S, ...}); a step's duration is one distribution "
+    "for every case, so bpr cannot know D"
 )
 
 
@@ -67,12 +71,40 @@ def skip_for_delegated_cases(context: Context) -> list[Candidate]:
     return out
 
 
+def stated_lanes(context: Context) -> list[Candidate]:
+    """A ``triage`` candidate per step whose lighter lane the file states (``simple:``)."""
+    process = context.process
+    out: list[Candidate] = []
+    for step in process.steps:
+        if not isinstance(step, (Task, Approval)) or step.simple is None:
+            continue
+        lane = step.simple
+        change: dict[str, Any] = {"step": step.id, **lane.model_dump(mode="json", exclude_none=True, exclude_defaults=True)}
+        change["duration"] = lane.model_dump(mode="json")["duration"]
+        cases = f"the cases where {lane.when}" if lane.when is not None else f"{lane.share:.0%} of the cases"
+        out.append(
+            Candidate(
+                id=candidate_id("triage", step.id, "lane"),
+                heuristic="triage",
+                title=f"A lighter lane for simple cases at {step_label(process, step.id)}",
+                explanation=(
+                    f"The file states that {cases} are simple here: {minutes_text(lane.duration.mean)} on average "
+                    f"instead of {minutes_text(step.duration.mean)} for the full work. "
+                    "Told apart when they arrive, they take the lighter step; the others are handled as today."
+                ),
+                changes=({"triage": change},),
+                steps=(step.id,),
+            )
+        )
+    return out
+
+
 def lighter_lane_ideas(context: Context) -> list[Blocked]:
-    """A Blocked idea per highly variable staff step (module docstring)."""
+    """A Blocked idea per highly variable staff step whose lighter lane the file does not state."""
     process = context.process
     out: list[Blocked] = []
     for step in process.steps:
-        if not isinstance(step, (Task, Approval)):
+        if not isinstance(step, (Task, Approval)) or step.simple is not None:
             continue
         role = process.roles[step.role]
         if role.external or role.staff == "unlimited":
@@ -101,4 +133,4 @@ def lighter_lane_ideas(context: Context) -> list[Blocked]:
 
 def triage_simple_cases(context: Context) -> list[Candidate | Blocked]:
     """Bypass candidates, then lighter-lane ideas (module docstring)."""
-    return [*skip_for_delegated_cases(context), *lighter_lane_ideas(context)]
+    return [*skip_for_delegated_cases(context), *stated_lanes(context), *lighter_lane_ideas(context)]
