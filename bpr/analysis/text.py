@@ -53,7 +53,11 @@ def _flow(value: Any) -> str:
         return "[" + ", ".join(_flow(item) for item in value) + "]"
     if isinstance(value, str):
         plain = value and value.strip() == value and not any(c in value for c in ",:{}[]#&*!|>'\"%@`")
-        return value if plain else json.dumps(value, ensure_ascii=False)
+        if plain:
+            return value
+        if '"' in value and "'" not in value and value.isprintable():
+            return f"'{value}'"  # a condition on a text value reads as the file writes it: 'kind == "new"'
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

@@ -96,8 +96,9 @@ def test_analysis_to_dict_has_summary_and_findings() -> None:
         ),
         (
             {"delegate": {"step": "d", "to": "m", "when": 'kind == "工事"'}},
-            'delegate: {step: d, to: m, when: "kind == \\"工事\\""}',
+            "delegate: {step: d, to: m, when: 'kind == \"工事\"'}",
         ),
+        ({"set": {"step": "s", "name": "it's \"x\""}}, 'set: {step: s, name: "it\'s \\"x\\""}'),
     ],
 )
 def test_change_text_is_one_line_of_yaml(change: dict, text: str) -> None:
