@@ -39,6 +39,7 @@ from bpr.api.models import (
 )
 from bpr.api.pool import WorkerPool
 from bpr.api.redesign import INLINE_BASE, redesign_call, redesign_work
+from bpr.api.replicas import ReplicaCache
 from bpr.api.runs import BPR_VERSION, simulate_work, whatif_work
 from bpr.api.settings import Settings
 from bpr.api.store import JobStore
@@ -77,10 +78,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.prune(settings.job_result_days * 86400)
         pool = WorkerPool(settings.workers, preload="bpr.api.tasks", start=settings.warm_workers)
         app.state.jobs = JobManager(store, pool, settings)
+        app.state.replicas = ReplicaCache(settings.replica_cache_entries, settings.replica_cache_bytes)
         try:
             yield
         finally:
             await asyncio.to_thread(app.state.jobs.shutdown)
+            app.state.replicas.clear()
             store.close()
 
     app = FastAPIOffline(  # /docs and /redoc load Swagger UI and ReDoc from this server, not from a CDN
@@ -100,7 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:  # added last, so outermost: error answers carry the CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type"],
-                           expose_headers=["Location", "Retry-After", "X-BPR-Job", "X-BPR-From-Store"])
+                           expose_headers=["Location", "Retry-After", "X-BPR-Job", "X-BPR-From-Store",
+                                           "X-BPR-Replications-Run"])
 
     dependencies = [Depends(_bearer(settings.token))] if settings.token else []
     v1 = APIRouter(prefix="/v1", dependencies=dependencies, responses=_ERRORS)
@@ -112,7 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Liveness: always open (no token), says how busy the service is."""
         jobs: JobManager = request.app.state.jobs
         return {"status": "ok", "version": BPR_VERSION, "workers": settings.workers,
-                "active": jobs.active_count, "max_active": settings.max_active}
+                "active": jobs.active_count, "max_active": settings.max_active,
+                "replicas": request.app.state.replicas.stats()}
 
     return app
 
@@ -136,6 +141,8 @@ def _answer(outcome: Outcome) -> Response:
     """An inline result (200), a job (202 + Location), or the failure of an inline run."""
     record = outcome.record
     headers = {"X-BPR-Job": record.id, "X-BPR-From-Store": "true" if outcome.from_store else "false"}
+    if outcome.tasks is not None:  # replications this run simulates; the others were kept from earlier runs
+        headers["X-BPR-Replications-Run"] = str(outcome.tasks)
     if record.status == "done":
         return JSONResponse(record.result, headers=headers)
     if not outcome.inline or record.status in ("queued", "running"):
@@ -176,7 +183,7 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         """Simulate one process: the JSON of `bpr simulate FILE --format json` (inline, or a job when long)."""
         process = await asyncio.to_thread(resolve_process, body, settings)
         config = sim_config(body.options, settings)
-        work = await simulate_work(process, config, settings)
+        work = await simulate_work(process, config, settings, request.app.state.replicas)
         jobs: JobManager = request.app.state.jobs
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
         return _answer(await jobs.submit(work, inline))
@@ -187,7 +194,7 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         `bpr simulate BEFORE AFTER --format json` (inline, or a job when long)."""
         before, after = await asyncio.to_thread(_changed, body, settings)
         config = sim_config(body.options, settings)
-        work = await whatif_work(before, after, config, settings)
+        work = await whatif_work(before, after, config, settings, request.app.state.replicas)
         jobs: JobManager = request.app.state.jobs
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
         return _answer(await jobs.submit(work, inline))

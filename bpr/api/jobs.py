@@ -42,22 +42,28 @@ class Work:
     """What to run: each ``fn(*args, progress=...)`` of ``tasks`` in a worker process, then
     ``combine(results)`` (in a thread of the server) for the answer; ``estimate`` in seconds. A job's
     progress is the mean over its tasks of how far each is: 1 when done, else what the task last reported
-    through ``progress(fraction)`` (0 for a task that reports nothing, such as one replication)."""
+    through ``progress(fraction)`` (0 for a task that reports nothing, such as one replication).
+    ``keep(results)``, when given, is called only after the answer is stored as done: never with the
+    results of a job that was cancelled or failed. Work may have no tasks (everything it needs is at hand):
+    it then needs no worker and is never refused as too much."""
 
     kind: str
     key: str
     estimate: float
     tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]]
     combine: Callable[[list[Any]], Any]
+    keep: Callable[[list[Any]], None] | None = None
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The answer to a submitted run: the job record, and whether it came from the store."""
+    """The answer to a submitted run: the job record, whether it came from the store, and how many tasks
+    its run sent to the workers (None when answered from the store)."""
 
     record: JobRecord
     inline: bool
     from_store: bool = False
+    tasks: int | None = None
 
 
 @dataclass
@@ -99,14 +105,15 @@ class JobManager:
         if job_id is None:
             job_id = self._start(work)
         active = self._active.get(job_id)
+        tasks = len(active.task_ids) if active is not None else len(work.tasks)
         if inline and active is not None:
             await asyncio.shield(active.finished)
         record = self.store.get(job_id)
         assert record is not None
-        return Outcome(record, inline=inline)
+        return Outcome(record, inline=inline, tasks=tasks)
 
     def _start(self, work: Work) -> str:
-        if self.active_count >= self.settings.max_active:
+        if work.tasks and self.active_count >= self.settings.max_active:
             seconds = self.retry_after()
             raise ApiError.one(
                 429, f"the service is busy: {self.active_count} runs queued or running (limit "
@@ -115,6 +122,8 @@ class JobManager:
         record = self.store.create(work.key, work.kind, work.estimate)
         loop = asyncio.get_running_loop()
         job_id = record.id
+        if not work.tasks:
+            self.store.mark_running(job_id)  # nothing to wait for: it runs at once, in the server
         total = len(work.tasks)
         shares = [0.0] * total  # how far each task is: 1 when done, a task's own progress(fraction) meanwhile
         lock = threading.Lock()  # callbacks come from several feeding threads
@@ -149,11 +158,11 @@ class JobManager:
         finished: asyncio.Future[None] = loop.create_future()
         self._active[job_id] = _Active(job_id, work.key, work.estimate, [task for task, _ in submitted], finished)
         self._by_key[work.key] = job_id
-        loop.create_task(self._finish(job_id, gathered, work.combine, finished))
+        loop.create_task(self._finish(job_id, gathered, work.combine, work.keep, finished))
         return job_id
 
-    async def _finish(self, job_id: str, gathered: asyncio.Future[list[Any]],
-                      combine: Callable[[list[Any]], Any], finished: asyncio.Future[None]) -> None:
+    async def _finish(self, job_id: str, gathered: asyncio.Future[list[Any]], combine: Callable[[list[Any]], Any],
+                      keep: Callable[[list[Any]], None] | None, finished: asyncio.Future[None]) -> None:
         try:
             try:
                 results = await gathered
@@ -173,7 +182,9 @@ class JobManager:
         except Exception as error:  # noqa: BLE001 - a bug must still end the job, with its name
             self.store.fail(job_id, [_issue(f"internal error: {type(error).__name__}: {error}")])
         else:
-            await asyncio.to_thread(self.store.finish, job_id, result)
+            stored = await asyncio.to_thread(self.store.finish, job_id, result)
+            if stored and keep is not None:  # not when a cancel came while combining
+                await asyncio.to_thread(keep, results)
         finally:
             self._forget(job_id)
             if not finished.done():

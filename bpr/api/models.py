@@ -24,6 +24,7 @@ __all__ = [
     "RedesignOptions",
     "RedesignRequest",
     "RenderRequest",
+    "ReplicaCacheOut",
     "ScenarioOut",
     "ScenariosResponse",
     "SimOptions",
@@ -216,9 +217,22 @@ class ScenariosResponse(BaseModel):
     scenarios: list[ScenarioOut]
 
 
+class ReplicaCacheOut(BaseModel):
+    """Replication outputs kept in memory for reuse by later requests (see docs/api.md)."""
+
+    entries: int = Field(description="replications kept")
+    bytes: int = Field(description="their approximate size")
+    max_entries: int
+    max_bytes: int
+    hits: int = Field(description="replications found when a request looked (since start)")
+    misses: int = Field(description="replications not found, so run (since start)")
+    evicted: int = Field(description="replications dropped to stay within the bounds (since start)")
+
+
 class HealthResponse(BaseModel):
     status: Literal["ok"]
     version: str
     workers: int
     active: int = Field(description="runs queued or running")
     max_active: int
+    replicas: ReplicaCacheOut

@@ -1,13 +1,15 @@
 """Simulation requests as :class:`~bpr.api.jobs.Work`: the plan, one task per replication, the summary.
 
 The answer is exactly what ``bpr.simulate.simulate`` / ``compare`` return (``.to_dict()``, the JSON of
-``bpr simulate --format json``): the same plan, the same ``run_replication`` per replication, put back in
-replication order and summarised by the same functions. Only the place where replications run differs:
-the service's own worker processes, so that they can be shared, counted and cancelled.
+``bpr simulate --format json``): the same plan (``plan_for``), the same ``replicate`` per replication, put
+back in replication order and summarised by the same functions. Only the place where replications run
+differs: the service's own worker processes, so that they can be shared, counted and cancelled, or none at
+all for a replication kept from an earlier request (:mod:`bpr.api.replicas`: the same output a rerun would
+give, so the answer is the same to the byte).
 
 **Run-time estimate** (decides inline vs job, and the ``Retry-After`` of a 429)::
 
-    work    = sum over versions of  cases x steps x replications
+    work    = sum over versions of  cases x steps x replications to run (those not kept from earlier requests)
     cases   = cases a year of all arrival streams (bpr.model.volume.annual_cases) x (warm-up + horizon) in years
     seconds = work / case_steps_per_second / min(workers, tasks)
 
@@ -20,20 +22,24 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from bpr.api.errors import ApiError, issues_of
 from bpr.api.jobs import Work, request_key
+from bpr.api.replicas import ReplicaCache, ReplicaKey, replica_keys, run_digest
 from bpr.api.settings import Settings
 from bpr.api.tasks import replicate
 from bpr.errors import BprError
 from bpr.model.schema import Process
 from bpr.model.volume import annual_cases
 from bpr.simulate.config import MINUTES_PER_YEAR, SimConfig
-from bpr.simulate.plan import Plan, build_plan
+from bpr.simulate.engine import ReplicationOutput
+from bpr.simulate.plan import Plan
 from bpr.simulate.results import compare_results, summarize
+from bpr.simulate.runner import plan_for
 
 __all__ = ["BPR_VERSION", "CODE_FINGERPRINT", "cases_per_replication", "check_estimate", "code_fingerprint",
            "estimate_seconds", "plan_of", "simulate_work", "whatif_work"]
@@ -66,20 +72,22 @@ def cases_per_replication(process: Process, config: SimConfig) -> float:
     return sum(annual_cases(process, arrival, config.start_date.year) for arrival in process.arrivals) * years
 
 
-def estimate_seconds(processes: list[Process], config: SimConfig, settings: Settings) -> float:
-    """Expected wall time of simulating ``processes`` with ``config`` on this server (see module doc)."""
-    work = sum(cases_per_replication(p, config) * len(p.steps) for p in processes) * config.replications
-    tasks = len(processes) * config.replications
-    return work / settings.case_steps_per_second / max(1, min(settings.workers, tasks))
+def estimate_seconds(processes: list[Process], config: SimConfig, settings: Settings,
+                     runs: Sequence[int] | None = None) -> float:
+    """Expected wall time of simulating ``processes`` with ``config`` on this server (see module doc);
+    ``runs`` are the replications of each process that have to run (default: all of them)."""
+    counts = [config.replications] * len(processes) if runs is None else list(runs)
+    work = sum(cases_per_replication(p, config) * len(p.steps) * n for p, n in zip(processes, counts) if n)
+    return work / settings.case_steps_per_second / max(1, min(settings.workers, sum(counts)))
 
 
 def plan_of(process: Process, config: SimConfig) -> Plan:
+    """The compiled plan of ``process`` (:func:`bpr.simulate.runner.plan_for`); 422 with the issues when
+    the engine cannot run it."""
     try:
-        return build_plan(process, config.start_date)
+        return plan_for(process, config)
     except BprError as error:
         raise ApiError(422, issues_of(error)) from None
-    except (KeyError, ValueError) as error:  # as bpr.simulate.runner words it
-        raise ApiError.one(422, f"process {process.id!r} cannot be simulated: {error}") from None
 
 
 def check_estimate(seconds: float, settings: Settings) -> None:
@@ -94,32 +102,60 @@ def _key_data(process: Process) -> dict[str, Any]:
     return process.model_dump(mode="json")
 
 
-async def simulate_work(process: Process, config: SimConfig, settings: Settings) -> Work:
-    plan = await asyncio.to_thread(plan_of, process, config)
-    estimate = estimate_seconds([process], config, settings)
+def _replications_work(kind: str, key: str, processes: list[Process], datas: list[dict[str, Any]],
+                       plans: list[Plan], config: SimConfig, settings: Settings, replicas: ReplicaCache | None,
+                       summarise: Callable[[list[list[ReplicationOutput]]], dict[str, Any]]) -> Work:
+    """Work that runs the replications of ``processes`` not found in ``replicas`` and summarises all of them.
+
+    Outputs found are held by the work from here on (an eviction meanwhile changes nothing). A replication
+    wanted twice (a what-if whose changes leave the process as it was) runs once. The fresh outputs are
+    kept in ``replicas`` once the run is stored as done (``Work.keep``)."""
+    wanted = [replica_keys(run_digest(CODE_FINGERPRINT, data, config), config) for data in datas]
+    found = replicas.get_many({k for keys in wanted for k in keys}) if replicas is not None else {}
+    missing: dict[ReplicaKey, tuple[int, int]] = {}  # what runs: (which version, replication), in order
+    for which, keys in enumerate(wanted):
+        for r, replica in enumerate(keys):
+            if replica not in found and replica not in missing:
+                missing[replica] = (which, r)
+    runs = [sum(1 for v, _ in missing.values() if v == which) for which in range(len(processes))]
+    estimate = estimate_seconds(processes, config, settings, runs)
     check_estimate(estimate, settings)
-    key = request_key("simulate", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "process": _key_data(process),
+    order = list(missing)
+
+    def combine(results: list[Any]) -> dict[str, Any]:
+        fresh = dict(zip(order, results))
+        return summarise([[found[k] if k in found else fresh[k] for k in keys] for keys in wanted])
+
+    def keep(results: list[Any]) -> None:
+        if replicas is not None:
+            replicas.put_many(zip(order, results))
+
+    tasks = [(replicate, (plans[which], config, r)) for which, r in missing.values()]
+    return Work(kind, key, estimate, tasks, combine, keep)  # type: ignore[arg-type]
+
+
+async def simulate_work(process: Process, config: SimConfig, settings: Settings,
+                        replicas: ReplicaCache | None = None) -> Work:
+    plan = await asyncio.to_thread(plan_of, process, config)
+    data = _key_data(process)
+    key = request_key("simulate", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "process": data,
                                    "config": config.model_dump(mode="json")})
 
-    def combine(outputs: list[Any]) -> dict[str, Any]:
-        return summarize(plan, config, outputs).to_dict()
+    def summarise(outputs: list[list[ReplicationOutput]]) -> dict[str, Any]:
+        return summarize(plan, config, outputs[0]).to_dict()
 
-    tasks = [(replicate, (plan, config, r)) for r in range(config.replications)]
-    return Work("simulate", key, estimate, tasks, combine)  # type: ignore[arg-type]
+    return _replications_work("simulate", key, [process], [data], [plan], config, settings, replicas, summarise)
 
 
-async def whatif_work(before: Process, after: Process, config: SimConfig, settings: Settings) -> Work:
-    plans = await asyncio.to_thread(lambda: (plan_of(before, config), plan_of(after, config)))
-    estimate = estimate_seconds([before, after], config, settings)
-    check_estimate(estimate, settings)
-    key = request_key("whatif", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "before": _key_data(before), "after": _key_data(after),
-                                 "config": config.model_dump(mode="json")})
-    n = config.replications
+async def whatif_work(before: Process, after: Process, config: SimConfig, settings: Settings,
+                      replicas: ReplicaCache | None = None) -> Work:
+    plans = await asyncio.to_thread(lambda: [plan_of(before, config), plan_of(after, config)])
+    datas = [_key_data(before), _key_data(after)]
+    key = request_key("whatif", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "before": datas[0],
+                                 "after": datas[1], "config": config.model_dump(mode="json")})
 
-    def combine(outputs: list[Any]) -> dict[str, Any]:
-        first = summarize(plans[0], config, outputs[:n])
-        second = summarize(plans[1], config, outputs[n:])
+    def summarise(outputs: list[list[ReplicationOutput]]) -> dict[str, Any]:
+        first, second = (summarize(plan, config, out) for plan, out in zip(plans, outputs))
         return compare_results(first, second).to_dict()
 
-    tasks = [(replicate, (plans[group], config, r)) for group in (0, 1) for r in range(n)]
-    return Work("whatif", key, estimate, tasks, combine)  # type: ignore[arg-type]
+    return _replications_work("whatif", key, [before, after], datas, plans, config, settings, replicas, summarise)

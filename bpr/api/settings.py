@@ -14,7 +14,9 @@ Environment variables (all optional):
 =========================  ==================================================================
 
 Every limit below can be set the same way, by its field name in capitals: ``BPR_API_MAX_ACTIVE=8``,
-``BPR_API_MAX_REPLICATIONS=50``, ``BPR_API_SYNC_SECONDS=1``.
+``BPR_API_MAX_REPLICATIONS=50``, ``BPR_API_SYNC_SECONDS=1``; so can the memory kept for replications that
+later requests reuse (:mod:`bpr.api.replicas`): ``BPR_API_REPLICA_CACHE_BYTES=536870912``,
+``BPR_API_REPLICA_CACHE_ENTRIES=0`` (off).
 """
 
 from __future__ import annotations
@@ -84,6 +86,14 @@ class Settings(BaseModel):
                                                           "not at the first simulation")
     job_result_days: Annotated[float, Field(gt=0)] = Field(
         default=30, description="finished jobs older than this are deleted at start-up"
+    )
+    replica_cache_entries: Annotated[int, Field(ge=0)] = Field(
+        default=4096, description="replication outputs kept in memory for later requests with the same process "
+                                  "and options (a what-if then runs only its changed version); 0 keeps none"
+    )
+    replica_cache_bytes: Annotated[int, Field(ge=0)] = Field(
+        default=256 * 1024 * 1024, description="about how much memory those outputs may take (0.2-3.5 MB each "
+                                               "for the shipped scenarios); 0 keeps none"
     )
 
     @classmethod

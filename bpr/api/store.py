@@ -124,13 +124,15 @@ class JobStore:
                 (max(0.0, min(1.0, progress)), job_id),
             )
 
-    def finish(self, job_id: str, result: Any) -> None:
+    def finish(self, job_id: str, result: Any) -> bool:
+        """Store the result of an active job; False when it had already ended (cancelled meanwhile)."""
         text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
         with self._lock:
-            self._db.execute(
+            cursor = self._db.execute(
                 "UPDATE jobs SET status='done', progress=1, finished=?, result=? WHERE id=? AND status IN ('queued','running')",
                 (time.time(), text, job_id),
             )
+            return cursor.rowcount == 1
 
     def fail(self, job_id: str, issues: list[dict[str, Any]], status: str = "failed") -> bool:
         """Mark an active job failed (or cancelled); False when it had already finished."""
