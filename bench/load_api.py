@@ -4,25 +4,32 @@ Prints, for a quick what-if (a shipped scenario, one change, 1 year, 10 replicat
 
 * the compute reference: what the library computes without the service, with as many processes side by
   side as the server has workers (what the cores can compute on this machine at this moment);
-* one client, sequential requests: p50/p95 latency;
+* one client, sequential requests, cold: every request its own seed, so nothing is reusable (both versions
+  simulated): p50/p95 latency;
+* one client, interactive: a sequence of different what-ifs (more staff, a channel shift, the analysis's
+  suggestions, a delegation...) against the same scenario with the same seed and options, as an analyst
+  asks them: the first simulates the base too (reported apart), the others reuse its replications and
+  simulate only their changed version (p50/p95 of those); then a simulate of the base (nothing to run);
 * N concurrent clients: p50/p95 latency, throughput, its share of the reference, error count;
 * an identical repeated request, answered from the store: p50/p95 latency;
 * a redesign job (``POST /v1/redesign`` of a shipped scenario with the defaults of ``bpr redesign``):
   its estimate, time until done, the CPU time of the server's processes against the library's own redesign
   in a plain process (and whether the answers are equal), and the same request answered from the store.
 
-Every request has its own seed (so none is answered from the store) except in the last part. Requests
-that the server turns into jobs (202) are polled until done; their latency is until the result.
+Every request has its own seed (so none is answered from the store and, but in the interactive part, none
+reuses another's replications) except in the store parts. Requests that the server turns into jobs (202)
+are polled until done; their latency is until the result.
 Bounded: a fixed number of requests, a per-request timeout and an overall deadline; traffic goes only
 to 127.0.0.1.
 
-    python bench/load_api.py [--clients 8] [--requests 16] [--scenario child_allowance]
+    python bench/load_api.py [--clients 8] [--requests 16] [--interactive 12] [--scenario child_allowance]
                              [--redesign purchase_ringi]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import signal
 import socket
@@ -99,26 +106,107 @@ class Runner:
 
     def whatif(self, seed: int) -> tuple[float, bool, str]:
         """Latency until the comparison is in hand, whether it succeeded, and how it was answered."""
-        body = {**self.body, "options": {**self.body["options"], "seed": seed}}
+        latency, ok, how, _ = self.send("/v1/whatif", {**self.body, "options": {**self.body["options"], "seed": seed}})
+        return latency, ok, how
+
+    def send(self, path: str, body: dict[str, Any]) -> tuple[float, bool, str, int | None]:
+        """Latency until the answer is in hand, whether it succeeded, how it was answered, and how many
+        replications the server simulated for it (None when answered from the store)."""
         client = self.client()
+        expected = "differences" if path == "/v1/whatif" else "kpis"
         started = time.perf_counter()
         try:
-            response = client.post(self.url + "/v1/whatif", json=body)
+            response = client.post(self.url + path, json=body)
             how = "store" if response.headers.get("X-BPR-From-Store") == "true" else "inline"
+            runs = response.headers.get("X-BPR-Replications-Run")
+            ran = int(runs) if runs is not None else None
             if response.status_code == 202:
                 how = "job"
                 location = self.url + response.headers["Location"]
                 while time.monotonic() < self.deadline:
                     job = client.get(location).json()
                     if job["status"] not in ("queued", "running"):
-                        ok = job["status"] == "done" and "differences" in (job["result"] or {})
-                        return time.perf_counter() - started, ok, how
+                        ok = job["status"] == "done" and expected in (job["result"] or {})
+                        return time.perf_counter() - started, ok, how, ran
                     time.sleep(0.05)
-                return time.perf_counter() - started, False, how
-            ok = response.status_code == 200 and "differences" in response.json()
-            return time.perf_counter() - started, ok, how
+                return time.perf_counter() - started, False, how, ran
+            ok = response.status_code == 200 and expected in response.json()
+            return time.perf_counter() - started, ok, how, ran
         except httpx.HTTPError:
-            return time.perf_counter() - started, False, "error"
+            return time.perf_counter() - started, False, "error", None
+
+
+def interactive_changes(scenario: str, limit: int) -> list[dict[str, Any]]:
+    """Different what-ifs an analyst would try on a scenario, each valid for it (applied by the library
+    here first) and each changing the process: more staff for the first staffed role (+1, +2) and +1 for
+    the others, half the cases on the last arrival channel, the analysis's suggested changes, and each
+    approval delegated to the next lower authority. At most ``limit``, the kinds of change in turn."""
+    from bpr.analysis import analyze
+    from bpr.errors import BprError
+    from bpr.model.changes import apply_changes, parse_changes
+    from bpr.model.load import load_process
+
+    before = load_process(ROOT / "scenarios" / scenario / "before.yaml")
+    staffed = [(role_id, role.staff) for role_id, role in before.roles.items()
+               if isinstance(role.staff, int) and not role.external]
+    candidates: list[dict[str, Any]] = []
+    if staffed:
+        first, count = staffed[0]
+        candidates += [{"staff": {first: count + 1}}, {"staff": {first: count + 2}}]
+        candidates += [{"staff": {role_id: count + 1}} for role_id, count in staffed[1:]]
+    channels = list(dict.fromkeys(arrival.channel for arrival in before.arrivals))
+    if len(channels) > 1:
+        candidates.append({"arrivals": {channels[-1]: {"share": 0.5}}})
+    candidates += [finding.suggestion for finding in analyze(before).findings if finding.suggestion]
+    for step in before.steps:
+        if step.type != "approval":
+            continue
+        level = before.roles[step.role].authority
+        lower = sorted(((role.authority, role_id) for role_id, role in before.roles.items()
+                        if role.authority < level and not role.external), reverse=True)
+        if lower:
+            candidates.append({"delegate": {"step": step.id, "to": lower[0][1]}})
+    base = before.model_dump(mode="json")
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for change in candidates:
+        kind = by_kind.setdefault(next(iter(change)), [])
+        if change in kind:
+            continue
+        try:
+            after = apply_changes(before, parse_changes([change]))
+        except BprError:
+            continue
+        if after.model_dump(mode="json") != base:
+            kind.append(change)
+    mixed = [change for group in itertools.zip_longest(*by_kind.values()) for change in group if change]
+    return mixed[:limit]  # kinds taken in turn, so that a short sequence is not all staff changes
+
+
+def interactive_part(runner: Runner, scenario: str, options: dict[str, Any], limit: int) -> None:
+    """One client asking different what-ifs against the same scenario, seed and options, one after the
+    other; then the base alone."""
+    changes = interactive_changes(scenario, limit)
+    if len(changes) < 2:
+        print(f"interactive: scenario {scenario} offers fewer than two different what-ifs; skipped")
+        return
+    answers = []
+    for change in changes:
+        if time.monotonic() >= runner.deadline:
+            break
+        answers.append(runner.send("/v1/whatif", {"scenario": scenario, "changes": [change], "options": options}))
+    (first_latency, first_ok, first_how, first_ran), warm = answers[0], answers[1:]
+    print(f"interactive, 1 client, seed {options['seed']}: {len(answers)} different what-ifs "
+          f"({', '.join(next(iter(c)) for c in changes[:len(answers)])})")
+    print(f"  first (cold, simulates the base too): {first_latency:.3f} s, {first_ran} replications run, "
+          f"answered {first_how}{'' if first_ok else ', FAILED'}")
+    if warm:
+        print("  " + report("the others (base reused)", [lat for lat, _, _, _ in warm]) +
+              f"  errors={sum(not ok for _, ok, _, _ in warm)}  replications run "
+              f"{sorted({ran for _, _, _, ran in warm}, key=str)}  answered as {sorted({h for _, _, h, _ in warm})}"
+              f"  (load average {os.getloadavg()[0]:.1f})")
+    latency, ok, how, ran = runner.send("/v1/simulate", {"scenario": scenario, "options": options})
+    print(f"  then the base alone (POST /v1/simulate): {latency:.3f} s, {ran} replications run, answered {how}"
+          f"{'' if ok else ', FAILED'}")
 
 
 def _whatif_in_process(scenario: str, change: dict[str, Any], replications: int, horizon: str, seed: int) -> float:
@@ -240,7 +328,9 @@ def main() -> None:
     parser.add_argument("--horizon", default="1y")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=16, help="requests in the concurrent part (bounded)")
-    parser.add_argument("--single", type=int, default=6, help="sequential requests of one client")
+    parser.add_argument("--single", type=int, default=6, help="sequential requests of one client, each cold")
+    parser.add_argument("--interactive", type=int, default=12,
+                        help="different what-ifs of one client against the same base (the first one cold)")
     parser.add_argument("--repeats", type=int, default=20, help="identical requests answered from the store")
     parser.add_argument("--reference", type=int, default=4, help="what-ifs of the library-only reference")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server worker processes")
@@ -273,8 +363,12 @@ def main() -> None:
                   f"(load average {os.getloadavg()[0]:.1f})")
 
             one = [runner.whatif(seed=100 + i) for i in range(args.single) if time.monotonic() < deadline]
-            print(report("1 client ", [lat for lat, _, _ in one]) +
-                  f"  errors={sum(not ok for _, ok, _ in one)}  answered as {sorted({h for _, _, h in one})}")
+            print(report("1 client, cold (every request its own seed)", [lat for lat, _, _ in one]) +
+                  f"  errors={sum(not ok for _, ok, _ in one)}  answered as {sorted({h for _, _, h in one})}"
+                  f"  (load average {os.getloadavg()[0]:.1f})")
+
+            interactive_part(runner, args.scenario, {**body["options"], "seed": 4242},
+                             max(2, min(args.interactive, 30)))
 
             cpu_before = tree_cpu_seconds(server.pid)
             started = time.perf_counter()

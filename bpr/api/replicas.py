@@ -14,7 +14,10 @@ Outputs are kept only from runs that finished and were stored as done (a cancell
 nothing). The cache is bounded twice, by entries and by approximate bytes (:func:`approximate_bytes`); the
 least recently used outputs go first. Nothing is written to disk: finished answers are in the job store,
 and outputs are cheap to compute again after a restart. The code that computed an output is part of its
-key, like the store's keys, though a restart is needed for new code anyway.
+key, like the store's keys, though a restart is needed for new code anyway. Only requests fill it; the
+server warms no base on its own, as only a client knows the options and seed it will use, and a warm-up
+would queue ahead of the first requests in the same workers (docs/api.md: a client warms a base with a
+``/v1/simulate`` job).
 """
 
 from __future__ import annotations
