@@ -237,14 +237,21 @@ def test_a_job_cancelled_while_its_answer_is_put_together_keeps_nothing(tmp_path
             work = Work("simulate", "race", 0.1, [(toy_tasks.square, (3,))], combine, kept.append)
             return await jobs.submit(work, inline=False)
 
+        finish, stored, tried = jobs.store.finish, [], threading.Event()
+
+        def watched_finish(job_id: str, result: Any) -> bool:
+            stored.append(finish(job_id, result))
+            tried.set()
+            return stored[-1]
+
+        jobs.store.finish = watched_finish
         outcome = client.portal.call(submit)
         assert combining.wait(30)
         assert client.delete(f"/v1/jobs/{outcome.record.id}").json()["status"] == "cancelled"
         release.set()
-        deadline = time.monotonic() + 10
-        while jobs.active_count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.2)
+        assert tried.wait(30)  # the answer was put together and offered to the store, which refused it
+        assert stored == [False]
+        time.sleep(0.2)  # keep would have been called right after
         assert kept == []
         assert client.get(f"/v1/jobs/{outcome.record.id}").json()["status"] == "cancelled"
 
