@@ -43,6 +43,7 @@ from bpr.api.replicas import ReplicaCache
 from bpr.api.runs import BPR_VERSION, simulate_work, whatif_work
 from bpr.api.settings import Settings
 from bpr.api.store import JobStore
+from bpr.api.warm import Warmer
 from bpr.errors import BprError
 
 __all__ = ["DOCS_ASSETS", "create_app"]
@@ -79,9 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool = WorkerPool(settings.workers, preload="bpr.api.tasks", start=settings.warm_workers)
         app.state.jobs = JobManager(store, pool, settings)
         app.state.replicas = ReplicaCache(settings.replica_cache_entries, settings.replica_cache_bytes)
+        app.state.warmer = Warmer(settings, app.state.jobs, app.state.replicas)
+        app.state.warmer.start()  # in the background: the server answers at once
         try:
             yield
         finally:
+            await app.state.warmer.stop()  # before the pool goes: its replication in flight is cancelled
             await asyncio.to_thread(app.state.jobs.shutdown)
             app.state.replicas.clear()
             store.close()
@@ -117,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs: JobManager = request.app.state.jobs
         return {"status": "ok", "version": BPR_VERSION, "workers": settings.workers,
                 "active": jobs.active_count, "max_active": settings.max_active,
-                "replicas": request.app.state.replicas.stats()}
+                "replicas": request.app.state.replicas.stats(), "warm": request.app.state.warmer.status()}
 
     return app
 

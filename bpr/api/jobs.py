@@ -85,10 +85,18 @@ class JobManager:
         self.settings = settings
         self._active: dict[str, _Active] = {}
         self._by_key: dict[str, str] = {}
+        self._quiet_since = time.monotonic()
 
     @property
     def active_count(self) -> int:
         return len(self._active)
+
+    def idle_seconds(self) -> float:
+        """How long no run has been queued or running and no task has been waiting in the pool (0 while
+        one is): work nobody asked for (:mod:`bpr.api.warm`) starts only after a quiet spell."""
+        if self._active or self.pool.pending():
+            return 0.0
+        return time.monotonic() - self._quiet_since
 
     def retry_after(self) -> int:
         """Seconds until a slot is likely free: the estimated work still ahead, spread over the workers."""
@@ -192,6 +200,8 @@ class JobManager:
 
     def _forget(self, job_id: str) -> None:
         active = self._active.pop(job_id, None)
+        if active is not None and not self._active:
+            self._quiet_since = time.monotonic()
         if active is not None and self._by_key.get(active.key) == job_id:
             del self._by_key[active.key]
         if active is not None and not active.finished.done():

@@ -31,6 +31,7 @@ __all__ = [
     "SimulateRequest",
     "ValidateRequest",
     "ValidateResponse",
+    "WarmOut",
     "WhatIfRequest",
 ]
 
@@ -229,6 +230,17 @@ class ReplicaCacheOut(BaseModel):
     evicted: int = Field(description="replications dropped to stay within the bounds (since start)")
 
 
+class WarmOut(BaseModel):
+    """The idle-time warm-up of the shipped scenarios (``bpr serve --warm``; see docs/api.md)."""
+
+    state: Literal["off", "pending", "warming", "done", "stopped"] = Field(
+        description="off: not enabled; pending: reading the scenarios; warming: computing while the workers are "
+                    "idle; done: every replication kept; stopped: ended early (message says why)")
+    done: int = Field(description="replications of the warm-up put in the cache so far (or found there)")
+    total: int = Field(description="replications the warm-up computes: scenario files x default replications")
+    message: str | None = Field(default=None, description="why it stopped, or what it skipped")
+
+
 class HealthResponse(BaseModel):
     status: Literal["ok"]
     version: str
@@ -236,3 +248,4 @@ class HealthResponse(BaseModel):
     active: int = Field(description="runs queued or running")
     max_active: int
     replicas: ReplicaCacheOut
+    warm: WarmOut

@@ -147,6 +147,11 @@ class WorkerPool:
     def queued(self) -> int:
         return self._queue.qsize()
 
+    def pending(self) -> int:
+        """Tasks submitted and not finished: queued or running."""
+        with self._lock:
+            return len(self._tasks)
+
     def shutdown(self) -> None:
         """Stop every worker now; unfinished futures are cancelled."""
         self._closed = True

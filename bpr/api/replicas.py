@@ -14,10 +14,9 @@ Outputs are kept only from runs that finished and were stored as done (a cancell
 nothing). The cache is bounded twice, by entries and by approximate bytes (:func:`approximate_bytes`); the
 least recently used outputs go first. Nothing is written to disk: finished answers are in the job store,
 and outputs are cheap to compute again after a restart. The code that computed an output is part of its
-key, like the store's keys, though a restart is needed for new code anyway. Only requests fill it; the
-server warms no base on its own, as only a client knows the options and seed it will use, and a warm-up
-would queue ahead of the first requests in the same workers (docs/api.md: a client warms a base with a
-``/v1/simulate`` job).
+key, like the store's keys, though a restart is needed for new code anyway. Requests fill it, and with
+``bpr serve --warm`` so does the idle-time warm-up (:mod:`bpr.api.warm`: the shipped scenarios with the
+default options), through :meth:`ReplicaCache.put_within`, which never evicts.
 """
 
 from __future__ import annotations
@@ -144,6 +143,23 @@ class ReplicaCache:
                 _, (_, size) = self._items.popitem(last=False)
                 self._bytes -= size
                 self.evicted += 1
+
+    def put_within(self, key: ReplicaKey, output: ReplicationOutput, max_entries: int, max_bytes: int) -> bool:
+        """Keep this output only if the cache then holds at most ``max_entries`` entries and ``max_bytes``
+        bytes (bounds no larger than the cache's own), dropping nothing; False when it would not fit. For
+        work nobody asked for yet, which must not push out what requests use."""
+        if not self.enabled:
+            return False
+        size = approximate_bytes(output)
+        with self._lock:
+            if key in self._items:
+                return True
+            if len(self._items) + 1 > min(max_entries, self.max_entries) or \
+                    self._bytes + size > min(max_bytes, self.max_bytes):
+                return False
+            self._items[key] = (output, size)
+            self._bytes += size
+        return True
 
     def clear(self) -> None:
         with self._lock:

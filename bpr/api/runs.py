@@ -42,7 +42,7 @@ from bpr.simulate.results import compare_results, summarize
 from bpr.simulate.runner import plan_for
 
 __all__ = ["BPR_VERSION", "CODE_FINGERPRINT", "cases_per_replication", "check_estimate", "code_fingerprint",
-           "estimate_seconds", "plan_of", "simulate_work", "whatif_work"]
+           "estimate_seconds", "plan_of", "run_keys", "simulate_work", "whatif_work"]
 
 try:
     BPR_VERSION = version("bpr")
@@ -102,6 +102,13 @@ def _key_data(process: Process) -> dict[str, Any]:
     return process.model_dump(mode="json")
 
 
+def run_keys(process: Process | dict[str, Any], config: SimConfig) -> list[ReplicaKey]:
+    """The replica-cache keys of the replications of ``process`` (or its ``model_dump(mode="json")``) that
+    ``config`` asks for: the keys a simulate or what-if request looks up, and the warm-up fills."""
+    data = process if isinstance(process, dict) else _key_data(process)
+    return replica_keys(run_digest(CODE_FINGERPRINT, data, config), config)
+
+
 def _replications_work(kind: str, key: str, processes: list[Process], datas: list[dict[str, Any]],
                        plans: list[Plan], config: SimConfig, settings: Settings, replicas: ReplicaCache | None,
                        summarise: Callable[[list[list[ReplicationOutput]]], dict[str, Any]]) -> Work:
@@ -110,7 +117,7 @@ def _replications_work(kind: str, key: str, processes: list[Process], datas: lis
     Outputs found are held by the work from here on (an eviction meanwhile changes nothing). A replication
     wanted twice (a what-if whose changes leave the process as it was) runs once. The fresh outputs are
     kept in ``replicas`` once the run is stored as done (``Work.keep``)."""
-    wanted = [replica_keys(run_digest(CODE_FINGERPRINT, data, config), config) for data in datas]
+    wanted = [run_keys(data, config) for data in datas]
     found = replicas.get_many({k for keys in wanted for k in keys}) if replicas is not None else {}
     missing: dict[ReplicaKey, tuple[int, int]] = {}  # what runs: (which version, replication), in order
     for which, keys in enumerate(wanted):

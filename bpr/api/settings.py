@@ -11,6 +11,8 @@ Environment variables (all optional):
 ``BPR_API_TOKEN``          when set, every ``/v1`` request needs ``Authorization: Bearer <token>``
 ``BPR_API_CORS_ORIGINS``   comma-separated origins allowed by CORS (default none: CORS off)
 ``BPR_API_SCENARIOS``      folder of shipped scenarios (default: the repository's ``scenarios/``)
+``BPR_API_WARM``           ``1``: warm the shipped scenarios while idle (:mod:`bpr.api.warm`; default off)
+``BPR_API_WARM_SCENARIOS`` comma-separated scenarios to warm (default: every shipped one)
 =========================  ==================================================================
 
 Every limit below can be set the same way, by its field name in capitals: ``BPR_API_MAX_ACTIVE=8``,
@@ -96,17 +98,28 @@ class Settings(BaseModel):
                                                "for the shipped scenarios); 0 keeps none"
     )
 
+    warm: bool = Field(
+        default=False, description="while idle, compute the replications of each shipped scenario (before and "
+                                   "after) with the default options and keep them, so that the first what-if "
+                                   "on a scenario is quick (bpr serve --warm)"
+    )
+    warm_scenarios: tuple[str, ...] | None = Field(
+        default=None, description="the scenarios the warm-up computes; None: every shipped one"
+    )
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **options: Any) -> Settings:
         """Settings from ``BPR_API_*`` variables; ``options`` that are not None (CLI flags) win."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        names = {field: "BPR_API_" + field.upper() for field in cls.model_fields if field != "cors_origins"}
+        listed = {"cors_origins": "BPR_API_CORS_ORIGINS", "warm_scenarios": "BPR_API_WARM_SCENARIOS"}
+        names = {field: "BPR_API_" + field.upper() for field in cls.model_fields if field not in listed}
         names.update(db_path="BPR_API_DB", scenarios_dir="BPR_API_SCENARIOS")
         for field, name in names.items():
             if env.get(name):
                 values[field] = env[name]
-        if env.get("BPR_API_CORS_ORIGINS"):
-            values["cors_origins"] = tuple(o.strip() for o in env["BPR_API_CORS_ORIGINS"].split(",") if o.strip())
+        for field, name in listed.items():  # comma-separated lists
+            if env.get(name):
+                values[field] = tuple(item.strip() for item in env[name].split(",") if item.strip())
         values.update({key: value for key, value in options.items() if value is not None})
         return cls.model_validate(values)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +20,12 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="Simulation worker processes (env BPR_API_WORKERS; default: cores).")
     ] = None,
+    warm: Annotated[
+        bool | None,
+        typer.Option("--warm/--no-warm", help="While idle, simulate every shipped scenario (before and after) "
+                                              "with the default options, so that the first what-if on one is "
+                                              "quick (env BPR_API_WARM; default off). /healthz shows progress."),
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level: warning, info, debug.")] = "info",
 ) -> None:
     """Run the REST service: POST /v1/validate, /v1/analyze, /v1/simulate, /v1/whatif, /v1/render; docs at /docs.
@@ -31,11 +38,22 @@ def serve(
     from bpr.api import Settings, create_app
 
     try:
-        settings = Settings.from_env(host=host, port=port, db_path=db, workers=workers)
+        settings = Settings.from_env(host=host, port=port, db_path=db, workers=workers, warm=warm)
     except ValidationError as error:
         fail("\n".join(f"bpr serve: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, timeout_graceful_shutdown=5)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, timeout_graceful_shutdown=5,
+                log_config=_log_config(log_level))
+
+
+def _log_config(level: str) -> dict[str, Any]:
+    """uvicorn's own logging, with the service's messages (logger ``bpr``: the warm-up's progress, internal
+    errors) printed the same way at the same level."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["bpr"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
+    return config
 
 
 def register(app: typer.Typer) -> None:
