@@ -63,6 +63,13 @@ def _quoted(process: Process | None, ids: Iterable[str]) -> str:
     return "・".join(f"「{step_name(process, s)}」" for s in ids)
 
 
+def _digital_estimate(process: Process | None, step_id: str) -> bool:
+    """Whether the file states how long ``step_id`` takes once digital (``digital_duration``)."""
+    if process is None or step_id not in process.step_ids:
+        return False
+    return getattr(process.step(step_id), "digital_duration", None) is not None
+
+
 def _ja(change: Change, process: Process | None) -> str:
     if isinstance(change, Remove):
         if change.when is not None:
@@ -70,7 +77,8 @@ def _ja(change: Change, process: Process | None) -> str:
         return f"{_quoted(process, [change.step])}をなくす（前後の工程を直接つなぐ）"
     if isinstance(change, Digitize):
         if change.factor is None:
-            scaled = "、所要時間は電子化後の見積り（digital_duration）があればそれに"
+            estimated = [s for s in change.steps if _digital_estimate(process, s)]
+            scaled = f"、{_quoted(process, estimated)}の所要時間は電子化後の見積りに" if estimated else ""
         else:
             scaled = "" if change.factor == 1 else f"、所要時間は{change.factor:.0%}に"
         return f"{_quoted(process, change.steps)}を電子化（紙・押印・打ち直しをなくし、回付は即時{scaled}）"
