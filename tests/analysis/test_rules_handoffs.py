@@ -56,6 +56,57 @@ def test_ping_pong_on_a_less_likely_branch_is_found_but_not_called_most_likely()
     assert "most likely" not in f.message
 
 
+KINDS = "attributes:\n  kind: {dist: choice, values: {new: 0.6, renewal: 0.4}}\n"
+
+# A renewal gets a lighter check and no consultation; a new case is checked in full, then consulted.
+EXCLUSIVE = """
+- id: triage
+  type: decision
+  next: [{to: light_check, when: 'kind == "renewal"'}, {to: full_check, otherwise: true}]
+- {id: light_check, type: task, role: clerk, duration: 5m, next: is_new}
+- {id: full_check, type: task, role: clerk, duration: 20m, next: is_new}
+- id: is_new
+  type: decision
+  next: [{to: budget_check, when: 'kind == "new"'}, {to: file, otherwise: true}]
+- {id: budget_check, type: task, role: budget, duration: 10m, next: legal_check}
+- {id: legal_check, type: task, role: legal, duration: 10m, next: audit_check}
+- {id: audit_check, type: task, role: audit, duration: 10m, next: contracts_check}
+- {id: contracts_check, type: task, role: contracts, duration: 10m, next: file}
+- {id: file, type: task, role: clerk, duration: 5m, next: done}
+"""
+
+
+def test_handoffs_are_only_reported_on_paths_a_case_can_take() -> None:
+    p = build(EXCLUSIVE + TAIL, KINDS)
+    # light_check -> budget_check would need a case that is a renewal and new at once
+    assert [f.steps for f in findings(p, "BPR201")] == []  # no department is visited twice in a row
+    (chain,) = findings(p, "BPR202")
+    assert chain.steps == ("full_check", "budget_check", "legal_check", "audit_check", "contracts_check", "file")
+    assert "changes department 5 times" in chain.message
+    # Without the conditions every path counts: the lighter check is then the chain's start too.
+    by_share = EXCLUSIVE.replace("""{to: light_check, when: 'kind == "renewal"'}, {to: full_check, otherwise: true}""",
+                                 "{to: light_check, probability: 0.4}, {to: full_check, probability: 0.6}")
+    (chain,) = findings(build(by_share + TAIL, KINDS), "BPR202")
+    assert chain.steps[0] == "light_check"
+
+
+def test_ping_pong_is_only_reported_where_a_case_can_go_there_and_back() -> None:
+    steps = """
+    - id: triage
+      type: decision
+      next: [{to: light_check, when: 'kind == "renewal"'}, {to: full_check, otherwise: true}]
+    - {id: light_check, type: task, role: clerk, duration: 5m, next: is_new}
+    - {id: full_check, type: task, role: clerk, duration: 20m, next: is_new}
+    - id: is_new
+      type: decision
+      next: [{to: budget_check, when: 'kind == "new"'}, {to: file, otherwise: true}]
+    - {id: budget_check, type: task, role: budget, duration: 10m, next: file}
+    - {id: file, type: task, role: clerk, duration: 5m, next: done}
+    """
+    assert [f.steps for f in findings(build(steps + TAIL, KINDS), "BPR201")] == [
+        ("full_check", "budget_check", "file")]
+
+
 def test_co_signing_in_parallel_is_not_ping_pong() -> None:
     p = build(
         """

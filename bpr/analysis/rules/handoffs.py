@@ -2,13 +2,17 @@
 
 A handoff is a change of department between two consecutive steps done by city staff, whether or not a
 ``handoff`` step models the transport; steps of external roles (the applicant, a contractor) are not a
-department. The rules follow forward moves only (rework is left out, see :mod:`bpr.analysis.flow`).
+department. The rules follow forward moves only (rework is left out, see :mod:`bpr.analysis.flow`), and
+only paths a case can take: where conditions route cases by their attributes, every step of a reported
+path is reached by one case of the analysis's case sample (:mod:`bpr.analysis.cases`), so a renewal's
+lighter check is not linked to the consultation only new cases get.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 
+from bpr.analysis.cases import CaseSample, is_conditional
 from bpr.analysis.findings import Finding, RuleInfo
 from bpr.analysis.flow import forward_graph, lane, lane_moves
 from bpr.analysis.summary import most_likely_path
@@ -25,6 +29,14 @@ PHYSICAL = RuleInfo("BPR203", "physical-handoff", "info", "a file carried betwee
 
 CHAIN_THRESHOLD = 4
 """A path is reported by BPR202 when the case changes department this many times or more along it."""
+
+
+def case_routes(G: nx.DiGraph, process: Process) -> list[frozenset[str]]:
+    """The sets of steps one case can reach, one per distinct route of the case sample; every step when no
+    condition routes cases (then any path of the graph is one a case can take)."""
+    if not any(is_conditional(step) for step in process.steps):
+        return [frozenset(G.nodes)]
+    return sorted(set(CaseSample.of(G, process).reach), key=sorted)
 
 
 def handoff_ping_pong(G: nx.DiGraph, process: Process) -> list[Finding]:
@@ -57,8 +69,10 @@ def handoff_ping_pong(G: nx.DiGraph, process: Process) -> list[Finding]:
                         visited.add(d)
                         stack.append(run + [d])
                     elif lane(G, d, process) == home and (a, d) not in seen:
-                        seen.add((a, d))
                         steps = [a, *run, d]
+                        if not any(routes.issuperset(steps) for routes in case_routes(G, process)):
+                            continue  # no case goes this way (its conditions exclude each other)
+                        seen.add((a, d))
                         where = " (on the most likely path)" if set(steps) <= likely else ""
                         message = (
                             f"the case goes from {home} ({step_label(process, a)}) to {away} "
@@ -76,9 +90,33 @@ def handoff_chain(G: nx.DiGraph, process: Process) -> list[Finding]:
     into: dict[str, list[str]] = {}
     for u, v, _ in lane_moves(forward, process):
         into.setdefault(v, []).append(u)
+    order = {step_id: i for i, step_id in enumerate(process.step_ids)}
+    longest: tuple[int, list[str]] = (0, [])
+    for route in case_routes(G, process):  # the longest chain one case can go through
+        changes, path = _longest_chain(G, process, forward, into, route, order)
+        if changes > longest[0]:
+            longest = (changes, path)
+    changes, path = longest
+    if changes < CHAIN_THRESHOLD:
+        return []
+    entered = [
+        n for i, n in enumerate(path) if i == 0 or lane(G, n, process) != lane(G, path[i - 1], process)
+    ]
+    departments = " -> ".join(str(lane(G, n, process)) for n in entered)
+    message = (
+        f"the case changes department {changes} times in a row ({departments}), "
+        f"entering at {steps_text(process, entered)}; each handoff adds transport and a new in-tray "
+        f"(threshold {CHAIN_THRESHOLD})"
+    )
+    return [LONG_CHAIN.finding(tuple(entered), message)]
+
+
+def _longest_chain(G: nx.DiGraph, process: Process, forward: nx.DiGraph, into: dict[str, list[str]],
+                   route: frozenset[str], order: dict[str, int]) -> tuple[int, list[str]]:
+    """The forward path through ``route``'s steps with the most department changes, and that number."""
     best: dict[str, tuple[int, str | None]] = {}
     for node in nx.topological_sort(forward):
-        if lane(G, node, process) is None:
+        if node not in route or lane(G, node, process) is None:
             continue
         score, previous = 0, None
         for u in into.get(node, []):
@@ -88,27 +126,15 @@ def handoff_chain(G: nx.DiGraph, process: Process) -> list[Finding]:
                     score, previous = candidate, u
         best[node] = (score, previous)
     if not best:
-        return []
-    order = {step_id: i for i, step_id in enumerate(process.step_ids)}
+        return 0, []
     last = max(best, key=lambda n: (best[n][0], -order[n]))
-    if best[last][0] < CHAIN_THRESHOLD:
-        return []
     path: list[str] = []
     node: str | None = last
     while node is not None:
         path.append(node)
         node = best[node][1]
     path.reverse()
-    entered = [
-        n for i, n in enumerate(path) if i == 0 or lane(G, n, process) != lane(G, path[i - 1], process)
-    ]
-    departments = " -> ".join(str(lane(G, n, process)) for n in entered)
-    message = (
-        f"the case changes department {best[last][0]} times in a row ({departments}), "
-        f"entering at {steps_text(process, entered)}; each handoff adds transport and a new in-tray "
-        f"(threshold {CHAIN_THRESHOLD})"
-    )
-    return [LONG_CHAIN.finding(tuple(entered), message)]
+    return best[last][0], path
 
 
 def physical_handoffs(G: nx.DiGraph, process: Process) -> list[Finding]:
