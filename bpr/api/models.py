@@ -222,6 +222,8 @@ class ReplicaCacheOut(BaseModel):
     """Replication outputs kept in memory for reuse by later requests (see docs/api.md)."""
 
     entries: int = Field(description="replications kept")
+    protected: int = Field(description="of which found again by a request, or computed ahead by the warm-up: "
+                                       "dropped only after the others")
     bytes: int = Field(description="their approximate size")
     max_entries: int
     max_bytes: int

@@ -12,7 +12,8 @@ takes replications 0..9 of an earlier request for 20.
 
 Outputs are kept only from runs that finished and were stored as done (a cancelled or failed job adds
 nothing). The cache is bounded twice, by entries and by approximate bytes (:func:`approximate_bytes`); the
-least recently used outputs go first. Nothing is written to disk: finished answers are in the job store,
+least recently used outputs go first, those never found again before those that were (a segmented LRU,
+:class:`ReplicaCache`: a base outlives the afters of the what-ifs on it). Nothing is written to disk: finished answers are in the job store,
 and outputs are cheap to compute again after a restart. The code that computed an output is part of its
 key, like the store's keys, though a restart is needed for new code anyway. Requests fill it, and with
 ``bpr serve --warm`` so does the idle-time warm-up (:mod:`bpr.api.warm`: the shipped scenarios with the
@@ -32,11 +33,15 @@ from typing import Any
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput
 
-__all__ = ["ReplicaCache", "ReplicaKey", "approximate_bytes", "replica_keys", "run_digest"]
+__all__ = ["PROTECTED_SHARE", "ReplicaCache", "ReplicaKey", "approximate_bytes", "replica_keys", "run_digest"]
 
 _NOT_DECIDING = {"replications", "workers", "events"}
 """SimConfig fields left out of a run's digest: the first two do not change any replication, ``events``
 changes replication 0 only and is part of its key instead."""
+
+PROTECTED_SHARE = 0.75
+"""The share of either bound that outputs found again (or computed ahead by the warm-up) may hold before the
+least recently used of them become evictable like new ones (see :class:`ReplicaCache`)."""
 
 _OBJECT_BYTES = 1024
 """The output object, its dicts and small fields, all told."""
@@ -81,7 +86,16 @@ def approximate_bytes(output: ReplicationOutput) -> int:
 
 
 class ReplicaCache:
-    """Least recently used replication outputs, at most ``max_entries`` of them and about ``max_bytes``.
+    """Replication outputs, at most ``max_entries`` of them and about ``max_bytes``, in two least recently
+    used segments (a segmented LRU).
+
+    A request's new outputs enter *probation*; an output found by a later request moves to *protected*, and
+    so do the outputs the warm-up computes ahead (:meth:`put_within`). To stay within the bounds the least
+    recently used output of probation goes first, of protected only when probation is empty. Protected holds
+    at most :data:`PROTECTED_SHARE` of either bound: beyond it, its least recently used output goes back to
+    probation as the most recently used there. Why: the base of an analyst's what-ifs is found by every
+    what-if on it, while the after of each what-if is seldom asked for again; with one LRU, a session of
+    what-ifs on one base pushes out every other base, those warmed for the shipped scenarios first.
 
     Thread-safe: requests look outputs up in the event loop, finished runs add theirs from a thread. Either
     bound at 0 turns the cache off. An output larger than ``max_bytes`` on its own is not kept.
@@ -90,8 +104,10 @@ class ReplicaCache:
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._items: OrderedDict[ReplicaKey, tuple[ReplicationOutput, int]] = OrderedDict()
+        self._probation: OrderedDict[ReplicaKey, tuple[ReplicationOutput, int]] = OrderedDict()
+        self._protected: OrderedDict[ReplicaKey, tuple[ReplicationOutput, int]] = OrderedDict()
         self._bytes = 0
+        self._protected_bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -102,31 +118,40 @@ class ReplicaCache:
         return self.max_entries > 0 and self.max_bytes > 0
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._probation) + len(self._protected)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._items
+        return key in self._protected or key in self._probation
 
     @property
     def bytes(self) -> int:
         return self._bytes
 
+    def is_protected(self, key: ReplicaKey) -> bool:
+        return key in self._protected
+
     def get_many(self, keys: Iterable[ReplicaKey]) -> dict[ReplicaKey, ReplicationOutput]:
-        """The outputs kept for ``keys`` (each found one becomes the most recently used)."""
+        """The outputs kept for ``keys``; each found one becomes the most recently used of protected."""
         found: dict[ReplicaKey, ReplicationOutput] = {}
         with self._lock:
             for key in keys:
-                item = self._items.get(key)
-                if item is None:
+                if key in self._protected:
+                    self._protected.move_to_end(key)
+                    item = self._protected[key]
+                elif key in self._probation:
+                    item = self._probation.pop(key)
+                    self._protected[key] = item
+                    self._protected_bytes += item[1]
+                else:
                     self.misses += 1
                     continue
-                self._items.move_to_end(key)
                 found[key] = item[0]
                 self.hits += 1
+            self._demote()
         return found
 
     def put_many(self, items: Iterable[tuple[ReplicaKey, ReplicationOutput]]) -> None:
-        """Keep these outputs, then drop the least recently used until both bounds hold."""
+        """Keep these outputs (in probation), then drop the least recently used until both bounds hold."""
         if not self.enabled:
             return
         sized = [(key, output, approximate_bytes(output)) for key, output in items]
@@ -134,40 +159,79 @@ class ReplicaCache:
             for key, output, size in sized:
                 if size > self.max_bytes:
                     continue
-                old = self._items.pop(key, None)
-                if old is not None:
-                    self._bytes -= old[1]
-                self._items[key] = (output, size)
+                segment = self._protected if self._drop(key) else self._probation  # a protected one stays so
+                segment[key] = (output, size)
                 self._bytes += size
-            while self._items and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
-                _, (_, size) = self._items.popitem(last=False)
+                if segment is self._protected:
+                    self._protected_bytes += size
+            self._demote()
+            while len(self) > self.max_entries or self._bytes > self.max_bytes:
+                segment = self._probation if self._probation else self._protected
+                _, (_, size) = segment.popitem(last=False)
                 self._bytes -= size
+                if segment is self._protected:
+                    self._protected_bytes -= size
                 self.evicted += 1
 
     def put_within(self, key: ReplicaKey, output: ReplicationOutput, max_entries: int, max_bytes: int) -> bool:
-        """Keep this output only if the cache then holds at most ``max_entries`` entries and ``max_bytes``
-        bytes (bounds no larger than the cache's own), dropping nothing; False when it would not fit. For
-        work nobody asked for yet, which must not push out what requests use."""
+        """Keep this output, protected, only if the cache then holds at most ``max_entries`` entries and
+        ``max_bytes`` bytes (bounds no larger than the cache's own), dropping nothing; False when it would
+        not fit. For work done ahead of any request, which must not push out what requests use."""
         if not self.enabled:
             return False
         size = approximate_bytes(output)
         with self._lock:
-            if key in self._items:
+            if key in self:
                 return True
-            if len(self._items) + 1 > min(max_entries, self.max_entries) or \
+            if len(self) + 1 > min(max_entries, self.max_entries) or \
                     self._bytes + size > min(max_bytes, self.max_bytes):
                 return False
-            self._items[key] = (output, size)
+            self._protected[key] = (output, size)
             self._bytes += size
+            self._protected_bytes += size
+            self._demote()
         return True
+
+    def touch(self, keys: Iterable[ReplicaKey]) -> None:
+        """Make the kept outputs of ``keys``, in this order, the most recently used of their segment, without
+        counting a hit: the warm-up ends with the outputs it values most as the last to go."""
+        with self._lock:
+            for key in keys:
+                for segment in (self._protected, self._probation):
+                    if key in segment:
+                        segment.move_to_end(key)
+                        break
+
+    def _drop(self, key: ReplicaKey) -> bool:
+        """Forget ``key``'s output if kept; True when it was protected."""
+        old = self._protected.pop(key, None)
+        if old is not None:
+            self._bytes -= old[1]
+            self._protected_bytes -= old[1]
+            return True
+        old = self._probation.pop(key, None)
+        if old is not None:
+            self._bytes -= old[1]
+        return False
+
+    def _demote(self) -> None:
+        """Move protected's least recently used outputs back to probation until protected is within its share."""
+        entries, size = int(self.max_entries * PROTECTED_SHARE), int(self.max_bytes * PROTECTED_SHARE)
+        while self._protected and (len(self._protected) > entries or self._protected_bytes > size):
+            key, item = self._protected.popitem(last=False)
+            self._protected_bytes -= item[1]
+            self._probation[key] = item
 
     def clear(self) -> None:
         with self._lock:
-            self._items.clear()
-            self._bytes = 0
+            self._probation.clear()
+            self._protected.clear()
+            self._bytes = self._protected_bytes = 0
 
     def stats(self) -> dict[str, int]:
-        """Entries and bytes kept, their bounds, and lookups found / not found and outputs dropped so far."""
+        """Entries and bytes kept (and how many of them protected), their bounds, and lookups found / not
+        found and outputs dropped so far."""
         with self._lock:
-            return {"entries": len(self._items), "bytes": self._bytes, "max_entries": self.max_entries,
-                    "max_bytes": self.max_bytes, "hits": self.hits, "misses": self.misses, "evicted": self.evicted}
+            return {"entries": len(self), "protected": len(self._protected), "bytes": self._bytes,
+                    "max_entries": self.max_entries, "max_bytes": self.max_bytes, "hits": self.hits,
+                    "misses": self.misses, "evicted": self.evicted}

@@ -22,7 +22,10 @@ start (it runs as a task of the event loop, the scenarios are read in a thread),
 Bounded: it fills at most :data:`CACHE_SHARE` of either bound of the cache, leaving the rest to requests,
 and never evicts anything (:meth:`~bpr.api.replicas.ReplicaCache.put_within`). When the next output does
 not fit, it says so in the log and stops, rather than pushing out what requests use, or its own earlier
-outputs, over and over. Requests may later evict warm outputs like any others (least recently used first).
+outputs, over and over. Its outputs are kept *protected*, like those requests have found again: the afters
+of an analyst's what-ifs are dropped before them, so a session on one scenario leaves the others warm.
+When requests' own bases need the room, the warm outputs least recently used go (the first files warmed
+are made the last to go).
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ class Warmer:
         self.message: str | None = None
         self.worker_seconds = 0.0  # time the warm replications took in the workers, all told
         self._task: asyncio.Task[None] | None = None
+        self._kept: list[ReplicaKey] = []  # in the order warmed
 
     def status(self) -> dict[str, Any]:
         """What ``/healthz`` shows under ``warm``."""
@@ -134,6 +138,8 @@ class Warmer:
             await self._fill()
         except _Stop as stop:
             self._stop(str(stop))
+        finally:  # the first files warmed (cheap befores: quick what-ifs) are the last the cache lets go
+            self.replicas.touch(reversed(self._kept))
 
     async def _fill(self) -> None:
         if not self.replicas.enabled:
@@ -172,6 +178,7 @@ class Warmer:
                         self._cache_full(entries, size)
                         return
                 self.done += 1
+                self._kept.append(key)
             log.info("warm-up: %s: %d replications run in %.1f s (%d of %d done)", target.label, ran,
                      time.monotonic() - target_started, self.done, self.total)
         self.state = "done"

@@ -162,6 +162,43 @@ def test_eviction_keeps_the_bounds_and_drops_the_least_recently_used(tmp_path: P
         assert ran(client.post("/v1/simulate", json=simulate_body(2))) == 1
 
 
+def test_outputs_found_again_or_computed_ahead_outlive_new_ones_within_their_share() -> None:
+    """The segmented LRU: new outputs are dropped before those found again (a base) and those put by the
+    warm-up, which keep at most PROTECTED_SHARE of the room; beyond it their least recently used ones become
+    droppable like new ones."""
+    from bpr.api.replicas import PROTECTED_SHARE
+
+    config = SimConfig(**OPTIONS, replications=2)
+    output = replicate(plan_for(parse_process(SMALL_PROCESS_YAML), config), config, 0)
+    key = {name: ReplicaKey(name, 0, False) for name in "abcdefghijklmnopqrstuvwxyz"}
+    cache = ReplicaCache(max_entries=8, max_bytes=10**9)
+    assert int(8 * PROTECTED_SHARE) == 6
+    for name in "wxyz":  # computed ahead
+        assert cache.put_within(key[name], output, 6, 10**9)
+    assert not cache.put_within(key["v"], output, 4, 10**9)  # over its own bound: refused, nothing dropped
+    cache.put_many((key[name], output) for name in "ab")
+    assert cache.get_many([key["a"]]) == {key["a"]: output}  # found again: protected
+    cache.put_many((key[name], output) for name in "cdefgh")  # 12 offered for 8 places
+    assert [name for name in key if key[name] in cache] == list("afghwxyz")  # b, c, d, e went
+    stats = cache.stats()
+    assert (stats["entries"], stats["protected"], stats["evicted"]) == (8, 5, 4)
+
+    # two more found again: protected holds 6 at most, its least recently used (w) goes back to probation
+    cache.get_many([key["g"], key["h"]])
+    assert cache.stats()["protected"] == 6 and not cache.is_protected(key["w"]) and key["w"] in cache
+    cache.put_many([(key["i"], output)])  # one too many: the oldest of probation goes (f, not w, newer there)
+    assert key["f"] not in cache and key["w"] in cache and key["i"] in cache
+    cache.put_many([(key["j"], output)])
+    assert key["w"] not in cache and all(key[name] in cache for name in "xyzagh")
+
+    # a protected output put again stays protected; touching reorders without counting a hit
+    cache.put_many([(key["x"], output)])
+    assert cache.is_protected(key["x"])
+    hits = cache.stats()["hits"]
+    cache.touch([key["y"]])
+    assert cache.stats()["hits"] == hits
+
+
 def test_a_sample_grows_the_approximate_size() -> None:
     config = SimConfig(**OPTIONS, replications=2)
     plan = plan_for(parse_process(SMALL_PROCESS_YAML), config)

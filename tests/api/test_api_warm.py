@@ -89,7 +89,7 @@ def ran(response: Any) -> int:
 
 def test_after_warm_up_a_whatif_runs_only_its_after_and_answers_the_same_bytes(tmp_path: Path,
                                                                                scenarios: Path) -> None:
-    with service(tmp_path, "warm", scenarios, warm=True, warm_scenarios=("tiny",)) as warm, \
+    with service(tmp_path, "warm", scenarios, warm=True, warm_scenarios=("tiny",), replica_cache_entries=100) as warm, \
             service(tmp_path, "cold", scenarios, replica_cache_entries=0) as cold:  # keeps nothing at all
         state = wait_warmed(warm)
         total = 2 * DEFAULT_REPLICATIONS  # tiny's before and after; not other's (not in warm_scenarios)
@@ -107,6 +107,12 @@ def test_after_warm_up_a_whatif_runs_only_its_after_and_answers_the_same_bytes(t
             # other options: nothing warm
             ("/v1/whatif", {"scenario": "tiny", "changes": [{"staff": {"clerk": 3}}], "options": {"seed": 3}},
              2 * DEFAULT_REPLICATIONS),
+            # an analyst's session on another base overflows the cache (room for 100): its afters go first
+            *[("/v1/whatif", {"process_yaml": SMALL_PROCESS_YAML, "changes": [change],
+                              "options": {"replications": 10, "horizon": "2w", "warm_up": "1d"}}, runs)
+              for change, runs in zip([{"staff": {"clerk": n}} for n in range(3, 9)], [20, 10, 10, 10, 10, 10])],
+            # and tiny is still warm
+            ("/v1/whatif", {"scenario": "tiny", "changes": [{"staff": {"clerk": 4}}]}, DEFAULT_REPLICATIONS),
         ]
         for path, body, expected in requests:
             answer = warm.post(path, json=body)
@@ -115,6 +121,7 @@ def test_after_warm_up_a_whatif_runs_only_its_after_and_answers_the_same_bytes(t
             replications = body.get("options", {}).get("replications", DEFAULT_REPLICATIONS)
             assert ran(reference) == replications * (2 if path == "/v1/whatif" else 1)
             assert answer.content == reference.content, body
+        assert warm.get("/healthz").json()["replicas"]["evicted"] > 0
 
 
 def test_a_request_during_the_warm_up_goes_first_and_the_warm_up_resumes(
