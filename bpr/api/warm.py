@@ -126,12 +126,12 @@ class Warmer:
         except asyncio.CancelledError:
             if self.state in ("pending", "warming"):
                 self.state, self.message = "stopped", "the server stopped"
-                log.info("warm-up: stopped by the server's shutdown after %d of %d replications", self.done,
+                log.info("warming: stopped by the server's shutdown after %d of %d replications", self.done,
                          self.total)
             raise
         except Exception as error:  # a bug ends the warm-up, never the server
             self.state, self.message = "stopped", f"internal error: {type(error).__name__}: {error}"
-            log.exception("warm-up: stopped by an internal error")
+            log.exception("warming: stopped by an internal error")
 
     async def _warm(self) -> None:
         try:
@@ -155,10 +155,10 @@ class Warmer:
         if skipped:
             self.message = "; ".join(skipped)
             for problem in skipped:
-                log.warning("warm-up: skipped %s", problem)
+                log.warning("warming: skipped %s", problem)
         self.state = "warming"
-        log.info("warm-up: %d replications of %d scenario files with the default options (%d replications, "
-                 "horizon %s, warm-up %s, seed %d), one at a time while the workers are idle; about %.0f s of "
+        log.info("warming: %d replications of %d scenario files with the default options (%d replications of "
+                 "%s after a %s warm-up, seed %d), one at a time while the workers are idle; about %.0f s of "
                  "computing", self.total, len(targets), config.replications, config.horizon, config.warm_up,
                  config.seed, sum(t.seconds * len(t.keys) for t in targets))
         entries = int(self.replicas.max_entries * CACHE_SHARE)
@@ -179,11 +179,11 @@ class Warmer:
                         return
                 self.done += 1
                 self._kept.append(key)
-            log.info("warm-up: %s: %d replications run in %.1f s (%d of %d done)", target.label, ran,
+            log.info("warming: %s: %d replications run in %.1f s (%d of %d done)", target.label, ran,
                      time.monotonic() - target_started, self.done, self.total)
         self.state = "done"
         stats = self.replicas.stats()
-        log.info("warm-up: done in %.0f s: %d replications, %.0f s in the workers; the cache holds %d outputs, "
+        log.info("warming: done in %.0f s: %d replications, %.0f s in the workers; the cache holds %d outputs, "
                  "%.0f MiB", time.monotonic() - started, self.done, self.worker_seconds, stats["entries"],
                  stats["bytes"] / _MIB)
 
@@ -200,11 +200,11 @@ class Warmer:
             output = await asyncio.wrap_future(future)
         except TaskFailed as error:  # the engine refused this file: skip it
             problem = f"{target.label}: replication {replication} failed: {error}"
-            log.warning("warm-up: %s; the rest of that file is skipped", problem)
+            log.warning("warming: %s; the rest of that file is skipped", problem)
             self.message = problem if self.message is None else f"{self.message}; {problem}"
             return None
         except (WorkerLost, TaskCancelled) as error:  # out of memory, or stopped from outside: no more
-            raise _Stop(f"{target.label}: replication {replication}: {str(error) or 'cancelled'}; warm-up "
+            raise _Stop(f"{target.label}: replication {replication}: {str(error) or 'cancelled'}; warming "
                         f"stopped after {self.done} of {self.total} replications") from None
         finally:
             self.worker_seconds += time.monotonic() - started
@@ -212,13 +212,13 @@ class Warmer:
 
     def _stop(self, message: str) -> None:
         self.state, self.message = "stopped", message
-        log.warning("warm-up: %s", message)
+        log.warning("warming: %s", message)
 
     def _cache_full(self, entries: int, size: int) -> None:
         stats = self.replicas.stats()
         self._stop(
             f"the replica cache cannot hold more: stopped after {self.done} of {self.total} replications (the "
-            f"warm-up fills at most {CACHE_SHARE:.0%} of the cache, {entries} outputs and {size / _MIB:.0f} MiB; "
+            f"warming fills at most {CACHE_SHARE:.0%} of the cache, {entries} outputs and {size / _MIB:.0f} MiB; "
             f"it holds {stats['entries']} outputs, {stats['bytes'] / _MIB:.0f} MiB); raise "
             f"BPR_API_REPLICA_CACHE_BYTES or BPR_API_REPLICA_CACHE_ENTRIES, or warm fewer scenarios "
             f"(BPR_API_WARM_SCENARIOS)")

@@ -263,7 +263,7 @@ def test_stopping_the_server_during_the_warm_up_leaves_no_process_and_no_error(
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
-    assert "warm-up: 40 replications of 2 scenario files" in log, log
+    assert "warming: 40 replications of 2 scenario files" in log, log
     assert "stopped by the server's shutdown" in log, log
     assert "Application shutdown complete" in log, log
     for bad in ("Traceback", "ERROR", "WARNING", "Exception"):
