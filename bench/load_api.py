@@ -16,6 +16,14 @@ Prints, for a quick what-if (a shipped scenario, one change, 1 year, 10 replicat
   its estimate, time until done, the CPU time of the server's processes against the library's own redesign
   in a plain process (and whether the answers are equal), and the same request answered from the store.
 
+With ``--warm`` it measures instead a server started with ``bpr serve --warm``: how long ``/healthz`` takes
+to answer, how long the warm-up takes until ``/healthz`` says it is over (bounded by ``--warm-timeout``), the
+CPU seconds of the server's processes and the server's memory (RSS) it cost; then, with the options the
+warm-up used (no seed, no warm-up given), one client's interactive sequence as above with the quick what-if's
+options (10 replications of 1 year), its first what-if reported apart; the same with no options at all (20
+replications) for the what-ifs left over; and two first what-ifs (quick options, no options; different
+changes) on every other shipped scenario.
+
 Every request has its own seed (so none is answered from the store and, but in the interactive part, none
 reuses another's replications) except in the store parts. Requests that the server turns into jobs (202)
 are polled until done; their latency is until the result.
@@ -24,6 +32,8 @@ to 127.0.0.1.
 
     python bench/load_api.py [--clients 8] [--requests 16] [--interactive 12] [--scenario child_allowance]
                              [--redesign purchase_ringi]
+    python bench/load_api.py --warm [--interactive 8] [--scenario child_allowance] [--warm-timeout 600]
+                             [--replica-cache-mib 384]
 """
 
 from __future__ import annotations
@@ -63,11 +73,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
-def start_server(port: int, db: Path, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, db: Path, workers: int, warm: bool = False,
+                 cache_mib: int | None = None) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BPR_API_")}
+    if cache_mib is not None:
+        env["BPR_API_REPLICA_CACHE_BYTES"] = str(cache_mib * 2**20)
     process = subprocess.Popen(
         [sys.executable, "-m", "bpr.cli.main", "serve", "--host", LOOPBACK, "--port", str(port), "--db", str(db),
-         "--workers", str(workers), "--log-level", "warning"],
+         "--workers", str(workers), "--log-level", "warning", *(["--warm"] if warm else [])],
         env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     client = httpx.Client(trust_env=False)
     deadline = time.monotonic() + 60
@@ -182,12 +195,16 @@ def interactive_changes(scenario: str, limit: int) -> list[dict[str, Any]]:
     return mixed[:limit]  # kinds taken in turn, so that a short sequence is not all staff changes
 
 
-def interactive_part(runner: Runner, scenario: str, options: dict[str, Any], limit: int) -> None:
+def interactive_part(runner: Runner, scenario: str, options: dict[str, Any], limit: int,
+                     first: str = "cold, simulates the base too", skip: int = 0) -> None:
     """One client asking different what-ifs against the same scenario, seed and options, one after the
-    other; then the base alone."""
-    changes = interactive_changes(scenario, limit)
+    other; then the base alone. ``first`` says what the first what-if finds (in the report); ``skip``
+    leaves out the first what-ifs of :func:`interactive_changes` (asked already with other options, whose
+    after would be reused)."""
+    changes = interactive_changes(scenario, skip + limit)[skip:]
     if len(changes) < 2:
-        print(f"interactive: scenario {scenario} offers fewer than two different what-ifs; skipped")
+        print(f"interactive: scenario {scenario} offers fewer than two different what-ifs (after {skip} "
+              f"asked already); skipped")
         return
     answers = []
     for change in changes:
@@ -195,9 +212,9 @@ def interactive_part(runner: Runner, scenario: str, options: dict[str, Any], lim
             break
         answers.append(runner.send("/v1/whatif", {"scenario": scenario, "changes": [change], "options": options}))
     (first_latency, first_ok, first_how, first_ran), warm = answers[0], answers[1:]
-    print(f"interactive, 1 client, seed {options['seed']}: {len(answers)} different what-ifs "
+    print(f"interactive, 1 client, options {options or 'none (the defaults)'}: {len(answers)} different what-ifs "
           f"({', '.join(next(iter(c)) for c in changes[:len(answers)])})")
-    print(f"  first (cold, simulates the base too): {first_latency:.3f} s, {first_ran} replications run, "
+    print(f"  first ({first}): {first_latency:.3f} s, {first_ran} replications run, "
           f"answered {first_how}{'' if first_ok else ', FAILED'}")
     if warm:
         print("  " + report("the others (base reused)", [lat for lat, _, _, _ in warm]) +
@@ -316,6 +333,55 @@ def tree_cpu_seconds(root: int) -> float:
     return total
 
 
+def rss_mib(pid: int) -> float:
+    """Resident memory of process ``pid`` in MiB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def warm_part(runner: Runner, server: subprocess.Popen[bytes], started: float, scenario: str, replications: int,
+              horizon: str, interactive: int, timeout: float) -> None:
+    """A server started with --warm: the warm-up's cost until /healthz says it is over, then one client's
+    first what-ifs with the warm-up's options (the seed and warm-up not given)."""
+    client = runner.client()
+    print(f"warm-up: /healthz answered {time.monotonic() - started:.1f} s after the server was started")
+    cpu_before, rss_before = tree_cpu_seconds(server.pid), rss_mib(server.pid)
+    deadline = min(runner.deadline, time.monotonic() + timeout)
+    health = client.get(runner.url + "/healthz").json()
+    while health["warm"]["state"] in ("pending", "warming") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        health = client.get(runner.url + "/healthz").json()
+    warm, kept = health["warm"], health["replicas"]
+    wall = time.monotonic() - started
+    print(f"warm-up {warm['state']} {wall:.0f} s after the start: {warm['done']} of {warm['total']} replications "
+          f"kept{'; ' + warm['message'] if warm['message'] else ''}")
+    print(f"  cost: {tree_cpu_seconds(server.pid) - cpu_before:.0f} CPU s of the server's processes (server + "
+          f"workers) after /healthz answered; server memory (RSS) {rss_before:.0f} -> {rss_mib(server.pid):.0f} "
+          f"MiB; the cache holds {kept['entries']} outputs, {kept['bytes'] / 2**20:.0f} MiB by its own count "
+          f"(load average {os.getloadavg()[0]:.1f})")
+    if warm["state"] in ("pending", "warming"):
+        print(f"  the warm-up did not end within {timeout:.0f} s: what follows is measured against a part-warm "
+              "cache")
+    quick = {"replications": replications, "horizon": horizon}
+    interactive_part(runner, scenario, quick, interactive, first="after the warm-up")
+    interactive_part(runner, scenario, {}, interactive, first="after the warm-up", skip=interactive)
+    names = [entry["name"] for entry in client.get(runner.url + "/v1/scenarios").json()["scenarios"]]
+    for name in names:
+        if name == scenario:
+            continue
+        # two different changes, so that the second finds nothing of the first's after
+        for change, options in zip(interactive_changes(name, 2), (quick, {})):
+            if time.monotonic() >= runner.deadline:
+                return
+            latency, ok, how, ran = runner.send("/v1/whatif", {"scenario": name, "changes": [change],
+                                                               "options": options})
+            print(f"first what-if on {name} ({change}, options {options or 'none'}): {latency:.3f} s, {ran} "
+                  f"replications run, answered {how}{'' if ok else ', FAILED'} (load average "
+                  f"{os.getloadavg()[0]:.1f})")
+
+
 def report(label: str, latencies: list[float]) -> str:
     return (f"{label}: n={len(latencies)}  p50={percentile(latencies, 50):.3f} s  "
             f"p95={percentile(latencies, 95):.3f} s  max={max(latencies):.3f} s")
@@ -337,6 +403,11 @@ def main() -> None:
     parser.add_argument("--redesign", default="purchase_ringi", help="scenario of the redesign part ('' skips it)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per request")
     parser.add_argument("--deadline", type=float, default=900.0, help="seconds for the whole run")
+    parser.add_argument("--warm", action="store_true",
+                        help="measure a server started with --warm instead (the warm-up, then first what-ifs)")
+    parser.add_argument("--warm-timeout", type=float, default=600.0, help="seconds to wait for the warm-up")
+    parser.add_argument("--replica-cache-mib", type=int, default=None,
+                        help="the server's BPR_API_REPLICA_CACHE_BYTES in MiB (default: the server's, 256)")
     args = parser.parse_args()
     deadline = time.monotonic() + args.deadline
     requests_total = min(args.requests, 200)
@@ -344,9 +415,17 @@ def main() -> None:
 
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bpr-bench-") as folder:
-        server = start_server(port, Path(folder) / "jobs.sqlite", args.workers)
+        started = time.monotonic()
+        server = start_server(port, Path(folder) / "jobs.sqlite", args.workers, warm=args.warm,
+                              cache_mib=args.replica_cache_mib)
         try:
             url = f"http://{LOOPBACK}:{port}"
+            if args.warm:
+                print(f"server with --warm on {url} with {args.workers} workers; {os.cpu_count()} cores; load "
+                      f"average {os.getloadavg()[0]:.1f} at the start")
+                warm_part(Runner(url, {}, args.timeout, deadline), server, started, args.scenario,
+                          args.replications, args.horizon, max(2, min(args.interactive, 30)), args.warm_timeout)
+                return
             setup = httpx.Client(trust_env=False)
             change = pick_change(setup, url, args.scenario)
             body = {"scenario": args.scenario, "changes": [change],
