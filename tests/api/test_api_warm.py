@@ -142,7 +142,7 @@ def test_a_request_during_the_warm_up_goes_first_and_the_warm_up_resumes(
     monkeypatch.setattr(WorkerPool, "submit", watched)
     client = service(tmp_path, "warm", scenarios, warm=True, warm_scenarios=("tiny",))
     with client:
-        long = {"process_yaml": SMALL_PROCESS_YAML, "options": {"replications": 40, "horizon": "1y", "seed": 1},
+        long = {"process_yaml": SMALL_PROCESS_YAML, "options": {"replications": 40, "horizon": "2y", "seed": 1},
                 "mode": "job"}
         job = client.post("/v1/simulate", json=long)
         assert job.status_code == 202
