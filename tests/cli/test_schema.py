@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,8 +18,6 @@ from bpr.model.jsonschema import CLOCK_PATTERN, DATE_PATTERN, SPAN_PATTERN, SCHE
 from bpr.model.load import read_yaml
 from bpr.model.schema import clock_minutes
 from bpr.model.units import DURATION_PATTERN, RATE_PATTERN, parse_duration, parse_rate
-
-jsonschema = pytest.importorskip("jsonschema")
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHIPPED = ROOT / "schema" / "process.schema.json"
