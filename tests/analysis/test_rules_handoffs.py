@@ -59,7 +59,7 @@ def test_ping_pong_on_a_less_likely_branch_is_found_but_not_called_most_likely()
 KINDS = "attributes:\n  kind: {dist: choice, values: {new: 0.6, renewal: 0.4}}\n"
 
 # A renewal gets a lighter check and no consultation; a new case is checked in full, then consulted.
-EXCLUSIVE = """
+CHECKS = """
 - id: triage
   type: decision
   next: [{to: light_check, when: 'kind == "renewal"'}, {to: full_check, otherwise: true}]
@@ -68,6 +68,8 @@ EXCLUSIVE = """
 - id: is_new
   type: decision
   next: [{to: budget_check, when: 'kind == "new"'}, {to: file, otherwise: true}]
+"""
+EXCLUSIVE = CHECKS + """\
 - {id: budget_check, type: task, role: budget, duration: 10m, next: legal_check}
 - {id: legal_check, type: task, role: legal, duration: 10m, next: audit_check}
 - {id: audit_check, type: task, role: audit, duration: 10m, next: contracts_check}
@@ -91,18 +93,10 @@ def test_handoffs_are_only_reported_on_paths_a_case_can_take() -> None:
 
 
 def test_ping_pong_is_only_reported_where_a_case_can_go_there_and_back() -> None:
-    steps = """
-    - id: triage
-      type: decision
-      next: [{to: light_check, when: 'kind == "renewal"'}, {to: full_check, otherwise: true}]
-    - {id: light_check, type: task, role: clerk, duration: 5m, next: is_new}
-    - {id: full_check, type: task, role: clerk, duration: 20m, next: is_new}
-    - id: is_new
-      type: decision
-      next: [{to: budget_check, when: 'kind == "new"'}, {to: file, otherwise: true}]
-    - {id: budget_check, type: task, role: budget, duration: 10m, next: file}
-    - {id: file, type: task, role: clerk, duration: 5m, next: done}
-    """
+    steps = CHECKS + """\
+- {id: budget_check, type: task, role: budget, duration: 10m, next: file}
+- {id: file, type: task, role: clerk, duration: 5m, next: done}
+"""
     assert [f.steps for f in findings(build(steps + TAIL, KINDS), "BPR201")] == [
         ("full_check", "budget_check", "file")]
 
