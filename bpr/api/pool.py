@@ -182,8 +182,8 @@ class WorkerPool:
         if self._start_now:
             try:
                 process, conn = self._start_process()
-            except OSError:
-                pass  # tried again when the first task comes
+            except Exception:  # noqa: BLE001 - tried again when the first task comes
+                pass
 
         try:
             while True:
@@ -193,7 +193,8 @@ class WorkerPool:
                 if process is None:
                     try:
                         process, conn = self._start_process()
-                    except OSError as error:  # out of processes or memory: fail this task, try again later
+                    except Exception as error:  # noqa: BLE001 - out of processes or memory, or any other
+                        # failure to start: fail this task, not this feeding thread; try again with the next
                         with self._lock:
                             if not task.future.done():
                                 task.future.set_exception(WorkerLost(f"cannot start a worker process: {error}"))
@@ -213,8 +214,8 @@ class WorkerPool:
                         return
                     try:  # start the replacement now, so the next task does not wait for it
                         process, conn = self._start_process()
-                    except OSError:
-                        pass  # tried again with the next task
+                    except Exception:  # noqa: BLE001 - tried again with the next task
+                        pass
         finally:
             if process is not None:
                 try:

@@ -63,6 +63,29 @@ def test_a_worker_that_dies_fails_its_task_and_is_replaced(pool: WorkerPool) -> 
     assert pool.submit(toy_tasks.square, 5)[1].result(timeout=30) == 25
 
 
+class _FailsToStartOnce(WorkerPool):
+    """A pool whose first start of a worker fails with an error other than OSError (a broken interpreter
+    setup, a start method that raises)."""
+
+    failed = False
+
+    def _start_process(self):  # type: ignore[no-untyped-def]
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("cannot start the worker this time")
+        return super()._start_process()
+
+
+def test_a_worker_that_cannot_start_fails_its_task_and_the_pool_goes_on() -> None:
+    pool = _FailsToStartOnce(1, start=False)
+    try:
+        with pytest.raises(WorkerLost, match="cannot start a worker process: cannot start the worker this time"):
+            pool.submit(toy_tasks.square, 3)[1].result(timeout=30)
+        assert pool.submit(toy_tasks.square, 4)[1].result(timeout=30) == 16
+    finally:
+        pool.shutdown()
+
+
 def test_store_round_trip_and_wal(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "sub" / "jobs.sqlite")
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
