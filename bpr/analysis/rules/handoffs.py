@@ -52,6 +52,7 @@ def handoff_ping_pong(G: nx.DiGraph, process: Process) -> list[Finding]:
         if any(isinstance(G.nodes[n]["step"], Parallel) for n in via):
             in_parallel.add((u, v))
     likely = set(most_likely_path(G, process))
+    routes = case_routes(G, process)
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for a, targets in moves.items():
@@ -70,7 +71,7 @@ def handoff_ping_pong(G: nx.DiGraph, process: Process) -> list[Finding]:
                         stack.append(run + [d])
                     elif lane(G, d, process) == home and (a, d) not in seen:
                         steps = [a, *run, d]
-                        if not any(routes.issuperset(steps) for routes in case_routes(G, process)):
+                        if not any(route.issuperset(steps) for route in routes):
                             continue  # no case goes this way (its conditions exclude each other)
                         seen.add((a, d))
                         where = " (on the most likely path)" if set(steps) <= likely else ""

@@ -79,8 +79,8 @@ def stated_lanes(context: Context) -> list[Candidate]:
         if not isinstance(step, (Task, Approval)) or step.simple is None:
             continue
         lane = step.simple
-        change: dict[str, Any] = {"step": step.id, **lane.model_dump(mode="json", exclude_none=True, exclude_defaults=True)}
-        change["duration"] = lane.model_dump(mode="json")["duration"]
+        # The lane in file form (its duration is required, so it stays; an empty name and the unused rule go).
+        change: dict[str, Any] = {"step": step.id, **lane.model_dump(mode="json", exclude_defaults=True)}
         cases = f"the cases where {lane.when}" if lane.when is not None else f"{lane.share:.0%} of the cases"
         out.append(
             Candidate(
