@@ -29,14 +29,18 @@ def changes(candidates: list) -> list[list[dict]]:
 # --- task elimination -----------------------------------------------------------------------------------
 
 
+DOMINATED = f"""
+    - {{id: prepare, type: task, role: clerk, duration: 10m, next: chief_ok}}
+    - {{id: chief_ok, type: approval, role: chief, duration: 5m, checks: [amount], next: director_ok}}
+    - {{id: director_ok, type: approval, role: director, duration: 5m, checks: [amount, need],
+        reject: {{probability: 0.1, to: prepare}}, next: done}}
+    {END}
+"""
+"""The chief checks what the director checks again, with more authority and a reject of its own."""
+
+
 def test_eliminate_fires_on_an_approval_a_more_senior_one_repeats() -> None:
-    p = process(f"""
-        - {{id: prepare, type: task, role: clerk, duration: 10m, next: chief_ok}}
-        - {{id: chief_ok, type: approval, role: chief, duration: 5m, checks: [amount], next: director_ok}}
-        - {{id: director_ok, type: approval, role: director, duration: 5m, checks: [amount, need],
-            reject: {{probability: 0.1, to: prepare}}, next: done}}
-        {END}
-    """)
+    p = process(DOMINATED)
     found = eliminate_approvals(Context(p))
     assert changes(found) == [[{"remove": "chief_ok"}]]
     assert found[0].sources == ("BPR101", "BPR103")
@@ -444,13 +448,7 @@ def test_triage_does_not_fire_on_exponential_or_steady_work() -> None:
 
 
 def test_propose_lists_each_change_list_once_and_keeps_every_source() -> None:
-    p = process(f"""
-        - {{id: prepare, type: task, role: clerk, duration: 10m, next: chief_ok}}
-        - {{id: chief_ok, type: approval, role: chief, duration: 5m, checks: [amount], next: director_ok}}
-        - {{id: director_ok, type: approval, role: director, duration: 5m, checks: [amount, need],
-            reject: {{probability: 0.1, to: prepare}}, next: done}}
-        {END}
-    """)
+    p = process(DOMINATED)
     found = propose(Context(p))
     lists = changes(list(found.candidates))
     assert len(lists) == len({repr(x) for x in lists})
