@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 name=${1:-purchase_ringi}
 out="out/$name"
-"${PYTHON:-python3}" -m bpr analyze "scenarios/$name/before.yaml"
-"${PYTHON:-python3}" -m bpr report "scenarios/$name/before.yaml" "scenarios/$name/after.yaml" -o "$out/report.html"
+"${PYTHON:-.venv/bin/python}" -m bpr analyze "scenarios/$name/before.yaml"
+"${PYTHON:-.venv/bin/python}" -m bpr report "scenarios/$name/before.yaml" "scenarios/$name/after.yaml" -o "$out/report.html"
 echo
 echo "Open $(pwd)/$out/report.html in a browser (diagrams beside it in $out/)."

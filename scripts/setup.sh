@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what bpr needs, once: Graphviz and a Japanese font (diagrams), Chromium (the report's browser
-# test), and the bpr package with its test dependencies. Safe to run again: it skips what is there.
+# test), and the bpr package with its test dependencies in a virtual environment inside this clone
+# (.venv/), so that no other checkout's installation is touched. Safe to run again: it skips what is there.
+# PYTHON=/path/to/python uses that interpreter instead of the clone's .venv (nothing is created then).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON=${PYTHON:-python3}
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 fc-list :lang=ja 2>/dev/null | grep -q . || need_apt+=(fonts-ipafont-gothic)
@@ -23,10 +24,18 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+if [ -z "${PYTHON:-}" ]; then
+  if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating a virtual environment in $(pwd)/.venv"
+    python3 -m venv .venv
+  fi
+  PYTHON=.venv/bin/python
+fi
+
 stamp=".setup-stamp"
-want=$(sha256sum pyproject.toml | cut -c1-16)
+want=$( (sha256sum pyproject.toml; "$PYTHON" -c 'import sys; print(sys.prefix)') | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! "$PYTHON" -c "import bpr" 2>/dev/null; then
-  echo "setup: installing bpr and its test dependencies (pip)"
+  echo "setup: installing bpr and its test dependencies into $("$PYTHON" -c 'import sys; print(sys.prefix)') (pip)"
   "$PYTHON" -m pip install --disable-pip-version-check -q -e ".[test]"
   echo "$want" > "$stamp"
 fi
