@@ -7,13 +7,22 @@ of the process (the best of ``--repeat`` runs): on a machine shared with other w
 the run itself costs, while wall time also counts the time other processes held the core. Targets: bpr
 <= 1.5x the time of the hand-written model; the chain at >= 10,000 cases/s.
 
-    python bench/engine_overhead.py [--minutes 200000] [--repeat 3]
+With ``--reference DIR`` (a checkout of another version, e.g. ``git worktree add /tmp/prev HEAD~1``), that
+version's engine runs the same models in the same bench, in turns with this one (each turn in a fresh
+interpreter whose ``bpr`` is the one in DIR), and the ratio of CPU per case is printed: a change to the engine
+is measured against the commit before it on the same machine at the same time.
+
+    python bench/engine_overhead.py [--minutes 200000] [--repeat 3] [--reference /tmp/prev]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -89,22 +98,63 @@ def best(fn: Any, repeat: int) -> tuple[float, int]:
     return min(times), count
 
 
+CASES = [
+    ("M/M/3 single queue", MMC, [(3, 1.0)], 2.4),
+    ("5-step approval chain", CHAIN, [(staff, mean) for _, staff, mean in CHAIN_STEPS], 1.0),
+]
+
+
+def bpr_turn(source: str | None, minutes: float, seed: int) -> dict[str, tuple[float, int]]:
+    """One run of every model's bpr version: in this process, or in a fresh interpreter using ``source``."""
+    if source is None:
+        out = {}
+        for name, data, _, _ in CASES:
+            start = time.process_time()
+            count = bpr_model(data, minutes, seed)
+            out[name] = (time.process_time() - start, count)
+        return out
+    env = dict(os.environ, PYTHONPATH=source)
+    answer = subprocess.run([sys.executable, __file__, "--turn", "--minutes", str(minutes), "--seed", str(seed)],
+                            env=env, capture_output=True, text=True, check=True)
+    return {name: (float(t), int(n)) for name, (t, n) in json.loads(answer.stdout).items()}
+
+
+def compare_with(reference: str, minutes: float, repeat: int) -> None:
+    """This engine against the one in ``reference``, turn by turn, both in fresh interpreters."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    best_of: dict[tuple[str, str], float] = {}
+    for r in range(repeat):
+        for label, source in (("reference", reference), ("this", here)):
+            for name, (seconds, count) in bpr_turn(source, minutes, r).items():
+                key = (label, name)
+                best_of[key] = min(best_of.get(key, float("inf")), seconds / count)
+    print(f"\nCPU per case, best of {repeat} turns each, against {reference}")
+    print(f"{'model':24} {'reference':>14} {'this':>14} {'ratio':>8}")
+    for name, *_ in CASES:
+        ref, this = best_of[("reference", name)], best_of[("this", name)]
+        print(f"{name:24} {ref * 1e6:11.2f} µs {this * 1e6:11.2f} µs {this / ref:7.3f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=100_000.0, help="simulated minutes per run")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reference", help="a checkout of another bpr version to measure against")
+    parser.add_argument("--turn", action="store_true", help=argparse.SUPPRESS)  # one bpr turn, as JSON
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    cases = [
-        ("M/M/3 single queue", MMC, [(3, 1.0)], 2.4),
-        ("5-step approval chain", CHAIN, [(staff, mean) for _, staff, mean in CHAIN_STEPS], 1.0),
-    ]
+    if args.turn:
+        print(json.dumps(bpr_turn(None, args.minutes, args.seed)))
+        return
     print(f"cases per CPU-second, best of {args.repeat} runs of {args.minutes:,.0f} simulated minutes")
     print(f"{'model':24} {'hand-written simpy':>20} {'bpr':>14} {'time ratio':>11}")
-    for name, data, stations, rate in cases:
+    for name, data, stations, rate in CASES:
         t_hand, n_hand = best(lambda r: hand_written(stations, rate, args.minutes, r), args.repeat)
         t_bpr, n_bpr = best(lambda r: bpr_model(data, args.minutes, r), args.repeat)
         speed_hand, speed_bpr = n_hand / t_hand, n_bpr / t_bpr
         print(f"{name:24} {speed_hand:14,.0f} cases/s {speed_bpr:8,.0f} cases/s {speed_hand / speed_bpr:10.2f}x")
+    if args.reference:
+        compare_with(args.reference, args.minutes, args.repeat)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ and "which branch is most likely" depend on the attribute distributions. They ar
 :data:`SAMPLES` cases with a numpy Generator seeded from :data:`SEED` (fixed, so the analysis of a file is
 the same on every run). A case's channel is drawn in proportion to the yearly volumes of the arrival
 streams (:func:`bpr.model.volume.annual_cases`, the meaning of rates all of bpr shares), then its
-attributes from the process ``attributes`` with the channel's overrides.
+attributes from the process ``attributes`` with the channel's overrides. Each case then follows the routing
+core (:mod:`bpr.model.routing`), the same rules the simulation follows: a case for which a condition cannot be
+evaluated, or no branch holds, cannot go on past that decision (the simulation stops with the same error).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import networkx as nx
 import numpy as np
 
 from bpr.analysis.memo import memo
-from bpr.model.conditions import ConditionError, compiled
 from bpr.model.distributions import Choice
+from bpr.model.routing import DECIDE_C, Routing, RoutingError, choose, compile_routing, reachable
 from bpr.model.schema import Decision, Process
 from bpr.model.volume import annual_cases
 
@@ -39,18 +41,17 @@ def arrival_shares(process: Process) -> dict[str, float]:
     return shares
 
 
-def choose_branch(decision: Decision, attributes: dict[str, Any]) -> str | None:
-    """The branch a case takes at a condition decision: the first whose condition holds (None: stuck)."""
-    for branch in decision.next:
-        if branch.otherwise:
-            return branch.to
-        if branch.when is not None:
-            try:
-                if compiled(branch.when).evaluate(attributes):
-                    return branch.to
-            except ConditionError:
-                continue
-    return None
+def routing_of(G: nx.DiGraph, process: Process) -> Routing:
+    """The process compiled by the routing core, once per graph."""
+    return memo(G, "routing", lambda: compile_routing(process))
+
+
+def choose_branch(routing: Routing, decision_id: str, attributes: dict[str, Any]) -> str | None:
+    """The branch a case takes at a condition decision (the routing core's choice); None: it cannot go on."""
+    try:
+        return routing.steps[choose(routing.route(decision_id), attributes)].id
+    except RoutingError:
+        return None
 
 
 def is_conditional(step: object) -> bool:
@@ -76,17 +77,18 @@ class CaseSample:
             for name, dist in {**process.attributes, **arrival.attributes}.items():
                 for i, value in zip(members, _draw_many(dist, rng, len(members))):
                     attributes[i][name] = value
-        deciders = [s for s in process.steps if isinstance(s, Decision) and is_conditional(s)]
+        routing = routing_of(G, process)
+        deciders = [route.id for route in routing.steps if route.kind == DECIDE_C]
         reach: list[frozenset[str]] = []
         choices: list[dict[str, str | None]] = []
         routes: dict[tuple[Any, ...], frozenset[str]] = {}
         for channel, attrs in zip(channels, attributes):
             arrival = process.arrivals[int(channel)]
-            chosen = {d.id: choose_branch(d, attrs) for d in deciders}
+            chosen = {d: choose_branch(routing, d, attrs) for d in deciders}
             start = arrival.start or process.start_step
-            key = (start, tuple(chosen.values()))
+            key = (start, tuple(chosen.values()))  # the route depends on the attributes only through these
             if key not in routes:
-                routes[key] = _reachable(G, start, chosen)
+                routes[key] = frozenset(routing.steps[i].id for i in reachable(routing, routing.index[start], attrs))
             reach.append(routes[key])
             choices.append(chosen)
         return cls(tuple(attributes), tuple(reach), tuple(choices))
@@ -118,24 +120,6 @@ def _draw_many(dist: Any, rng: np.random.Generator, n: int) -> list[Any]:
         keys = list(dist.values)
         return [keys[int(k)] for k in rng.choice(len(keys), size=n, p=list(dist.values.values()))]
     return [dist.sample(rng) for _ in range(n)]
-
-
-def _reachable(G: nx.DiGraph, start: str, chosen: dict[str, str | None]) -> frozenset[str]:
-    if start not in G:
-        return frozenset()
-    seen = {start}
-    todo = [start]
-    while todo:
-        node = todo.pop()
-        if node in chosen:
-            targets = [chosen[node]] if chosen[node] is not None else []
-        else:  # every way out that can happen (a reject with probability 0 never does)
-            targets = [v for v, data in G[node].items() if data.get("probability") != 0]
-        for target in targets:
-            if target is not None and target in G and target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return frozenset(seen)
 
 
 def branch_probabilities(process: Process, sample: CaseSample | None) -> dict[tuple[str, str], float]:

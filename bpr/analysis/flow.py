@@ -9,7 +9,8 @@ case can reach. It is acyclic.
 Post-dominance ("every path from A to an end passes B") is computed with networkx dominance on the reversed
 forward graph with a virtual exit joined to every end. The branches of a parallel split all run, so before
 that computation they are chained one after another (split -> branch 1 -> branch 2 -> ... -> join): a step
-inside any branch then post-dominates the steps before the split, as it should.
+inside any branch then post-dominates the steps before the split, as it should. Which steps belong to a
+split's branches is the routing core's parallel block (:func:`bpr.model.routing.blocks`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from bpr.analysis.memo import memo
+from bpr.model.routing import parallel_blocks
 from bpr.model.schema import Parallel, Process
 
 EXIT = "__exit__"
@@ -74,28 +76,32 @@ def _forward_graph(G: nx.DiGraph) -> nx.DiGraph:
     return F
 
 
-def _branch_members(F: nx.DiGraph, first: str, join: str) -> set[str]:
-    """Steps reachable from a branch's first step without passing its join."""
+def _branch_members(F: nx.DiGraph, first: str, join: str, block: frozenset[str]) -> set[str]:
+    """The steps of a join's parallel ``block`` that a branch reaches from its first step."""
     seen = {first}
     todo = [first]
     while todo:
         node = todo.pop()
         for child in F.successors(node):
-            if child != join and child not in seen:
+            if child != join and child in block and child not in seen:
                 seen.add(child)
                 todo.append(child)
     return seen
 
 
-def serialize_parallel(F: nx.DiGraph) -> nx.DiGraph:
-    """A copy of ``F`` in which the branches of every parallel split run one after another."""
+def serialize_parallel(F: nx.DiGraph, G: nx.DiGraph) -> nx.DiGraph:
+    """A copy of ``F`` (the forward graph of ``G``) in which the branches of every parallel split run one
+    after another."""
     S = F.copy()
+    splits = [step for _, step in G.nodes(data="step") if isinstance(step, Parallel)]
+    members = memo(G, "blocks", lambda: parallel_blocks(splits, G))
     plans: list[tuple[str, str, list[str], list[set[str]]]] = []
     for node, step in F.nodes(data="step"):
         if not isinstance(step, Parallel) or step.join not in F:
             continue
         firsts = [b for b in dict.fromkeys(step.next) if b != step.join and b in F]
-        plans.append((node, step.join, firsts, [_branch_members(F, b, step.join) for b in firsts]))
+        block = members.get(step.join, frozenset())
+        plans.append((node, step.join, firsts, [_branch_members(F, b, step.join, block) for b in firsts]))
     for split, join, firsts, members in plans:
         for target in list(S.successors(split)):
             S.remove_edge(split, target)
@@ -116,7 +122,7 @@ def post_dominators(G: nx.DiGraph) -> dict[str, list[str]]:
 
 
 def _post_dominators(G: nx.DiGraph) -> dict[str, list[str]]:
-    S = serialize_parallel(forward_graph(G))
+    S = serialize_parallel(forward_graph(G), G)
     ends = [n for n in S.nodes if S.out_degree(n) == 0]
     S.add_edges_from((n, EXIT) for n in ends)
     ipdom = nx.immediate_dominators(S.reverse(copy=True), EXIT)

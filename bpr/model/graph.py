@@ -2,38 +2,23 @@
 
 The graph is derived from a :class:`~bpr.model.schema.Process` and never the source of truth. Nodes are
 step ids (attribute ``step`` holds the step model, ``role``/``department``/``authority`` are copied for
-convenience); edges carry ``kind`` (``next``, ``branch``, ``reject`` or ``split``), the transition
-``probability`` where it is known (``None`` for branches taken by a condition) and the ``when`` condition.
-``G.graph["start"]`` is the process start and ``G.graph["entries"]`` every step a channel starts at.
+convenience); edges are the exits of the routing core (:func:`bpr.model.routing.exits`) and carry ``kind``
+(``next``, ``branch``, ``reject`` or ``split``), the transition ``probability`` where it is known
+(``None`` for branches taken by a condition) and the ``when`` condition. ``G.graph["start"]`` is the process
+start and ``G.graph["entries"]`` every step a channel starts at.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 
-from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task, Wait
+from bpr.model.routing import exits
+from bpr.model.schema import Process
 
 
 def successors_of(step: object) -> list[tuple[str, dict[str, object]]]:
     """Where a step can go next, with edge attributes; references are not checked here."""
-    out: list[tuple[str, dict[str, object]]] = []
-    if isinstance(step, Approval):
-        p = step.reject.probability if step.reject else 0.0
-        out.append((step.next, {"kind": "next", "probability": 1.0 - p, "when": None}))
-        if step.reject:
-            out.append((step.reject.to, {"kind": "reject", "probability": p, "when": None}))
-    elif isinstance(step, (Task, Handoff, Wait, Join)):
-        out.append((step.next, {"kind": "next", "probability": 1.0, "when": None}))
-    elif isinstance(step, Decision):
-        for branch in step.next:
-            when = "otherwise" if branch.otherwise else branch.when
-            out.append((branch.to, {"kind": "branch", "probability": branch.probability, "when": when}))
-    elif isinstance(step, Parallel):
-        for target in step.next:
-            out.append((target, {"kind": "split", "probability": 1.0, "when": None}))
-    elif isinstance(step, End):
-        pass
-    return out
+    return [(e.to, {"kind": e.kind, "probability": e.probability, "when": e.when}) for e in exits(step)]
 
 
 def build_graph(process: Process) -> nx.DiGraph:

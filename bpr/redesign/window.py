@@ -37,6 +37,7 @@ import numpy as np
 
 from bpr.analysis.cases import CaseSample, arrival_shares, branch_probabilities
 from bpr.model.graph import build_graph
+from bpr.model.routing import exits
 from bpr.model.schema import Approval, Calendar, Decision, Handoff, Join, Parallel, Process, Task, Wait
 from bpr.simulate import SimConfig
 from bpr.simulate.config import parse_span
@@ -117,14 +118,9 @@ def expected_visits(process: Process) -> dict[str, float]:
         if isinstance(step, Decision):
             for branch in {b.to for b in step.next}:
                 move(step.id, branch, decisions.get((step.id, branch), 0.0))
-        elif isinstance(step, Parallel):
-            for branch in step.next:
-                move(step.id, branch, 1.0)
-        elif isinstance(step, Approval) and step.reject is not None:
-            move(step.id, step.reject.to, step.reject.probability)
-            move(step.id, step.next, 1.0 - step.reject.probability)
-        elif getattr(step, "next", None) is not None and isinstance(step.next, str):  # type: ignore[union-attr]
-            move(step.id, step.next, 1.0)  # type: ignore[union-attr]
+        else:  # the routing core's exits: every parallel branch, a rejection with its probability
+            for out in exits(step):
+                move(step.id, out.to, out.probability or 0.0)
     entries = np.zeros(len(ids))
     for start, share in arrival_shares(process).items():
         entries[index[start]] += share

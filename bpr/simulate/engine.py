@@ -1,7 +1,7 @@
 """The simpy engine: one replication of a compiled process, from arrivals to per-case and per-role figures.
 
 No I/O, no clock, no global randomness: a replication is a pure function of (plan, config, replication).
-Cases are generators driven by simpy events (:func:`_start`); time is minutes since ``start_date`` 00:00.
+Cases are generators driven by simpy events (:func:`bpr.simulate.kernel.start_flow`); time is minutes since ``start_date`` 00:00.
 
 **Staff and calendars.** A role is a staff pool with one slot per staff member (:class:`~bpr.simulate.pool.Pool`,
 a lean resource on simpy events with the semantics of ``simpy.Resource``, or of ``PriorityResource`` when
@@ -65,9 +65,20 @@ import numpy as np
 import simpy
 
 from bpr.errors import SimulationError
-from bpr.model.conditions import ConditionError
+from bpr.model.routing import (
+    Route,
+    RoutingError,
+    after_join,
+    after_pass,
+    after_reject,
+    approval_outcome,
+    choose,
+    decider,
+    left_block,
+)
 from bpr.simulate.calendar import WorkCalendar, work_calendar
 from bpr.simulate.config import SimConfig
+from bpr.simulate.kernel import start_flow
 from bpr.simulate.plan import (
     APPROVAL,
     DECIDE_C,
@@ -80,6 +91,7 @@ from bpr.simulate.plan import (
     WAIT,
     ArrivalPlan,
     Plan,
+    WorkStep,
 )
 from bpr.simulate.pool import Pool
 from bpr.simulate.sampling import BLOCK, block_sampler, blocks
@@ -145,7 +157,7 @@ class _Case:
         self.draws: dict[int, int] | None = None  # per-case draws made so far, by step
         # Rework belongs to the case, whichever branch of a split it happens in: the approvals that rejected
         # it and were not passed since, when that began, and the time in rework so far.
-        self.pending: set[int] | None = None
+        self.pending: frozenset[int] | None = None
         self.since = 0.0
         self.rework_time = 0.0
         # (step, waiting) of every timed step passed, for the per-step figures; measured cases only.
@@ -203,34 +215,6 @@ class ReplicationOutput:
     step_visits: list[int] = field(default_factory=list)
 
 
-def _start(flow: Any, done: simpy.Event | None = None) -> None:
-    """Run a case's generator on simpy events, without a ``simpy.Process``.
-
-    A process costs two events of its own per case (its start and its end) and a general-purpose resume
-    with checks the engine does not need (it never yields failed events); for short steps that was a
-    fifth of the run time. The generator runs at once up to its first ``yield``; each event it yields
-    resumes it. ``done`` (if given) succeeds with the generator's return value. An exception in the
-    generator propagates out of ``env.run``.
-    """
-    def resume(event: simpy.Event) -> None:
-        try:
-            target = send(event._value)
-        except StopIteration as stop:
-            if done is not None:
-                done.succeed(stop.value)
-            return
-        target.callbacks.append(resume)
-
-    send = flow.send
-    try:
-        target = send(None)
-    except StopIteration as stop:
-        if done is not None:
-            done.succeed(stop.value)
-        return
-    target.callbacks.append(resume)
-
-
 class _Reservoir:
     """Uniform sample of at most ``capacity`` rows (Algorithm R, vectorised per chunk)."""
 
@@ -280,7 +264,8 @@ class _Replication:
                        for s in plan.steps]
         # Keys of the per-case draws (see bpr.simulate.streams.case_uniform).
         self.draw_keys = [stream_key(f"decision:{s.id}") if s.kind == DECIDE_P
-                          else stream_key(f"reject:{s.id}") if s.reject_p > 0 else 0 for s in plan.steps]
+                          else stream_key(f"reject:{s.id}") if isinstance(s, WorkStep) and s.reject_p > 0
+                          else 0 for s in plan.steps]
         self.step_calendars = [self.calendar(s.calendar) if s.kind == HANDOFF else None for s in plan.steps]
         self.busy = [0.0] * len(plan.roles)
         self.step_waiting = [0.0] * len(plan.steps)
@@ -356,12 +341,12 @@ class _Replication:
         start_step = arrival.start
         flow = self.flow
         timeout = env.timeout
-        start = _start
+        start = start_flow
         for t in self.arrival_times(arrival, stream_name):
             if t >= cap:
                 return
-            if t > env._now:
-                yield timeout(t - env._now)
+            if t > env.now:
+                yield timeout(t - env.now)
             measured = w0 <= t < w1
             attrs = {name: next(sampler) for name, sampler in attribute_samplers} if attribute_samplers else {}
             case = _Case(self.next_id, next(case_keys), channel, t, priority, attrs, measured)
@@ -396,16 +381,16 @@ class _Replication:
         inside = steps[stop].block if stop >= 0 else None
         while True:
             if sid == stop:
-                return env._now, track, -1
+                return env.now, track, -1
             if inside is not None and sid not in inside:
-                return env._now, track, self._left_block(sid, stop)
+                return env.now, track, self._left_block(sid, stop)
             st = steps[sid]
             kind = st.kind
             if kind <= APPROVAL:  # TASK or APPROVAL
-                t0 = env._now
+                t0 = env.now
                 role = roles[st.role]
-                if st.delegations:
-                    role = roles[self._delegate(st, case)]
+                if st.delegated:
+                    role = roles[self._decider(st, case)]
                 calendar = role.calendar
                 always = role.always
                 queued = t0
@@ -421,14 +406,14 @@ class _Replication:
                     wait_for = pool.acquire(case.priority)
                     if wait_for is not None:
                         overtaken = yield wait_for
-                acquired = env._now
+                acquired = env.now
                 if events is not None:
                     member = role.free.pop() if role.free else 0
                 work = next(self.durations[sid])
                 if always:
                     if work > 0:
                         yield timeout(work)
-                    finish = env._now
+                    finish = env.now
                 else:
                     # Work starts at the next opening and pauses while closed (WorkCalendar.finish_time).
                     finish = calendar.finish_time(acquired, work)
@@ -490,24 +475,20 @@ class _Replication:
                     case.approvals += 1
                     if not st.paper and not st.stamp:
                         case.e_approvals += 1
-                    if st.reject_p > 0 and case.uniform(sid, self.draw_keys[sid]) < st.reject_p:
+                    if st.reject_p > 0 and approval_outcome(st.route, case.uniform(sid, self.draw_keys[sid])):
                         case.rejections += 1
                         if case.pending is None:
-                            case.pending = {sid}
                             case.since = finish
-                        else:
-                            case.pending.add(sid)
+                        case.pending = after_reject(case.pending, sid)
                         sid = st.reject_to
                         continue
-                    pending = case.pending
-                    if pending is not None and sid in pending:
-                        pending.discard(sid)
-                        if not pending:
-                            case.pending = None
+                    if case.pending is not None:
+                        case.pending = after_pass(case.pending, sid)
+                        if case.pending is None:
                             case.rework_time += finish - case.since
                 sid = st.next
             elif kind == HANDOFF:
-                t0 = env._now
+                t0 = env.now
                 depart = self.step_calendars[sid].next_clock(t0, st.departures) if st.departures else t0  # type: ignore[union-attr]
                 arrive = depart + next(self.delays[sid])
                 if arrive > t0:
@@ -527,11 +508,11 @@ class _Replication:
             elif kind == WAIT:
                 # Someone outside has the case: wall-clock time, no staff, no calendar (the next step has
                 # its own).
-                t0 = env._now
+                t0 = env.now
                 wait = next(self.durations[sid])
                 if wait > 0:
                     yield timeout(wait)
-                    wait = env._now - t0
+                    wait = env.now - t0
                 if case.pending is not None:
                     track.rework += wait
                 else:
@@ -540,21 +521,17 @@ class _Replication:
                     case.trail.append((sid, wait))
                 track.citizen_last = False  # the citizen has gone home meanwhile: coming back is a new visit
                 if events is not None:
-                    events.append((case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env._now))
+                    events.append((case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env.now))
                 sid = st.next
             elif kind == DECIDE_P:
-                u = case.uniform(sid, self.draw_keys[sid])
-                for k, edge in enumerate(st.branch_cum):
-                    if u < edge:
-                        sid = st.branch_to[k]
-                        break
+                sid = choose(st, case.attrs, case.uniform(sid, self.draw_keys[sid]))
             elif kind == DECIDE_C:
                 sid = self._choose(st, case)
             elif kind == PARALLEL:
                 branches = []
                 for target in st.split_to:
                     branch_done = simpy.Event(env)
-                    _start(self.flow(case, track.copy(), target, st.join), branch_done)
+                    start_flow(self.flow(case, track.copy(), target, st.join), branch_done)
                     branches.append(branch_done)
                 yield env.all_of(branches)
                 # The critical path goes on: the branch that reached the join last (first of ties). If a
@@ -568,7 +545,7 @@ class _Replication:
                     if target >= 0 and arrived < back_at:
                         back, back_at = target, arrived
                 track = chosen
-                sid = steps[st.join].next if back < 0 else back
+                sid = after_join(steps[st.join], () if back < 0 else (back,))
             elif kind == JOIN:
                 sid = st.next
             else:  # END (never inside a parallel block: a branch leaves the block before reaching one)
@@ -576,39 +553,24 @@ class _Replication:
                 return None
 
     def _left_block(self, target: int, join: int) -> int:
-        """``target``, a step outside the parallel block of ``join`` that a branch is about to go to.
-
-        A branch leaves its block only when it is sent back before the split (a co-signer returns the case
-        for rework): it stops and is marked returned at the join. Going to an end instead would leave the
-        join waiting for ever (soundness refuses such files).
-        """
-        steps = self.plan.steps
-        if steps[target].kind == END:
-            end, join_id = steps[target].id, steps[join].id
-            raise SimulationError(f"a branch of a parallel split reaches end {end!r} before its join "
-                                  f"{join_id!r}")
-        return target
-
-    def _delegate(self, st: Any, case: _Case) -> int:
+        """``target``, a step outside the parallel block of ``join`` that a branch is about to go to: the
+        branch stops and is marked returned at the join (:func:`bpr.model.routing.left_block`)."""
         try:
-            for condition, role in st.delegations:
-                if condition.evaluate(case.attrs):
-                    return role
-        except ConditionError as error:
-            raise SimulationError(f"step {st.id!r}: delegation condition: {error}") from None
-        return st.role
+            return left_block(self.plan.routing, join, target)
+        except RoutingError as error:
+            raise SimulationError(str(error)) from None
 
-    def _choose(self, st: Any, case: _Case) -> int:
+    def _decider(self, st: WorkStep, case: _Case) -> int:
         try:
-            for condition, target in zip(st.branch_when, st.branch_to):
-                if condition is None or condition.evaluate(case.attrs):
-                    return target
-        except ConditionError as error:
-            raise SimulationError(f"decision {st.id!r}: {error}") from None
-        raise SimulationError(
-            f"decision {st.id!r}: no branch matches a case with attributes {case.attrs}; "
-            "add a last branch with 'otherwise: true'"
-        )
+            return decider(st.route, case.attrs)
+        except RoutingError as error:
+            raise SimulationError(str(error)) from None
+
+    def _choose(self, st: Route, case: _Case) -> int:
+        try:
+            return choose(st, case.attrs)
+        except RoutingError as error:
+            raise SimulationError(str(error)) from None
 
     def _log(self, case: _Case, st: Any, role: _Role, member: int, enable: float, start: float, end: float) -> None:
         # Staff members are numbered (role#1, role#2, ...) for the event log only; unlimited roles are one name.
@@ -617,7 +579,7 @@ class _Replication:
                             enable, start, end))
 
     def _finish(self, case: _Case, track: _Track) -> None:
-        end = self.env._now
+        end = self.env.now
         arrival = case.arrival
         if not case.measured:
             if arrival < self.w0:
@@ -665,15 +627,15 @@ class _Replication:
         jitter = self.streams.get("queue-samples").random(QUEUE_SAMPLES).tolist()
         for k in range(QUEUE_SAMPLES):
             t = self.w0 + (k + jitter[k]) * step
-            yield env.timeout(t - env._now)
+            yield env.timeout(t - env.now)
             for role in self.roles:
                 self.queue_samples[role.index].append(len(role.pool) if role.pool is not None else 0)
-        yield env.timeout(self.w1 - env._now)
+        yield env.timeout(self.w1 - env.now)
         self.draining = True
         if self.open_measured == 0:
             self.done.succeed()
             return
-        yield env.timeout(self.cap - env._now)
+        yield env.timeout(self.cap - env.now)
         if not self.done.triggered:
             self.done.succeed()
 
@@ -710,7 +672,7 @@ class _Replication:
             queue_samples=self.queue_samples,
             wip_minutes=self.wip,
             events=self.events,
-            stopped_at=env._now,
+            stopped_at=env.now,
             case_count=self.next_id,
             step_waiting=self.step_waiting,
             step_visits=self.step_visits,

@@ -2,40 +2,39 @@
 
 The engine runs millions of steps; looking steps up by id, walking pydantic models or parsing conditions
 on that path would dominate its time. So a :class:`Plan` is built once per run (it is the same for every
-replication) and holds only what the engine needs, in flat slot objects.
+replication) and holds only what the engine needs, in flat slot objects: one small record per kind of step
+that holds a case for a while (:class:`WorkStep` for tasks and approvals, :class:`TransitStep` for handoffs,
+:class:`WaitStep` for waits), each with its :class:`~bpr.model.routing.Route`; steps that only route
+(decisions, splits, joins, ends) are their route itself. Where a case goes is the routing core's to say
+(:mod:`bpr.model.routing`); a plan adds durations, staff and calendars.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-import networkx as nx
+from typing import Any, Union
 
 from bpr.errors import SimulationError
-from bpr.model.conditions import Condition, compiled
-from bpr.model.graph import build_graph
-from bpr.model.schema import (
-    WEEKDAYS,
-    Approval,
-    Arrival,
-    Calendar,
-    Decision,
-    End,
-    Handoff,
-    Join,
-    Parallel,
-    Process,
-    Task,
-    Wait,
+from bpr.model.routing import (
+    APPROVAL,
+    DECIDE_C,
+    DECIDE_P,
+    END,
+    HANDOFF,
+    JOIN,
+    PARALLEL,
+    TASK,
+    WAIT,
+    Route,
+    Routing,
+    compile_routing,
 )
+from bpr.model.schema import WEEKDAYS, Approval, Arrival, Calendar, Handoff, Process, Task, Wait
 from bpr.model.volume import rate_per_open_minute
 
-__all__ = ["Plan", "RolePlan", "StepPlan", "ArrivalPlan", "build_plan",
+__all__ = ["Plan", "RolePlan", "PlanStep", "WorkStep", "TransitStep", "WaitStep", "ArrivalPlan", "build_plan",
            "TASK", "APPROVAL", "HANDOFF", "DECIDE_P", "DECIDE_C", "PARALLEL", "JOIN", "END", "WAIT"]
-
-TASK, APPROVAL, HANDOFF, DECIDE_P, DECIDE_C, PARALLEL, JOIN, END, WAIT = range(9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,42 +48,58 @@ class RolePlan:
     external: bool
 
 
-class StepPlan:
-    """One step, flattened; which fields are used depends on ``kind``."""
+@dataclass(frozen=True, slots=True)
+class WorkStep:
+    """A task or an approval: work by a role (after delegation), perhaps from an in-tray, perhaps rejected."""
 
-    __slots__ = (
-        "index", "id", "name", "kind", "role", "duration", "citizen", "stamp", "paper", "approval",
-        "reject_p", "reject_to", "batch", "delegations", "next", "branch_cum", "branch_to", "branch_when",
-        "split_to", "join", "delay", "departures", "calendar", "mode", "party", "block",
-    )
+    index: int
+    id: str
+    name: str
+    kind: int  # TASK or APPROVAL
+    route: Route
+    next: int
+    role: int
+    delegated: bool  # some delegation may change the deciding role (ask the route's decider)
+    reject_p: float
+    reject_to: int
+    duration: Any
+    citizen: bool
+    stamp: bool
+    paper: bool
+    batch: tuple[str, ...] | None
 
-    def __init__(self, index: int, step_id: str, name: str, kind: int) -> None:
-        self.index = index
-        self.id = step_id
-        self.name = name
-        self.kind = kind
-        self.role = -1
-        self.duration: Any = None
-        self.citizen = False
-        self.stamp = False
-        self.paper = False
-        self.approval = False
-        self.reject_p = 0.0
-        self.reject_to = -1
-        self.batch: tuple[str, ...] | None = None
-        self.delegations: tuple[tuple[Condition, int], ...] = ()
-        self.next = -1
-        self.branch_cum: tuple[float, ...] = ()
-        self.branch_to: tuple[int, ...] = ()
-        self.branch_when: tuple[Condition | None, ...] = ()
-        self.split_to: tuple[int, ...] = ()
-        self.join = -1
-        self.delay: Any = None
-        self.departures: tuple[str, ...] | None = None
-        self.calendar: Calendar | None = None
-        self.mode = ""
-        self.party = ""
-        self.block: frozenset[int] | None = None  # a join: the steps of its parallel block
+
+@dataclass(frozen=True, slots=True)
+class TransitStep:
+    """A handoff: the case travels (``delay``), leaving at the next of ``departures`` on its calendar."""
+
+    index: int
+    id: str
+    name: str
+    kind: int  # HANDOFF
+    next: int
+    delay: Any
+    departures: tuple[str, ...] | None
+    calendar: Calendar
+    paper: bool
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class WaitStep:
+    """Someone outside the city has the case for ``duration`` of wall-clock time."""
+
+    index: int
+    id: str
+    name: str
+    kind: int  # WAIT
+    next: int
+    duration: Any
+    party: str
+
+
+PlanStep = Union[WorkStep, TransitStep, WaitStep, Route]
+"""One step of a plan; decisions, splits, joins and ends are their route (:class:`~bpr.model.routing.Route`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +124,9 @@ class Plan:
     process_name: str
     calendar: Calendar
     roles: tuple[RolePlan, ...]
-    steps: tuple[StepPlan, ...]
+    steps: tuple[PlanStep, ...]
     arrivals: tuple[ArrivalPlan, ...]
+    routing: Routing
     priorities: bool  # some streams differ in priority: roles queue by priority
 
     def role_index(self, role_id: str) -> int:
@@ -150,28 +166,6 @@ def _profile(arrival: Arrival, calendar: Calendar) -> tuple[tuple[tuple[float, .
     return (tuple(w / norm for w in weekday), tuple(hour)), peak / norm
 
 
-def _blocks(process: Process) -> dict[str, frozenset[str]]:
-    """For each join, the steps of its parallel block: those a branch passes on its way to the join.
-
-    A step belongs to the block when a branch can reach it without passing the split or the join, and it
-    can reach the join without passing the split. A return for rework to a step before the split is an
-    edge out of the block (that step reaches the join only through the split again).
-    """
-    graph = build_graph(process)
-    blocks: dict[str, frozenset[str]] = {}
-    for step in process.steps:
-        if not isinstance(step, Parallel):
-            continue
-        between = graph.subgraph(n for n in graph if n not in (step.id, step.join))
-        reached: set[str] = set()
-        for branch in step.next:
-            if branch != step.join and branch not in reached:
-                reached |= {branch} | nx.descendants(between, branch)
-        to_join = nx.ancestors(graph.subgraph(n for n in graph if n != step.id), step.join)
-        blocks[step.join] = frozenset(reached & to_join)
-    return blocks
-
-
 def build_plan(process: Process, start_date: date) -> Plan:
     """Compile ``process`` for the engine; rates of ``/year`` streams use the year of ``start_date``."""
     roles = tuple(
@@ -186,64 +180,23 @@ def build_plan(process: Process, start_date: date) -> Plan:
         )
         for i, (role_id, role) in enumerate(process.roles.items())
     )
-    role_at = {role.id: role.index for role in roles}
-    index = {step.id: i for i, step in enumerate(process.steps)}
-    blocks = _blocks(process)
-    steps: list[StepPlan] = []
-    for i, step in enumerate(process.steps):
+    routing = compile_routing(process)
+    steps: list[PlanStep] = []
+    for step, route in zip(process.steps, routing.steps):
+        plan: PlanStep
         if isinstance(step, (Task, Approval)):
-            plan = StepPlan(i, step.id, step.label, APPROVAL if isinstance(step, Approval) else TASK)
-            plan.role = role_at[step.role]
-            plan.duration = step.duration
-            plan.citizen = step.citizen_present
-            plan.stamp = step.stamp
-            plan.paper = step.medium == "paper"
-            plan.next = index[step.next]
-            if isinstance(step, Approval):
-                plan.approval = True
-                if step.reject is not None and step.reject.probability > 0:
-                    plan.reject_p = step.reject.probability
-                    plan.reject_to = index[step.reject.to]
-                plan.batch = tuple(step.batch) if step.batch else None
-                plan.delegations = tuple((compiled(d.when), role_at[d.role]) for d in step.delegations)
+            batch = tuple(step.batch) if isinstance(step, Approval) and step.batch else None
+            plan = WorkStep(route.index, step.id, step.label, route.kind, route, route.next, route.role,
+                            bool(route.delegations), route.reject_p, route.reject_to, step.duration,
+                            step.citizen_present, step.stamp, step.medium == "paper", batch)
         elif isinstance(step, Handoff):
-            plan = StepPlan(i, step.id, step.label, HANDOFF)
-            plan.delay = step.delay
-            plan.departures = tuple(step.departures) if step.departures else None
-            plan.calendar = process.calendar_of(step.calendar)
-            plan.paper = step.medium == "paper"
-            plan.mode = step.mode
-            plan.next = index[step.next]
+            plan = TransitStep(route.index, step.id, step.label, HANDOFF, route.next, step.delay,
+                               tuple(step.departures) if step.departures else None,
+                               process.calendar_of(step.calendar), step.medium == "paper", step.mode)
         elif isinstance(step, Wait):
-            plan = StepPlan(i, step.id, step.label, WAIT)
-            plan.duration = step.duration
-            plan.party = step.party
-            plan.next = index[step.next]
-        elif isinstance(step, Decision):
-            by_probability = step.next[0].probability is not None
-            plan = StepPlan(i, step.id, step.label, DECIDE_P if by_probability else DECIDE_C)
-            plan.branch_to = tuple(index[b.to] for b in step.next)
-            if by_probability:
-                cumulative, total = [], 0.0
-                for branch in step.next:
-                    total += branch.probability or 0.0
-                    cumulative.append(total)
-                cumulative[-1] = float("inf")  # rounding never lets a draw fall off the end
-                plan.branch_cum = tuple(cumulative)
-            else:
-                plan.branch_when = tuple(None if b.otherwise else compiled(b.when or "") for b in step.next)
-        elif isinstance(step, Parallel):
-            plan = StepPlan(i, step.id, step.label, PARALLEL)
-            plan.split_to = tuple(index[target] for target in step.next)
-            plan.join = index[step.join]
-        elif isinstance(step, Join):
-            plan = StepPlan(i, step.id, step.label, JOIN)
-            plan.next = index[step.next]
-            plan.block = frozenset(index[member] for member in blocks.get(step.id, ()))
-        elif isinstance(step, End):
-            plan = StepPlan(i, step.id, step.label, END)
-        else:  # pragma: no cover - the schema has no other step types
-            raise SimulationError(f"step {step.id!r}: type {step.type!r} cannot be simulated")
+            plan = WaitStep(route.index, step.id, step.label, WAIT, route.next, step.duration, step.party)
+        else:
+            plan = route
         steps.append(plan)
 
     arrivals = []
@@ -263,7 +216,7 @@ def build_plan(process: Process, start_date: date) -> Plan:
                 rate=rate,
                 regular=arrival.pattern == "regular",
                 calendar=calendar,
-                start=index[arrival.start or process.start_step],
+                start=routing.index[arrival.start or process.start_step],
                 priority=arrival.priority,
                 attributes=tuple(sorted(attributes.items())),
                 profile=profile,
@@ -271,4 +224,5 @@ def build_plan(process: Process, start_date: date) -> Plan:
             )
         )
     priorities = len({arrival.priority for arrival in process.arrivals}) > 1
-    return Plan(process.id, process.name, process.calendar, roles, tuple(steps), tuple(arrivals), priorities)
+    return Plan(process.id, process.name, process.calendar, roles, tuple(steps), tuple(arrivals), routing,
+                priorities)

@@ -61,7 +61,7 @@ class Pool:
         if self.priority:
             if self._heap:
                 _, seq, event, overtaken = heapq.heappop(self._heap)
-                now = self.env._now
+                now = self.env.now
                 for entry in self._heap:  # everyone who came earlier has just been overtaken
                     if entry[1] < seq and entry[3] is None:
                         entry[3] = now

@@ -6,11 +6,13 @@ from typing import Any
 
 import networkx as nx
 
-from bpr.analysis.cases import CaseSample
+from bpr.analysis.cases import CaseSample, routing_of
 from bpr.analysis.findings import Finding, RuleInfo
 from bpr.analysis.flow import forward_graph
 from bpr.analysis.text import role_label, step_label
 from bpr.model.conditions import ConditionError, compiled
+from bpr.model.routing import Routing, RoutingError
+from bpr.model.routing import decider as routed_decider
 from bpr.model.schema import Approval, Process
 
 EXCESS = RuleInfo(
@@ -38,12 +40,13 @@ def required_row(step: Approval, attributes: dict[str, Any]) -> int | None:
     return None
 
 
-def decider(step: Approval, attributes: dict[str, Any]) -> str:
-    """The role that decides this case: the first matching delegation's, else the approval's own."""
-    for delegation in step.delegations:
-        if _holds(delegation.when, attributes):
-            return delegation.role
-    return step.role
+def decider(routing: Routing, step: Approval, attributes: dict[str, Any]) -> str | None:
+    """The role that decides this case after delegations (the routing core's rule); None when a delegation
+    condition cannot be evaluated for it (the case cannot be routed)."""
+    try:
+        return routing.roles[routed_decider(routing.route(step.id), attributes)]
+    except RoutingError:
+        return None
 
 
 def _pick_role(G: nx.DiGraph, process: Process, step: Approval, low: int, high: int) -> str | None:
@@ -100,7 +103,7 @@ def excess_authority(G: nx.DiGraph, process: Process) -> list[Finding]:
         for i in reaching:
             attrs = sample.attributes[i]
             row = required_row(step, attrs)
-            if row is not None and decider(step, attrs) == step.role:
+            if row is not None and decider(routing_of(G, process), step, attrs) == step.role:
                 counts[row] += 1
         for row, rule in enumerate(step.required_authority):
             if rule.level >= level or counts[row] == 0:
@@ -143,8 +146,8 @@ def insufficient_authority(G: nx.DiGraph, process: Process) -> list[Finding]:
         for i in reaching:
             attrs = sample.attributes[i]
             row = required_row(step, attrs)
-            who = decider(step, attrs)
-            if row is not None and process.roles[who].authority < step.required_authority[row].level:
+            who = decider(routing_of(G, process), step, attrs)
+            if row is not None and who is not None and process.roles[who].authority < step.required_authority[row].level:
                 key = (who, step.required_authority[row].level)
                 short[key] = short.get(key, 0) + 1
         for (who, needed), count in short.items():
