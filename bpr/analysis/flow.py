@@ -94,13 +94,13 @@ def serialize_parallel(F: nx.DiGraph, G: nx.DiGraph) -> nx.DiGraph:
     after another."""
     S = F.copy()
     splits = [step for _, step in G.nodes(data="step") if isinstance(step, Parallel)]
-    members = memo(G, "blocks", lambda: parallel_blocks(splits, G))
+    in_block = memo(G, "blocks", lambda: parallel_blocks(splits, G))
     plans: list[tuple[str, str, list[str], list[set[str]]]] = []
     for node, step in F.nodes(data="step"):
         if not isinstance(step, Parallel) or step.join not in F:
             continue
         firsts = [b for b in dict.fromkeys(step.next) if b != step.join and b in F]
-        block = members.get(step.join, frozenset())
+        block = in_block.get(step.join, frozenset())
         plans.append((node, step.join, firsts, [_branch_members(F, b, step.join, block) for b in firsts]))
     for split, join, firsts, members in plans:
         for target in list(S.successors(split)):

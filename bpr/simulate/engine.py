@@ -59,7 +59,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import simpy
@@ -91,6 +91,8 @@ from bpr.simulate.plan import (
     WAIT,
     ArrivalPlan,
     Plan,
+    TransitStep,
+    WaitStep,
     WorkStep,
 )
 from bpr.simulate.pool import Pool
@@ -258,15 +260,17 @@ class _Replication:
         for role in plan.roles:
             pool = Pool(env, role.staff, plan.priorities) if role.staff is not None else None
             self.roles.append(_Role(role.index, role.id, pool, self.calendar(role.calendar), role.staff, events))
-        self.durations = [block_sampler(s.duration, streams.get(f"duration:{s.id}"))
-                          if s.kind in (TASK, APPROVAL, WAIT) else None for s in plan.steps]
-        self.delays = [block_sampler(s.delay, streams.get(f"delay:{s.id}")) if s.kind == HANDOFF else None
+        # Per step, its sampler (None where the step has no duration or delay).
+        self.durations: list[Any] = [block_sampler(s.duration, streams.get(f"duration:{s.id}"))
+                          if isinstance(s, (WorkStep, WaitStep)) else None for s in plan.steps]
+        self.delays: list[Any] = [block_sampler(s.delay, streams.get(f"delay:{s.id}")) if isinstance(s, TransitStep) else None
                        for s in plan.steps]
         # Keys of the per-case draws (see bpr.simulate.streams.case_uniform).
         self.draw_keys = [stream_key(f"decision:{s.id}") if s.kind == DECIDE_P
                           else stream_key(f"reject:{s.id}") if isinstance(s, WorkStep) and s.reject_p > 0
                           else 0 for s in plan.steps]
-        self.step_calendars = [self.calendar(s.calendar) if s.kind == HANDOFF else None for s in plan.steps]
+        self.step_calendars: list[Any] = [self.calendar(s.calendar) if isinstance(s, TransitStep) else None
+                               for s in plan.steps]
         self.busy = [0.0] * len(plan.roles)
         self.step_waiting = [0.0] * len(plan.steps)
         self.step_visits = [0] * len(plan.steps)
@@ -371,7 +375,8 @@ class _Replication:
         block for ``target`` (a return for rework to a step before the split).
         """
         env = self.env
-        steps = self.plan.steps
+        # Dispatched on ``kind`` (small integers), not on the record's type: the hot path of the engine.
+        steps: tuple[Any, ...] = self.plan.steps
         roles = self.roles
         busy = self.busy
         tasks = self.tasks
@@ -489,7 +494,7 @@ class _Replication:
                 sid = st.next
             elif kind == HANDOFF:
                 t0 = env.now
-                depart = self.step_calendars[sid].next_clock(t0, st.departures) if st.departures else t0  # type: ignore[union-attr]
+                depart = self.step_calendars[sid].next_clock(t0, st.departures) if st.departures else t0
                 arrive = depart + next(self.delays[sid])
                 if arrive > t0:
                     yield timeout(arrive - t0)
@@ -503,7 +508,7 @@ class _Replication:
                 if st.paper:
                     case.paper += 1
                 if events is not None:
-                    self.events.append((case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))  # type: ignore[union-attr]
+                    events.append((case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))
                 sid = st.next
             elif kind == WAIT:
                 # Someone outside has the case: wall-clock time, no staff, no calendar (the next step has
@@ -528,7 +533,7 @@ class _Replication:
             elif kind == DECIDE_C:
                 sid = self._choose(st, case)
             elif kind == PARALLEL:
-                branches = []
+                branches: list[simpy.Event] = []
                 for target in st.split_to:
                     branch_done = simpy.Event(env)
                     start_flow(self.flow(case, track.copy(), target, st.join), branch_done)
@@ -539,7 +544,7 @@ class _Replication:
                 latest, chosen = -math.inf, track
                 back, back_at = -1, math.inf
                 for branch in branches:
-                    arrived, done, target = branch.value
+                    arrived, done, target = cast(tuple[float, _Track, int], branch.value)  # the flow's return
                     if arrived > latest:
                         latest, chosen = arrived, done
                     if target >= 0 and arrived < back_at:
@@ -575,7 +580,8 @@ class _Replication:
     def _log(self, case: _Case, st: Any, role: _Role, member: int, enable: float, start: float, end: float) -> None:
         # Staff members are numbered (role#1, role#2, ...) for the event log only; unlimited roles are one name.
         resource = f"{role.id}#{member}" if role.free is not None else role.id
-        self.events.append((case.id, case.channel, st.id, st.name, role.id, resource,  # type: ignore[union-attr]
+        assert self.events is not None  # _log is called only when the event log is kept
+        self.events.append((case.id, case.channel, st.id, st.name, role.id, resource,
                             enable, start, end))
 
     def _finish(self, case: _Case, track: _Track) -> None:
@@ -601,7 +607,7 @@ class _Replication:
             case.approvals, case.e_approvals, case.rejections,
         ))
         step_waiting, step_visits = self.step_waiting, self.step_visits
-        for step, waited in case.trail:  # type: ignore[union-attr]
+        for step, waited in case.trail or ():
             step_waiting[step] += waited
             step_visits[step] += 1
         if len(self.rows) >= _CHUNK:

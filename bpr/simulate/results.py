@@ -20,6 +20,7 @@ import numpy as np
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import CASE_FIELDS, ReplicationOutput
 from bpr.simulate.estimate import Difference, Estimate, _num
+from bpr.model.routing import Route
 from bpr.simulate.plan import APPROVAL, HANDOFF, TASK, WAIT, Plan
 
 __all__ = ["KPIS", "OVERLOAD_UTILISATION", "SCHEMA_VERSION", "YEARLY", "Comparison", "KpiResult", "RoleResult",
@@ -439,7 +440,7 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         step.id: StepResult(step.id, step.name, _TIMED[step.kind],
                             Estimate.of(values[f"step.{step.id}.waiting"]),
                             Estimate.of(values[f"step.{step.id}.visits"]))
-        for step in plan.steps if f"step.{step.id}.waiting" in values
+        for step in plan.steps if not isinstance(step, Route) and f"step.{step.id}.waiting" in values
     }
     events = next((o.events for o in outputs if o.events is not None), None)
     return SimulationResult(
