@@ -316,6 +316,10 @@ class _Replication:
             hour_weight = np.asarray(profile[1])
             start_weekday = self.config.start_date.weekday()
         scale = 1.0 / (arrival.rate * arrival.profile_max)
+        # Open time up to the end of the run: a block of a rare stream (a few cases a year) reaches centuries
+        # ahead, and no calendar is built that far; the stream ends with the last case before the end.
+        limit = self.cap if calendar.always else (math.inf if calendar.never_open
+                                                  else calendar.time_to_offset(self.cap))
         offset = 0.0
         k = 0
         while True:
@@ -325,13 +329,18 @@ class _Replication:
             else:
                 offsets = offset + np.cumsum(rng.exponential(scale, BLOCK))
                 offset = float(offsets[-1])
+            inside = int(np.searchsorted(offsets, limit, side="left"))
+            if inside < BLOCK:
+                offsets = offsets[:inside]
             times = offsets if calendar.always else calendar.offsets_to_times(offsets)
             if profile is not None:
                 day = np.floor(times / 1440.0)
                 weight = (weekday_weight[((start_weekday + day) % 7).astype(np.int64)]
                           * hour_weight[((times - day * 1440.0) // 60.0).astype(np.int64)])
-                times = times[rng.random(BLOCK) * arrival.profile_max < weight]
+                times = times[rng.random(BLOCK)[:len(times)] * arrival.profile_max < weight]
             yield from times.tolist()
+            if inside < BLOCK:
+                return
 
     def arrivals(self, arrival: ArrivalPlan, stream_name: str) -> Any:
         env = self.env

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -68,3 +69,31 @@ def test_calendar_period_rates(rate: str) -> None:
     per_day = {"year": count / 365, "month": count * 12 / 365, "week": count / 7}[period]
     expected = per_day * 182
     within(len(times), expected, f"arrivals at {rate}")
+
+
+def _rare_process(rate: str, pattern: str) -> Any:
+    return make_process({
+        "calendar": {"days": ["mon", "tue", "wed", "thu", "fri"], "hours": ["08:30-17:15"], "holidays": "JP"},
+        "roles": {"desk": {"staff": 1}},
+        "arrivals": [{"channel": "counter", "rate": rate, "pattern": pattern}],
+        "steps": [{"id": "log", "type": "task", "role": "desk", "duration": "1h", "next": "done"},
+                  {"id": "done", "type": "end"}],
+    })
+
+
+def test_a_rare_poisson_stream_on_an_office_calendar_runs_at_its_rate() -> None:
+    # A few permits a year: one block of arrivals reaches centuries ahead; the stream must stop at the run's
+    # end instead of asking the calendar about years it never builds.
+    process = _rare_process("5/year", "poisson")
+    outs = [run_once(process, START, horizon="1y", warm_up="0m", seed=SEED, replication=r) for r in range(20)]
+    assert all(out.completed == out.arrived for out in outs)
+    total = sum(out.arrived for out in outs)  # Poisson(100): 99% of counts within 2.576 standard deviations
+    assert abs(total - 100) <= 2.576 * 10, total
+
+
+def test_a_regular_stream_of_one_a_year_starts_at_the_first_opening() -> None:
+    out = run_once(_rare_process("1/year", "regular"), START, horizon="1y", warm_up="0m", seed=SEED)
+    assert out.events is not None and out.completed == out.arrived >= 1
+    starts = sorted(e[6] for e in out.events)
+    assert starts[0] == 8.5 * 60  # Monday 1 June 2026, 08:30
+    assert all(later - earlier > 300 * 1440 for earlier, later in zip(starts, starts[1:]))
