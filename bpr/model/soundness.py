@@ -51,7 +51,9 @@ def check_soundness(process: Process) -> list[Issue]:
             issues.append(Issue(f"step {step.id!r} {what}: no case that gets here can finish", f"steps[{index[step.id]}]",
                                 hint="route it, directly or through its successors, to an end step"))
 
-    issues.extend(_condition_traps(process, graph, live, components, can_finish, index))
+    traps = _condition_traps(process, graph, live, components, can_finish, index)
+    issues.extend(traps)
+    issues.extend(_fixed_branch_traps(process, live, reachable, can_finish, ends, index, {t.path for t in traps}))
 
     for i, step in enumerate(process.steps):
         if isinstance(step, Approval) and step.reject is not None and step.reject.probability >= 1:
@@ -119,4 +121,38 @@ def _condition_traps(process: Process, graph: nx.DiGraph, live: nx.DiGraph, comp
                     hint="attributes do not change during a case; add a way out such as a rejection or a probability branch",
                 ))
                 break
+    return issues
+
+
+def _fixed_branch_traps(process: Process, live: nx.DiGraph, reachable: set[str], can_finish: set[str],
+                        ends: list[str], index: dict[str, int], reported: set[str | None]) -> list[Issue]:
+    """Branches of a decision by condition from which no end can be reached while that decision keeps
+    deciding the same way (attributes never change, so it does): a case that takes one loops for ever,
+    even where other steps of the loop have ways out that such a case never reaches (a later approval
+    rejecting back into the loop). Other decisions are free to go any way, so nothing is reported that a
+    case might escape."""
+    issues: list[Issue] = []
+    for step in process.steps:
+        if not isinstance(step, Decision) or step.next[0].probability is not None or step.id not in reachable:
+            continue
+        if step.id not in can_finish:
+            continue  # reported as a dead end or a loop with no exit already
+        for b, branch in enumerate(step.next):
+            path = f"steps[{index[step.id]}].next[{b}]"
+            if path in reported or branch.to not in can_finish or any(o.to == branch.to for o in step.next[:b]):
+                continue  # reported already (the target is a dead end, or the loop has one decider), or seen
+            fixed = live.copy()
+            fixed.remove_edges_from([(step.id, v) for v in live.successors(step.id) if v != branch.to])
+            finishing: set[str] = set(ends)
+            for end in ends:
+                finishing |= nx.ancestors(fixed, end)
+            if branch.to in finishing:
+                continue
+            rule = "otherwise" if branch.otherwise else f"when {branch.when!r}"
+            issues.append(Issue(
+                f"cases taking this branch ({rule}) never reach an end: every way on from {branch.to!r} "
+                f"leads back to {step.id!r}, which decides the same way every time",
+                path,
+                hint="attributes do not change during a case; add a way out such as a rejection or a probability branch",
+            ))
     return issues

@@ -270,3 +270,22 @@ def test_issue_hints(probability: float) -> None:
     """)
     (issue,) = check_soundness(process)
     assert (issue.path, issue.hint) == ("steps[1]", "route a step to it, or delete it")
+
+
+def test_a_loop_left_only_past_the_condition_is_a_trap() -> None:
+    # The loop also has a way out (a later approval returns cases into it, else goes on), but only cases
+    # over the amount ever get there: the others go round enter -> check -> route for ever.
+    assert problems("""\
+        - {id: enter, type: task, role: clerk, duration: 15m, next: check}
+        - {id: check, type: task, role: clerk, duration: 5m, next: route}
+        - id: route
+          type: decision
+          next:
+            - {to: decide, when: "amount > 1000000"}
+            - {to: enter, otherwise: true}
+        - {id: decide, type: approval, role: chief, duration: 5m, reject: {probability: 0.2, to: enter}, next: done}
+        - {id: done, type: end}
+    """) == [
+        ("steps[2].next[1]", "cases taking this branch (otherwise) never reach an end: every way on from 'enter' "
+                             "leads back to 'route', which decides the same way every time"),
+    ]
