@@ -14,7 +14,7 @@ from bpr.errors import Issue
 from bpr.model.conditions import BoolOp, Compare, Condition, Const, Name, Not, compiled
 from bpr.model.distributions import Choice
 from bpr.model.schema import CHANNELS, Approval, Decision, Handoff, Join, Parallel, Process, Task, Wait
-from bpr.model.volume import calendar_problems
+from bpr.model.volume import calendar_problems, profile_shape
 
 BUILTIN_ATTRIBUTES = ("channel",)
 """Attributes every case has without declaring them: ``channel`` is the arrival channel's name."""
@@ -73,6 +73,12 @@ def check_references(process: Process) -> list[Issue]:
         calendar_ref(role.calendar, f"roles.{role_id}.calendar")
     for a, arrival in enumerate(process.arrivals):
         calendar_ref(arrival.calendar, f"arrivals[{a}].calendar")
+        if arrival.calendar is None or arrival.calendar == "always" or arrival.calendar in process.calendars:
+            shape = profile_shape(arrival, process.calendar_of(arrival.calendar))
+            if shape is not None and shape[2] == 0:
+                issues.append(Issue(f"the profile of channel {arrival.channel!r} is 0 at every hour its calendar is "
+                                    "open: no case could ever arrive", f"arrivals[{a}].profile",
+                                    hint="give some open weekday and hour a weight above 0, or remove the stream"))
         if arrival.start is not None:
             step_ref(arrival.start, f"arrivals[{a}].start")
     for name in process.calendars:

@@ -216,3 +216,25 @@ def rate_per_open_minute(process: Process, arrival: Arrival, year: int = REFEREN
     if minutes == 0:
         raise ValueError(f"the calendar of the {arrival.channel} arrivals has no open time in {year}")
     return annual_cases(process, arrival, year) / minutes
+
+
+def profile_shape(arrival: Arrival, calendar: Calendar) -> tuple[list[float], list[float], float, float] | None:
+    """An arrival profile over a week of ``calendar``: weekday and hour multipliers, the average multiplier
+    over the open minutes, and the highest; ``None`` without a profile. An average of 0 means that no case
+    could ever arrive (every open hour has weight 0)."""
+    if arrival.profile is None or (not arrival.profile.weekday and not arrival.profile.hour):
+        return None
+    weekday = [float(arrival.profile.weekday.get(day, 1.0)) for day in WEEKDAYS]  # type: ignore[call-overload]
+    hour = [float(arrival.profile.hour.get(h, 1.0)) for h in range(24)]
+    days = range(7) if calendar.always else [WEEKDAYS.index(day) for day in calendar.days]
+    total = weight = peak = 0.0
+    for day in days:
+        for start, end in calendar.periods():
+            for h in range(24):
+                overlap = min(end, (h + 1) * 60) - max(start, h * 60)
+                if overlap > 0:
+                    m = weekday[day] * hour[h]
+                    total += overlap
+                    weight += overlap * m
+                    peak = max(peak, m)
+    return weekday, hour, (weight / total if total else 0.0), peak

@@ -30,8 +30,8 @@ from bpr.model.routing import (
     Routing,
     compile_routing,
 )
-from bpr.model.schema import WEEKDAYS, Approval, Arrival, Calendar, Handoff, Process, Task, Wait
-from bpr.model.volume import rate_per_open_minute
+from bpr.model.schema import Approval, Arrival, Calendar, Handoff, Process, Task, Wait
+from bpr.model.volume import profile_shape, rate_per_open_minute
 
 __all__ = ["Plan", "RolePlan", "PlanStep", "WorkStep", "TransitStep", "WaitStep", "ArrivalPlan", "build_plan",
            "TASK", "APPROVAL", "HANDOFF", "DECIDE_P", "DECIDE_C", "PARALLEL", "JOIN", "END", "WAIT"]
@@ -141,27 +141,14 @@ def _profile(arrival: Arrival, calendar: Calendar) -> tuple[tuple[tuple[float, .
 
     A profile says *when* cases come, not how many (see :mod:`bpr.model.volume`), so it is normalised.
     """
-    if arrival.profile is None or (not arrival.profile.weekday and not arrival.profile.hour):
+    shape = profile_shape(arrival, calendar)
+    if shape is None:
         return None, 1.0
-    weekday = [float(arrival.profile.weekday.get(day, 1.0)) for day in WEEKDAYS]  # type: ignore[call-overload]
-    hour = [float(arrival.profile.hour.get(h, 1.0)) for h in range(24)]
-    days = range(7) if calendar.always else [WEEKDAYS.index(day) for day in calendar.days]
-    total = weight = 0.0
-    peak = 0.0
-    for day in days:
-        for start, end in calendar.periods():
-            for h in range(24):
-                overlap = min(end, (h + 1) * 60) - max(start, h * 60)
-                if overlap > 0:
-                    m = weekday[day] * hour[h]
-                    total += overlap
-                    weight += overlap * m
-                    peak = max(peak, m)
-    if total == 0 or weight == 0:
+    weekday, hour, norm, peak = shape
+    if norm == 0:  # refused when the file is loaded; kept for plans built from unchecked processes
         raise SimulationError(
             f"the arrival profile of channel {arrival.channel!r} is 0 at every open hour: no case could arrive"
         )
-    norm = weight / total
     # The product weekday x hour is what scales the rate: normalise one factor only.
     return (tuple(w / norm for w in weekday), tuple(hour)), peak / norm
 

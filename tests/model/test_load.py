@@ -122,6 +122,7 @@ CORPUS: dict[str, str] = {
     "scalar_document.yaml": "scalar_document.yaml:1:1: expected a mapping of fields at the top of the file, got text — start with 'id:', see docs/format.md",
     "several_documents.yaml": 'several_documents.yaml:34:1: invalid YAML: expected a single document in the stream, but found another document — one process per file',
     "several_problems.yaml": "several_problems.yaml:10:11: arrivals[0].rate: cannot read rate '5 per day'; write a count per period: 3/hour, 40/day, 1200/year",
+    "profile_always_zero.yaml": "profile_always_zero.yaml:9:7: arrivals[0].profile: the profile of channel 'counter' is 0 at every hour its calendar is open: no case could ever arrive — give some open weekday and hour a weight above 0, or remove the stream",
     "several_references.yaml": "several_references.yaml:15:11: steps[0].role: no role 'clerck' — did you mean 'clerk'?",
     "step_to_itself.yaml": 'step_to_itself.yaml:17:11: steps[0].next: a step cannot lead to itself',
     "tabs.yaml": "tabs.yaml:4:1: invalid YAML: found character '\\t' that cannot start any token — YAML does not allow tabs for indentation; use spaces",
