@@ -65,7 +65,7 @@ class SimOptions(_Body):
     warm_up: str | None = Field(default=None, description="simulated before measuring starts, e.g. 4w")
     seed: Annotated[int, Field(ge=0, lt=2**63)] | None = Field(default=None, description="random seed")
     start_date: date | None = Field(default=None, description="first simulated day (YYYY-MM-DD)")
-    hours_per_fte: Annotated[float, Field(gt=0, le=8760)] | None = Field(
+    hours_per_fte: Annotated[float, Field(ge=1, le=8760)] | None = Field(
         default=None, description="working hours of one full-time employee a year"
     )
 

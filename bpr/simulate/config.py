@@ -55,7 +55,7 @@ class SimConfig(BaseModel):
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     start_date: date = DEFAULT_START_DATE
     workers: Annotated[int, Field(ge=1, le=256)] = 1
-    hours_per_fte: Annotated[float, Field(gt=0, le=8760)] = DEFAULT_HOURS_PER_FTE
+    hours_per_fte: Annotated[float, Field(ge=1, le=8760)] = DEFAULT_HOURS_PER_FTE  # below 1 h, FTEs overflow
     events: bool = Field(default=False, description="keep the per-activity event log of replication 0")
     drain: str | None = Field(default=None, description="longest time to follow measured cases after the window")
     case_sample: Annotated[int, Field(ge=100, le=10_000_000)] = Field(

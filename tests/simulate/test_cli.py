@@ -116,3 +116,10 @@ def test_overload_warning_with_a_markup_role_name(tmp_path: Path) -> None:
     result = invoke(str(named), "-r", "2", "--horizon", "300m", "--warm-up", "0m", "--workers", "1")
     assert result.exit_code == 0, result.output
     assert "warning" in result.output and "係長[/]" in result.output
+
+
+def test_hours_per_fte_below_one_hour_is_bad_input_not_an_overflow() -> None:
+    result = invoke(MM1, *FAST, "--hours-per-fte", "1e-300")
+    assert result.exit_code == 2
+    assert "--hours-per-fte: Input should be greater than or equal to 1" in result.output
+    assert "Traceback" not in result.output and "OverflowError" not in result.output
