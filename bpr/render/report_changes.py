@@ -1,6 +1,6 @@
 """Changes in plain words for the report, naming steps and roles by their display names.
 
-English starts from :func:`bpr.model.changes.describe` (the wording the CLI uses) and puts display names
+English starts from :func:`bpr.changes.describe` (the wording the CLI uses) and puts display names
 next to the ids; Japanese is written here, because a report for a mayor or a council should say
 「課長補佐審査・押印」をなくす, not ``remove: hosa_check``.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bpr.model.changes import (
+from bpr.changes import (
     Arrivals,
     Batch,
     Change,
