@@ -156,7 +156,7 @@ def interactive_changes(scenario: str, limit: int) -> list[dict[str, Any]]:
     approval delegated to the next lower authority. At most ``limit``, the kinds of change in turn."""
     from bpr.analysis import analyze
     from bpr.errors import BprError
-    from bpr.model.changes import apply_changes, parse_changes
+    from bpr.changes import apply_changes, parse_changes
     from bpr.model.load import load_process
 
     before = load_process(ROOT / "scenarios" / scenario / "before.yaml")
@@ -228,7 +228,7 @@ def interactive_part(runner: Runner, scenario: str, options: dict[str, Any], lim
 
 def _whatif_in_process(scenario: str, change: dict[str, Any], replications: int, horizon: str, seed: int) -> float:
     """One what-if computed by the library in the calling process (one core); returns its CPU seconds."""
-    from bpr.model.changes import apply_changes, parse_changes
+    from bpr.changes import apply_changes, parse_changes
     from bpr.model.load import load_process
     from bpr.simulate import SimConfig, compare
 

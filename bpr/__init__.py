@@ -8,14 +8,14 @@ confidence intervals, draw it, and report the savings. The pipeline, one functio
     after = apply_changes(process, [{"remove": "hosa_check"}])
     comparison = compare(process, after, SimConfig(replications=20, horizon="1y"))
 
-Subpackages hold the rest: :mod:`bpr.model`, :mod:`bpr.analysis`, :mod:`bpr.simulate`,
+Subpackages hold the rest: :mod:`bpr.model`, :mod:`bpr.changes`, :mod:`bpr.analysis`, :mod:`bpr.simulate`,
 :mod:`bpr.render`, :mod:`bpr.redesign`, and the faces :mod:`bpr.cli` and :mod:`bpr.api`.
 """
 
 from bpr.analysis import Analysis, Finding, analyze
+from bpr.changes import apply_changes, load_process, parse_changes, parse_process, process_from_data
 from bpr.errors import BprError, ChangeError, Issue, ModelError, SimulationError
-from bpr.model.changes import apply_changes, parse_changes
-from bpr.model.load import dump_process, load_process, parse_process, process_from_data
+from bpr.model.load import dump_process
 from bpr.model.schema import Process
 from bpr.simulate import Comparison, SimConfig, SimulationResult, compare
 

@@ -1,10 +1,12 @@
-"""Imports point one way (model <- analysis/simulate <- render <- faces), and faces hold no logic of their own."""
+"""Imports point one way (model <- changes <- analysis/simulate <- render <- faces), without cycles, and faces
+hold no logic of their own."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "bpr"
@@ -12,10 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent / "bpr"
 # What each layer may import from bpr (besides itself). bpr.errors is a leaf everyone may use.
 ALLOWED = {
     "model": {"errors"},
-    "analysis": {"errors", "model"},
+    "changes": {"errors", "model"},
+    "analysis": {"errors", "model", "changes"},
     "simulate": {"errors", "model"},
-    "render": {"errors", "model", "analysis", "simulate"},
-    "redesign": {"errors", "model", "analysis", "simulate"},
+    "render": {"errors", "model", "changes", "analysis", "simulate"},
+    "redesign": {"errors", "model", "changes", "analysis", "simulate"},
     "cli": None,  # faces may import everything
     "api": None,
 }
@@ -54,6 +57,70 @@ def test_layer_imports_only_what_it_may(layer: str) -> None:
 def test_every_package_is_known_to_this_test() -> None:
     unknown = [name for name in LAYERS if name not in ALLOWED and name != "__pycache__"]
     assert unknown == [], f"new package(s) {unknown}: add them to ALLOWED with their permitted imports"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in ROOT.rglob("*.py")}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """The bpr modules ``path`` imports, anywhere in it (``from bpr.model import load`` is bpr.model.load)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in MODULES)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                name = f"{node.module}.{alias.name}"
+                found.add(name if name in MODULES else node.module)
+    return found & set(MODULES)
+
+
+def _package(module: str) -> str:
+    return module.split(".")[1] if module.count(".") else module
+
+
+def _module_graph() -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(MODULES)
+    graph.add_edges_from((module, imported) for module, path in MODULES.items()
+                         for imported in _imported_modules(path) if imported != module)
+    return graph
+
+
+def _cycle(graph: nx.DiGraph) -> list[str]:
+    try:
+        return [edge[0] for edge in nx.find_cycle(graph)]
+    except nx.NetworkXNoCycle:
+        return []
+
+
+def test_packages_import_each_other_without_a_cycle() -> None:
+    packages = nx.DiGraph()
+    for module, imported in _module_graph().edges:
+        if "." in module and "." in imported and _package(module) != _package(imported):
+            packages.add_edge(_package(module), _package(imported))
+    cycle = _cycle(packages)
+    assert cycle == [], f"packages import each other in a circle: {' -> '.join(cycle + cycle[:1])}"
+
+
+@pytest.mark.parametrize("package", ["model", "changes"])
+def test_modules_of_a_package_import_each_other_without_a_cycle(package: str) -> None:
+    # bpr.changes/__init__.py imports every kind: a kind module that imported the package back would close
+    # a circle that only the order of imports keeps from failing.
+    graph = _module_graph().subgraph(m for m in MODULES if m == f"bpr.{package}" or m.startswith(f"bpr.{package}."))
+    cycle = _cycle(graph)
+    assert cycle == [], f"modules import each other in a circle: {' -> '.join(cycle + cycle[:1])}"
+
+
+def test_the_model_imports_nothing_of_the_change_language() -> None:
+    wrong = {module: sorted(imported for imported in _imported_modules(path) if _package(imported) == "changes")
+             for module, path in MODULES.items() if _package(module) == "model"}
+    assert {module: found for module, found in wrong.items() if found} == {}
 
 
 def test_library_never_evaluates_code() -> None:

@@ -7,9 +7,9 @@ import re
 import shlex
 from pathlib import Path
 
+from bpr.changes import apply_changes, load_process, parse_changes
 from bpr.cli.main import app
-from bpr.model.changes import apply_changes, parse_changes
-from bpr.model.load import load_process, parse_process, read_yaml
+from bpr.model.load import parse_process, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """What the analysis reports: one finding per problem, like a linter's diagnostics.
 
 A finding names a rule by its stable id (``BPR101``…), says how serious it is, which steps it concerns, why,
-and where it can, the change (in the change language of :mod:`bpr.model.changes`) that would fix it.
+and where it can, the change (in the change language of :mod:`bpr.changes`) that would fix it.
 """
 
 from __future__ import annotations

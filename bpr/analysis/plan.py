@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from bpr.analysis.findings import Finding
+from bpr.changes import apply_changes, parse_changes
 from bpr.errors import BprError
-from bpr.model.changes import apply_changes, parse_changes
 from bpr.model.schema import Process
 
 _RESHAPING = ("remove", "merge", "parallelize")

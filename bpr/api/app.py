@@ -271,7 +271,7 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
 
 def _changed(body: WhatIfRequest, settings: Settings) -> tuple[Any, Any]:
     """The base process and the process with the request's changes applied (422 with located issues)."""
-    from bpr.model.changes import apply_changes
+    from bpr.changes import apply_changes
 
     before = resolve_process(body, settings)
     if body.after is not None:

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from bpr.api.errors import REQUEST, ApiError, issues_of
 from bpr.api.models import ProcessInput, SimOptions
 from bpr.api.settings import Settings
+from bpr.changes import change_list_from_data, parse_process, process_from_data, read_change_list
 from bpr.errors import BprError, Issue, ModelError, path_text
-from bpr.model.load import parse_process, process_from_data, read_yaml
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig, parse_span
 
@@ -106,34 +106,25 @@ def check_size(process: Process, settings: Settings) -> None:
 def resolve_changes(
     changes: list[dict[str, Any]] | None, changes_yaml: str | None, settings: Settings
 ) -> tuple[Any, str, list[Any]]:
-    """Parsed changes (``bpr.model.changes``), the label of their source, and their plain data."""
-    from bpr.model.changes import parse_changes
-
+    """Parsed changes (``bpr.changes``), the label of their source, and their plain data."""
     if (changes is None) == (changes_yaml is None):
         message = ("give the changes: changes (a JSON list), changes_yaml (YAML text) or after (a process)"
                    if changes is None else "give only one of changes or changes_yaml")
         raise ApiError.one(422, message, path="changes", hint='e.g. "changes": [{"staff": {"clerk": 3}}]')
     try:
         if changes_yaml is not None:
-            file = "changes_yaml"
-            data, locations = read_yaml(changes_yaml, file=file)
-            if isinstance(data, dict) and "changes" in data and set(data) <= {"changes", "base", "name",
-                                                                                "description"}:
-                data = data["changes"]  # a whole change-list document: its locations already say changes[i]
-            if not isinstance(data, list):
-                raise ApiError.one(422, f"changes_yaml must be a YAML list of changes, got {type(data).__name__}",
-                                   path="changes_yaml", hint="- remove: step_id", file=file)
+            # a YAML list, or a whole change-list document (its base is not used: the process is in the request)
+            listed = read_change_list(changes_yaml, "changes_yaml", base_needed=False)
         else:
-            file = "changes"
-            data, locations = changes, {}
-        assert data is not None
-        if len(data) > settings.max_changes:
-            raise ApiError.one(413, f"{len(data)} changes; this server accepts at most {settings.max_changes}",
-                               path="changes")
-        parsed = parse_changes(data, file=file, locations=locations)
+            listed = change_list_from_data(changes, "changes", base_needed=False)
+        assert listed is not None  # without base_needed, the reader refuses what is not a change list
+        if len(listed.items) > settings.max_changes:
+            raise ApiError.one(413, f"{len(listed.items)} changes; this server accepts at most "
+                                    f"{settings.max_changes}", path="changes")
+        parsed = listed.parse()
     except BprError as error:
         raise _invalid(error) from None
-    return parsed, file, data
+    return parsed, listed.file, listed.items
 
 
 def sim_config(options: SimOptions, settings: Settings) -> SimConfig:

@@ -19,8 +19,9 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
-from bpr.model.load import load_process, read_yaml, write_text_atomic
+from bpr.model.load import read_yaml, write_text_atomic
 from bpr.model.schema import Process
 from bpr.simulate import SimConfig
 

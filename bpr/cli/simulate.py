@@ -20,6 +20,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bpr.changes import apply_changes, parse_changes, read_change_list_file
 from bpr.cli.common import (
     Horizon,
     HoursPerFte,
@@ -37,9 +38,7 @@ from bpr.cli.common import (
     sim_config_or_exit,
     write_output,
 )
-from bpr.errors import BprError, Issue
-from bpr.model.changes import apply_changes, parse_changes
-from bpr.model.load import read_yaml
+from bpr.errors import BprError
 from bpr.model.schema import Process
 from bpr.simulate import Comparison, SimulationResult, compare, events_csv, simulate
 from bpr.simulate.estimate import Estimate
@@ -69,15 +68,8 @@ def _after(before: Process, changes: list[str], changes_file: Path | None) -> Pr
     process = before
     try:
         if changes_file is not None:
-            try:
-                raw = changes_file.read_bytes()
-            except OSError as error:
-                fail([Issue(f"cannot read file: {error.strerror}", file=str(changes_file))])
-            data, locations = read_yaml(raw, str(changes_file))
-            if isinstance(data, dict) and "changes" in data:
-                data = data["changes"]
-            process = apply_changes(process, parse_changes(data, file=str(changes_file), locations=locations),
-                                    file=str(changes_file))
+            listed = read_change_list_file(changes_file)
+            process = apply_changes(process, listed.parse(), file=listed.file)
         if changes:
             parsed = parse_changes(change_snippets(changes), file="--change")
             process = apply_changes(process, parsed, file="--change")

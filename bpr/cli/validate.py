@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from bpr.changes import load_process
 from bpr.cli.common import EXIT_BAD_INPUT, OutputFormat, console, err_console, print_json
 from bpr.errors import BprError, ModelError
-from bpr.model.load import load_process
 
 
 def validate(

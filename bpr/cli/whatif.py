@@ -10,14 +10,14 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from bpr.changes import Change, apply_changes, describe, parse_changes, read_change_list_file
 from bpr.cli.common import change_snippets, console, fail, load_or_exit, print_json, write_output
-from bpr.errors import BprError, Issue
-from bpr.model.changes import apply_changes, describe, parse_changes
-from bpr.model.load import dump_process, process_to_data, read_yaml
+from bpr.errors import BprError
+from bpr.model.load import dump_process, process_to_data
 from bpr.model.schema import Process
 
 SNIPPETS = "--change"
@@ -27,20 +27,6 @@ SNIPPETS = "--change"
 class WhatifFormat(str, enum.Enum):
     yaml = "yaml"
     json = "json"
-
-
-def _changes_file(path: Path) -> tuple[Any, dict[str, tuple[int, int]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        fail([Issue(f"cannot read file: {error.strerror}", file=str(path))])
-    data, locations = read_yaml(raw, str(path))
-    if isinstance(data, dict) and "changes" in data:
-        return data["changes"], locations
-    if isinstance(data, list):
-        return data, {("changes" + key if key.startswith("[") else key): place for key, place in locations.items()}
-    fail([Issue("expected a list of changes or a mapping with 'changes:'", path="changes", file=str(path),
-                line=1, column=1, hint="write 'changes:' and under it one '- remove: step_id' per line")])
 
 
 def whatif(
@@ -57,12 +43,12 @@ def whatif(
 ) -> None:
     """Apply changes to a process and print the changed process (it passes [bold]bpr validate[/bold])."""
     process: Process = load_or_exit(file)
-    applied = []
+    applied: list[Change] = []
     try:
         if changes_file is not None:
-            data, locations = _changes_file(changes_file)
-            parsed = parse_changes(data, file=str(changes_file), locations=locations)
-            process = apply_changes(process, parsed, file=str(changes_file))
+            listed = read_change_list_file(changes_file)
+            parsed = listed.parse()
+            process = apply_changes(process, parsed, file=listed.file)
             applied.extend(parsed)
         if change:
             parsed = parse_changes(change_snippets(change, SNIPPETS), file=SNIPPETS)

@@ -292,7 +292,7 @@ _BOUNDS = {"greater_than_equal": "at least", "greater_than": "greater than", "le
            "less_than": "less than"}
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Escape line breaks and other control characters, so that one issue stays one line."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
@@ -306,7 +306,7 @@ def _show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _close(word: Any, choices: list[str]) -> str | None:
+def close_match(word: Any, choices: list[str]) -> str | None:
     if not isinstance(word, str):
         return None
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
@@ -315,7 +315,7 @@ def _close(word: Any, choices: list[str]) -> str | None:
 
 def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, file: str) -> Issue:
     loc = _data_path(tuple(err["loc"]), data)
-    path = _printable(path_text(loc))
+    path = printable(path_text(loc))
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
@@ -325,7 +325,7 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
     if kind == "extra_forbidden":
         allowed = _model_fields_at(loc[:-1], data) or []
         message = "unknown field"
-        hint = _close(loc[-1] if loc else None, allowed)
+        hint = close_match(loc[-1] if loc else None, allowed)
         if allowed:
             message += f"; allowed: {', '.join(allowed)}"
         key_position = True
@@ -354,13 +354,13 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
             message = f"missing '{discriminator}:'; one of {', '.join(expected)}"
         else:
             message = f"unknown {noun} {_show(ctx.get('tag'))}"
-            hint = _close(ctx.get("tag"), expected) or f"use one of {', '.join(expected)}"
+            hint = close_match(ctx.get("tag"), expected) or f"use one of {', '.join(expected)}"
         if discriminator:
             path = path_text(loc + (discriminator,))
     elif kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         message = f"{_show(value)} is not allowed; expected {ctx.get('expected')}"
-        hint = _close(value, expected)
+        hint = close_match(value, expected)
     elif kind == "value_error":
         message = str(ctx.get("error", message.removeprefix("Value error, ")))
     elif kind == "model_type" or kind == "dict_type":
@@ -414,14 +414,12 @@ def locate_issues(issues: list[Issue], locations: Locations, file: str) -> list[
 # --- public entry points ----------------------------------------------------------------------------
 
 
-def process_from_data(
-    data: Any,
-    file: str = "<input>",
-    locations: Locations | None = None,
-    base_dir: Path | None = None,
-    _seen: tuple[str, ...] = (),
-) -> Process:
-    """Validate already-parsed data as a process (or a ``base:`` + ``changes:`` document)."""
+def process_from_data(data: Any, file: str = "<input>", locations: Locations | None = None) -> Process:
+    """Validate already-parsed data as a complete process.
+
+    A change list (``base:`` + ``changes:``) means its base with its changes applied: :mod:`bpr.changes`
+    reads it (``bpr.load_process`` reads either kind of file).
+    """
     locations = locations or {}
     if not isinstance(data, dict):
         raise ModelError(
@@ -429,7 +427,8 @@ def process_from_data(
                    file=file, line=1, column=1, hint="start with 'id:', see docs/format.md")]
         )
     if "base" in data or "changes" in data:
-        return _from_change_list(data, file, locations, base_dir, _seen)
+        raise ModelError([Issue("a change list (base: + changes:) is not a complete process", file=file, line=1,
+                                column=1, hint="read it with bpr.load_process, which applies it to its base")])
     try:
         process = Process.model_validate(data)
     except ValidationError as error:
@@ -449,81 +448,33 @@ def process_from_data(
     return process
 
 
-def _from_change_list(
-    data: dict[str, Any], file: str, locations: Locations, base_dir: Path | None, seen: tuple[str, ...]
-) -> Process:
-    from bpr.model.changes import apply_changes, parse_changes
-
-    unknown = sorted(set(data) - {"base", "changes", "name", "description"})
-    issues = []
-    for key in unknown:
-        line, column = _locate(key, locations, key=True)
-        issues.append(Issue("unknown field in a change list; allowed: base, changes, name, description",
-                            path=_printable(str(key)), file=file, line=line, column=column,
-                            hint=_close(key, ["base", "changes"])))
-    base = data.get("base")
-    if not isinstance(base, str) or not base:
-        line, column = _locate("base", locations)
-        issues.append(Issue("a change list needs 'base:' naming the process file it changes", path="base",
-                            file=file, line=line or 1, column=column or 1, hint="base: before.yaml"))
-    changes_data = data.get("changes")
-    if not isinstance(changes_data, list):
-        line, column = _locate("changes", locations)
-        issues.append(Issue("'changes:' must be a list of changes", path="changes", file=file,
-                            line=line or 1, column=column or 1, hint="write a list such as 'changes: [{remove: step_id}]'"))
-    if issues:
-        raise ModelError(issues)
-    assert isinstance(base, str) and isinstance(changes_data, list)
-    line, column = _locate("base", locations)
-    if base_dir is None:
-        raise ModelError([Issue("a change list given as text cannot name a base file", path="base", file=file,
-                                line=line, column=column, hint="send the base process itself")])
-    base_path = base_dir / base  # not resolved: messages about the base name it as the user would
-    if not base_path.is_file():
-        siblings = [p.name for p in base_path.parent.iterdir()] if base_path.parent.is_dir() else []
-        raise ModelError([Issue(f"no base file {base!r} next to this change list", path="base", file=file, line=line,
-                                column=column, hint=_close(base_path.name, siblings) or f"looked for {base_path}")])
-    base_process = load_process(base_path, _seen=seen)
-    changes = parse_changes(changes_data, file=file, locations=locations)
-    changed = apply_changes(base_process, changes, file=file)
-    renamed = {key: data[key] for key in ("name", "description") if isinstance(data.get(key), str)}
-    if renamed:  # the change list may give the redesigned process its own title
-        located = dict(changed._locations)
-        changed = changed.model_copy(update=renamed)
-        changed._locations = located
-        changed._file = file
-    return changed
-
-
-def parse_process(
-    text: str | bytes, file: str = "<input>", base_dir: Path | None = None, _seen: tuple[str, ...] = ()
-) -> Process:
-    """Parse and validate the text of a process file."""
+def parse_process(text: str | bytes, file: str = "<input>") -> Process:
+    """Parse and validate the text of a complete process file."""
     data, locations = read_yaml(text, file)
-    return process_from_data(data, file, locations, base_dir, _seen)
+    return process_from_data(data, file, locations)
 
 
-def load_process(path: str | os.PathLike[str], _seen: tuple[str, ...] = ()) -> Process:
-    """Load a process file or a change list (``base:`` + ``changes:``) from disk."""
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file to read as YAML (at most :data:`MAX_BYTES` + 1, so that the size check sees more)."""
     path = Path(path)
     file = str(path)
-    resolved = str(path.resolve())
-    if resolved in _seen:
-        raise ModelError([Issue("change lists refer to each other in a circle", path="base", file=file,
-                                hint=" -> ".join(_seen + (resolved,)))])
     try:
         if path.is_dir():
             raise ModelError([Issue("is a folder, not a process file", file=file)])
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         hint = None
         if path.parent.is_dir():
-            hint = _close(path.name, [p.name for p in path.parent.iterdir()])
+            hint = close_match(path.name, [p.name for p in path.parent.iterdir()])
         raise ModelError([Issue("no such file", file=file, hint=hint)]) from None
     except OSError as error:
         raise ModelError([Issue(f"cannot read file: {error.strerror}", file=file)]) from None
-    return parse_process(raw, file=file, base_dir=path.parent, _seen=_seen + (resolved,))
+
+
+def load_process(path: str | os.PathLike[str]) -> Process:
+    """Load a complete process file from disk (``bpr.load_process`` also reads change lists)."""
+    return parse_process(read_file(path), file=str(path))
 
 
 def process_to_data(process: Process) -> dict[str, Any]:

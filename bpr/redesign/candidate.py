@@ -2,7 +2,7 @@
 honestly yet).
 
 A :class:`Candidate` is a small, coherent redesign — one heuristic applied to one place — written as a list
-of changes in the change language (file form, as :func:`bpr.model.changes.change_to_data` writes them) with
+of changes in the change language (file form, as :func:`bpr.changes.change_to_data` writes them) with
 a plain-language explanation. A :class:`Blocked` idea names what it would need: a change kind, or a figure
 the process file does not state (how long a simple case takes) and bpr will not invent.
 """

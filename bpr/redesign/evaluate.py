@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bpr.changes import apply_changes, parse_changes
 from bpr.errors import BprError
-from bpr.model.changes import apply_changes, parse_changes
 from bpr.model.schema import Process
 from bpr.redesign.candidate import Candidate
 from bpr.redesign.controls import weakened_controls

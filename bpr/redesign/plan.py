@@ -19,8 +19,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from bpr.changes import describe, parse_changes
 from bpr.errors import BprError
-from bpr.model.changes import describe, parse_changes
 from bpr.model.load import process_to_data
 from bpr.model.schema import Process
 from bpr.redesign.candidate import Candidate

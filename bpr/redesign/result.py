@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bpr.model.changes import describe, parse_changes
+from bpr.changes import describe, parse_changes
 from bpr.redesign.candidate import Blocked
 from bpr.redesign.evaluate import Evaluation, Refusal
 from bpr.redesign.feasibility import FEASIBLE

@@ -26,8 +26,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from bpr.analysis import analyze
+from bpr.changes import Change
 from bpr.errors import BprError
-from bpr.model.changes import Change
 from bpr.model.schema import Process
 from bpr.render.overlay import overlay_from_results
 from bpr.render.report_diagrams import DIAGRAM_NAMES, Diagram, draw_diagrams, inline_svg

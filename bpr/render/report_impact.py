@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bpr.model.changes import Change, apply_changes, parse_changes
-from bpr.model.load import process_to_data, read_yaml
+from bpr.changes import Change, apply_changes, read_change_list
+from bpr.model.load import process_to_data
 from bpr.model.schema import Process
 from bpr.render.report_changes import is_display_only
 from bpr.simulate import Comparison, SimConfig, SimulationResult, simulate
@@ -59,10 +59,8 @@ Progress = Callable[[int, int], None]
 
 def change_list(text: str | bytes, file: str) -> tuple[Change, ...] | None:
     """The changes of a change-list file (``base:`` + ``changes:``), or ``None`` for a complete process file."""
-    data, locations = read_yaml(text, file)
-    if not isinstance(data, dict) or "changes" not in data or "base" not in data:
-        return None
-    return parse_changes(data["changes"], file=file, locations=locations)
+    listed = read_change_list(text, file)
+    return None if listed is None else listed.parse()
 
 
 def impact_config(config: SimConfig) -> SimConfig:

@@ -12,9 +12,8 @@ from conftest import HEADER, build
 from bpr import analysis
 from bpr.analysis import RULES, Analysis, analyze, change_text, suggested_changes
 from bpr.analysis.findings import Finding
+from bpr.changes import apply_changes, load_process, parse_changes
 from bpr.errors import ChangeError
-from bpr.model.changes import apply_changes, parse_changes
-from bpr.model.load import load_process
 
 RINGI = Path(__file__).resolve().parents[2] / "scenarios" / "purchase_ringi"
 

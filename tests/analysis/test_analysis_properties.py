@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bpr.analysis import SEVERITIES, SUMMARY_KEYS, analyze, suggested_changes
 from bpr.errors import ModelError
-from bpr.model.changes import apply_changes, parse_changes
+from bpr.changes import apply_changes, parse_changes
 from bpr.model.load import process_from_data
 
 ROLES = {

@@ -9,7 +9,7 @@ from apihelp import QUICK, SCENARIOS, SMALL_PROCESS_YAML
 from fastapi.testclient import TestClient
 
 from bpr.analysis import analyze
-from bpr.model.changes import apply_changes, parse_changes
+from bpr.changes import apply_changes, parse_changes
 from bpr.model.load import parse_process, process_to_data
 from bpr.simulate import SimConfig, compare, simulate
 

@@ -10,8 +10,8 @@ import pytest
 from apihelp import QUICK, SMALL_PROCESS_YAML
 from fastapi.testclient import TestClient
 
+from bpr.changes import load_process
 from bpr.errors import ModelError
-from bpr.model.load import load_process
 
 ISSUE_KEYS = {"file", "line", "column", "path", "message", "hint", "severity"}
 

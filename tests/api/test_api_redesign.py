@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from bpr.api.redesign import count_candidates
 from bpr.api.tasks import RedesignProgress
-from bpr.model.changes import apply_changes, parse_changes
-from bpr.model.load import load_process, parse_process
+from bpr.changes import apply_changes, load_process, parse_changes
+from bpr.model.load import parse_process
 from bpr.redesign import config_for, plan_yaml, redesign
 
 BATCHED_YAML = """\

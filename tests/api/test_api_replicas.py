@@ -18,7 +18,7 @@ from bpr.api import create_app
 from bpr.api.jobs import Work
 from bpr.api.replicas import ReplicaCache, ReplicaKey, approximate_bytes
 from bpr.api.runs import simulate_work
-from bpr.model.changes import apply_changes, parse_changes
+from bpr.changes import apply_changes, parse_changes
 from bpr.model.load import parse_process
 from bpr.simulate import SimConfig, compare, simulate
 from bpr.simulate.runner import plan_for, replicate

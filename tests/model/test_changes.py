@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpr.errors import ChangeError, ModelError
-from bpr.model.changes import (
+from bpr.changes import (
     CHANGE_KINDS,
     Arrivals,
     Batch,
@@ -26,11 +26,12 @@ from bpr.model.changes import (
     apply_changes,
     change_to_data,
     describe,
+    load_process,
     parse_changes,
 )
 from bpr.model.distributions import Fixed, Lognormal, Triangular
 from bpr.model.graph import successors_of
-from bpr.model.load import load_process, parse_process, process_from_data, process_to_data, read_yaml
+from bpr.model.load import parse_process, process_from_data, process_to_data, read_yaml
 from bpr.model.volume import annual_cases
 
 PURCHASE = """\

@@ -439,43 +439,14 @@ def test_model_error_sorts_issues_it_is_given() -> None:
     assert [issue.message for issue in error.issues] == ["c", "a", "b"]
 
 
-# --- change lists: the parts that load.py reads ---------------------------------------------------
+# --- change lists are not complete processes --------------------------------------------------------
 
 
-def test_change_list_as_text_cannot_name_a_base() -> None:
+def test_a_change_list_is_not_a_complete_process() -> None:
     with pytest.raises(ModelError) as caught:
         parse_process("base: before.yaml\nchanges: [{remove: receive}]\n", file="c.yaml")
-    assert str(caught.value) == (
-        "c.yaml:1:7: base: a change list given as text cannot name a base file — send the base process itself"
-    )
-
-
-def test_change_list_with_missing_base_points_at_its_base_line(write_file) -> None:
-    write_file("before.yaml", (VALID / "minimal.yaml").read_text(encoding="utf-8"))
-    path = write_file("after.yaml", "# 受付の省略\nbase: befor.yaml\nchanges: [{remove: receive}]\n")
-    with pytest.raises(ModelError) as caught:
-        load_process(path)
-    assert str(caught.value) == (
-        f"{path}:2:7: base: no base file 'befor.yaml' next to this change list — did you mean 'before.yaml'?"
-    )
-
-
-def test_change_list_shape_problems_come_together() -> None:
-    with pytest.raises(ModelError) as caught:
-        parse_process("changes: 5\nbase: 3\nextra: 1\n", file="c.yaml")
-    assert str(caught.value).splitlines() == [
-        "c.yaml:1:10: changes: 'changes:' must be a list of changes — write a list such as "
-        "'changes: [{remove: step_id}]'",
-        "c.yaml:2:7: base: a change list needs 'base:' naming the process file it changes — base: before.yaml",
-        "c.yaml:3:1: extra: unknown field in a change list; allowed: base, changes, name, description",
-    ]
-
-
-def test_change_list_loads_its_base_relative_to_itself(write_file) -> None:
-    write_file("proc/before.yaml", (VALID / "minimal.yaml").read_text(encoding="utf-8"))
-    path = write_file("proc/after.yaml", "base: before.yaml\nchanges:\n  - staff: {clerk: 3}\n")
-    process = load_process(path)
-    assert process.roles["clerk"].staff == 3
+    assert str(caught.value) == ("c.yaml:1:1: a change list (base: + changes:) is not a complete process — "
+                                 "read it with bpr.load_process, which applies it to its base")
 
 
 # --- whatever comes in, only ModelError goes out -----------------------------------------------------

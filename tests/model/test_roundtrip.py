@@ -16,7 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpr.model.load import dump_process, load_process, parse_process, process_to_data
+from bpr.changes import load_process
+from bpr.model.load import dump_process, parse_process, process_to_data
 from bpr.model.schema import Process
 
 HERE = Path(__file__).parent

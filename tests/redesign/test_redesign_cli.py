@@ -9,8 +9,8 @@ import typer
 from redesign_helpers import text
 from typer.testing import CliRunner
 
+from bpr.changes import load_process
 from bpr.cli.redesign import register
-from bpr.model.load import load_process
 
 STEPS = """
 - {id: prepare, type: task, role: clerk, duration: 20m, next: chief_ok}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from redesign_helpers import process
 
-from bpr.model.changes import apply_changes, parse_changes
-from bpr.model.load import load_process, process_from_data, process_to_data
+from bpr.changes import apply_changes, load_process, parse_changes
+from bpr.model.load import process_from_data, process_to_data
 from bpr.redesign import Context, propose, segregation_conflict, weakened_controls
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

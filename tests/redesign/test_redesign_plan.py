@@ -7,7 +7,8 @@ import json
 import pytest
 from redesign_helpers import process, text
 
-from bpr.model.load import load_process, process_to_data
+from bpr.changes import load_process
+from bpr.model.load import process_to_data
 from bpr.redesign import Candidate, quadrant, redesign, weakened_controls
 from bpr.redesign.evaluate import apply_candidate
 from bpr.redesign.plan import adapt

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bpr.model.load import load_process, process_from_data, process_to_data
+from bpr.changes import load_process
+from bpr.model.load import process_from_data, process_to_data
 from bpr.model.schema import Process
 from bpr.redesign import (
     HEURISTIC_FUNCTIONS,

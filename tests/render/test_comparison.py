@@ -6,7 +6,7 @@ import pytest
 from render_layout import layout
 from render_samples import small_process
 
-from bpr.model.changes import apply_changes
+from bpr.changes import apply_changes
 from bpr.render import render_comparison, style
 
 CHANGES = [

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bpr.changes import load_process
 from bpr.errors import BprError
-from bpr.model.load import load_process
 from bpr.render.report import build_report, plan_report, simulate_report
 from bpr.render.report_impact import change_list, plan_impact, same_simulation
 from bpr.render.report_redesign import check_redesign

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bpr.model.load import load_process, write_text_atomic
+from bpr.changes import load_process
+from bpr.model.load import write_text_atomic
 from bpr.render.report import build_report, simulate_report
 from bpr.render.report_impact import change_list
 from bpr.simulate import SimConfig

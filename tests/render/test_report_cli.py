@@ -65,7 +65,7 @@ def test_redesign_without_a_value_means_run_it(args, expected):
 
 
 def test_a_redesign_file_adds_the_matrix(tmp_path):
-    from bpr.model.load import load_process
+    from bpr.changes import load_process
     from bpr.redesign import redesign
     from bpr.simulate import SimConfig
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bpr.model.changes import parse_changes
-from bpr.model.load import load_process
+from bpr.changes import load_process, parse_changes
 from bpr.render.report_changes import change_line, is_display_only
 from bpr.render.report_text import ci_phrase, fmt_days, fmt_hours, fmt_percent, fmt_ratio, fmt_yen, num, t
 
@@ -92,7 +91,7 @@ def test_changes_in_english_keep_the_cli_wording_and_add_names(ringi):
 
 
 def test_every_change_kind_has_japanese_words(ringi):
-    from bpr.model.changes import CHANGE_KINDS
+    from bpr.changes import CHANGE_KINDS
 
     described = {"remove", "digitize", "delegate", "parallelize", "merge", "reorder", "triage", "staff", "arrivals",
                  "batch", "set"}

@@ -10,7 +10,7 @@ import pytest
 from render_layout import layout
 
 from bpr.analysis import analyze
-from bpr.model.load import load_process
+from bpr.changes import load_process
 from bpr.model.schema import Approval, Decision, End, Handoff, Task
 from bpr.render import render_comparison, render_dot, style
 

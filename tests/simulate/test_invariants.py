@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpr.model.load import load_process
+from bpr.changes import load_process
 from bpr.simulate import SimConfig, simulate
 from bpr.simulate.engine import CASE_FIELDS
 from bpr.simulate.tdist import t_quantile

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bpr.model.load import load_process, process_from_data, process_to_data
+from bpr.changes import load_process
+from bpr.model.load import process_from_data, process_to_data
 from bpr.simulate import SimConfig, compare, simulate
 from bpr.simulate.streams import Streams, stream_key
 

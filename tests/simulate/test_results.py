@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from bpr.model.load import load_process, process_from_data, process_to_data
+from bpr.changes import load_process
+from bpr.model.load import process_from_data, process_to_data
 from bpr.simulate import SimConfig, compare, events_csv, simulate
 from bpr.simulate.estimate import Difference, Estimate
 from bpr.simulate.results import KPIS, SCHEMA_VERSION, YEARLY

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bpr.model.load import load_process
+from bpr.changes import load_process
 from bpr.render.overlay import overlay_from_results
 from bpr.simulate import SimConfig, simulate
 from bpr.simulate.engine import CASE_FIELDS

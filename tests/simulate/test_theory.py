@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bpr.model.load import load_process
+from bpr.changes import load_process
 from bpr.simulate import SimConfig, simulate
 from bpr.simulate.queueing import feedback_sojourn, feedback_visits, mm1_sojourn, mmc_sojourn, mmc_wait, tandem_sojourn
 from simhelp import SEED, assert_matches

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bpr.model.load import load_process, process_from_data, process_to_data
+from bpr.changes import load_process
+from bpr.model.load import process_from_data, process_to_data
 from bpr.simulate import SimConfig, simulate
 from bpr.simulate.queueing import mm1_sojourn
 from simhelp import SEED, assert_matches, cases, make_process, run_once, timeline

@@ -8,7 +8,7 @@ explanations of their own). A suggestion of a kind none of them covers (a rule a
 from __future__ import annotations
 
 from bpr.analysis.text import change_text
-from bpr.model.changes import CHANGE_KINDS
+from bpr.changes import CHANGE_KINDS
 from bpr.redesign.candidate import Candidate, candidate_id
 from bpr.redesign.context import Context
 
