@@ -8,7 +8,7 @@ confidence intervals, draw it, and report the savings. The pipeline, one functio
     after = apply_changes(process, [{"remove": "hosa_check"}])
     comparison = compare(process, after, SimConfig(replications=20, horizon="1y"))
 
-Subpackages hold the rest: :mod:`bpr.model`, :mod:`bpr.analysis`, :mod:`bpr.simulate`,
+Subpackages hold the rest: :mod:`bpr.model`, :mod:`bpr.analysis`, :mod:`bpr.simulate`, :mod:`bpr.study`,
 :mod:`bpr.render`, :mod:`bpr.redesign`, and the faces :mod:`bpr.cli` and :mod:`bpr.api`.
 """
 

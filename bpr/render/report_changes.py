@@ -29,7 +29,7 @@ from bpr.model.changes import (
 from bpr.model.schema import Process
 from bpr.render.labels import channel_name, format_condition, format_minutes
 
-__all__ = ["change_line", "change_lines", "is_display_only", "step_name"]
+__all__ = ["change_line", "change_lines", "step_name"]
 
 _FIELDS_JA = {
     "name": "表示名", "description": "説明", "duration": "所要時間", "role": "担当", "medium": "媒体",
@@ -37,9 +37,6 @@ _FIELDS_JA = {
     "reject": "差戻し", "batch": "一括処理", "checks": "確認項目", "delay": "所要時間（搬送）",
     "departures": "発送時刻", "mode": "搬送手段", "delegations": "専決", "required_authority": "必要な決裁権限",
 }
-
-DISPLAY_FIELDS = frozenset({"name", "description"})
-"""Fields of a step that change only what is shown, never what is simulated."""
 
 
 def step_name(process: Process | None, step_id: str) -> str:
@@ -140,8 +137,3 @@ def change_line(change: Change | dict[str, Any], process: Process | None, lang: 
 
 def change_lines(changes: Iterable[Change | dict[str, Any]], process: Process | None, lang: str) -> list[str]:
     return [change_line(change, process, lang) for change in changes]
-
-
-def is_display_only(change: Change) -> bool:
-    """True for a ``set`` that changes only names or descriptions: it cannot change any simulated figure."""
-    return isinstance(change, SetFields) and set(change.values) <= DISPLAY_FIELDS

@@ -6,8 +6,9 @@ import pytest
 
 from bpr.model.changes import parse_changes
 from bpr.model.load import load_process
-from bpr.render.report_changes import change_line, is_display_only
+from bpr.render.report_changes import change_line
 from bpr.render.report_text import ci_phrase, fmt_days, fmt_hours, fmt_percent, fmt_ratio, fmt_yen, num, t
+from bpr.study.impact import is_display_only
 
 
 @pytest.mark.parametrize("low, high, lang, expected", [
