@@ -157,7 +157,7 @@ def interactive_changes(scenario: str, limit: int) -> list[dict[str, Any]]:
     from bpr.analysis import analyze
     from bpr.errors import BprError
     from bpr.changes import apply_changes, parse_changes
-    from bpr.model.load import load_process
+    from bpr.changes import load_process
 
     before = load_process(ROOT / "scenarios" / scenario / "before.yaml")
     staffed = [(role_id, role.staff) for role_id, role in before.roles.items()
@@ -229,7 +229,7 @@ def interactive_part(runner: Runner, scenario: str, options: dict[str, Any], lim
 def _whatif_in_process(scenario: str, change: dict[str, Any], replications: int, horizon: str, seed: int) -> float:
     """One what-if computed by the library in the calling process (one core); returns its CPU seconds."""
     from bpr.changes import apply_changes, parse_changes
-    from bpr.model.load import load_process
+    from bpr.changes import load_process
     from bpr.simulate import SimConfig, compare
 
     before = load_process(ROOT / "scenarios" / scenario / "before.yaml")
@@ -263,7 +263,7 @@ def reference_throughput(scenario: str, change: dict[str, Any], replications: in
 def _redesign_in_process(scenario: str, replications: int) -> tuple[float, dict[str, Any]]:
     """``bpr redesign`` of a scenario by the library in this process, with the window chosen from the
     process: (CPU seconds, its JSON)."""
-    from bpr.model.load import load_process
+    from bpr.changes import load_process
     from bpr.redesign import config_for, redesign
 
     process = load_process(ROOT / "scenarios" / scenario / "before.yaml")

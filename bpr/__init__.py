@@ -9,7 +9,8 @@ confidence intervals, draw it, and report the savings. The pipeline, one functio
     comparison = compare(process, after, SimConfig(replications=20, horizon="1y"))
 
 Subpackages hold the rest: :mod:`bpr.model`, :mod:`bpr.changes`, :mod:`bpr.analysis`, :mod:`bpr.simulate`,
-:mod:`bpr.render`, :mod:`bpr.redesign`, and the faces :mod:`bpr.cli` and :mod:`bpr.api`.
+:mod:`bpr.study`, :mod:`bpr.render`, :mod:`bpr.redesign`, the service runtime :mod:`bpr.service`, and the
+faces :mod:`bpr.cli` and :mod:`bpr.api`.
 """
 
 from bpr.analysis import Analysis, Finding, analyze

@@ -1,5 +1,6 @@
-"""Imports point one way (model <- changes <- analysis/simulate <- render <- faces), without cycles, and faces
-hold no logic of their own."""
+"""Imports point one way (model <- changes <- analysis/simulate <- study <- render, redesign <- service <- faces),
+without cycles; faces hold no logic of their own, and pictures do not compute: render receives results, it runs
+no simulation."""
 
 from __future__ import annotations
 
@@ -12,13 +13,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "bpr"
 
 # What each layer may import from bpr (besides itself). bpr.errors is a leaf everyone may use.
+# A layer may import the *types* of a layer it is allowed (render draws study and simulation results), but
+# render never runs a simulation (test_render_runs_no_simulation).
 ALLOWED = {
     "model": {"errors"},
     "changes": {"errors", "model"},
     "analysis": {"errors", "model", "changes"},
     "simulate": {"errors", "model"},
-    "render": {"errors", "model", "changes", "analysis", "simulate"},
-    "redesign": {"errors", "model", "changes", "analysis", "simulate"},
+    "study": {"errors", "model", "analysis", "simulate", "changes"},
+    "render": {"errors", "model", "analysis", "simulate", "study", "changes"},
+    "redesign": {"errors", "model", "analysis", "simulate", "study", "changes"},
+    "service": {"errors", "model", "analysis", "simulate", "study", "redesign", "changes"},
     "cli": None,  # faces may import everything
     "api": None,
 }
@@ -121,6 +126,35 @@ def test_the_model_imports_nothing_of_the_change_language() -> None:
     wrong = {module: sorted(imported for imported in _imported_modules(path) if _package(imported) == "changes")
              for module, path in MODULES.items() if _package(module) == "model"}
     assert {module: found for module, found in wrong.items() if found} == {}
+
+
+RUNNERS = ("bpr.simulate.runner", "bpr.simulate.engine")
+"""The modules that run a simulation: render imports neither (result types and options are elsewhere)."""
+
+RUN = {"simulate", "compare", "replicate", "run_replication", "simulate_report", "simulate_impact"}
+"""Functions that run simulations (bpr.simulate's and bpr.study's): render neither imports nor calls them."""
+
+
+def test_render_runs_no_simulation() -> None:
+    """render draws the results its caller passes in; bpr.study (or a face) runs the simulations."""
+    offenders = []
+    for path in (ROOT / "render").rglob("*.py"):
+        where = path.relative_to(ROOT)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                offenders += [f"{where}:{node.lineno}: import {alias.name}" for alias in node.names
+                              if alias.name.startswith(RUNNERS)]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.startswith(RUNNERS):
+                    offenders.append(f"{where}:{node.lineno}: from {node.module} import ...")
+                offenders += [f"{where}:{node.lineno}: imports {alias.name}" for alias in node.names
+                              if alias.name in RUN]
+            elif isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                if name in RUN:
+                    offenders.append(f"{where}:{node.lineno}: calls {name}(")
+    assert offenders == [], f"render runs simulations (let bpr.study run them and pass the results in): {offenders}"
 
 
 def test_library_never_evaluates_code() -> None:

@@ -2,8 +2,9 @@
 
 See docs/api.md for every endpoint with an example. Order of checks on a request: body size (413), bearer
 token (401), request shape (422), the process and changes (422 with the library's issues), limits
-(413/422), saturation (429). Simulations and redesigns run in worker processes; everything else is quick and
-runs in the thread pool of the server, never blocking the event loop.
+(413/422), saturation (429). Simulations and redesigns run as work of the service runtime (:mod:`bpr.service`:
+job store, worker processes, kept replications, warm-up); everything else is quick and runs in the thread
+pool of the server, never blocking the event loop.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from fastapi_offline import FastAPIOffline
 
 from bpr.api.errors import ApiError, install_error_handlers, issues_of
 from bpr.api.inputs import check_size, list_scenarios, resolve_changes, resolve_process, sim_config
-from bpr.api.jobs import JobManager, Outcome
 from bpr.api.limits import BodySizeLimit
 from bpr.api.models import (
     AnalyzeRequest,
@@ -37,14 +37,14 @@ from bpr.api.models import (
     ValidateResponse,
     WhatIfRequest,
 )
-from bpr.api.pool import WorkerPool
-from bpr.api.redesign import INLINE_BASE, redesign_call, redesign_work
-from bpr.api.replicas import ReplicaCache
-from bpr.api.runs import BPR_VERSION, simulate_work, whatif_work
+from bpr.api.redesign import INLINE_BASE, redesign_call
 from bpr.api.settings import Settings
-from bpr.api.store import JobStore
-from bpr.api.warm import Warmer
+from bpr.api.shipped import ShippedScenarios
 from bpr.errors import BprError
+from bpr.service.jobs import JobManager, Outcome
+from bpr.service.redesign import redesign_work
+from bpr.service.runs import BPR_VERSION, simulate_work, whatif_work
+from bpr.service.runtime import Service
 
 __all__ = ["DOCS_ASSETS", "create_app"]
 
@@ -69,26 +69,20 @@ _JOB_ACCEPTED: dict[int | str, dict[str, Any]] = {
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The service with its own job store and worker pool (opened at start-up, closed at shutdown)."""
+    """The service with its own runtime (:class:`~bpr.service.runtime.Service`: job store, worker pool, kept
+    replications, warm-up), opened at start-up and closed at shutdown."""
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = JobStore(settings.db_path)
-        store.fail_interrupted("the server stopped while this job was queued or running (restart)")
-        store.prune(settings.job_result_days * 86400)
-        pool = WorkerPool(settings.workers, preload="bpr.api.tasks", start=settings.warm_workers)
-        app.state.jobs = JobManager(store, pool, settings)
-        app.state.replicas = ReplicaCache(settings.replica_cache_entries, settings.replica_cache_bytes)
-        app.state.warmer = Warmer(settings, app.state.jobs, app.state.replicas)
-        app.state.warmer.start()  # in the background: the server answers at once
+        service = Service(settings, ShippedScenarios(settings))
+        app.state.service = service
+        app.state.jobs, app.state.replicas, app.state.warmer = service.jobs, service.replicas, service.warmer
+        service.start()  # the warm-up, in the background: the server answers at once
         try:
             yield
         finally:
-            await app.state.warmer.stop()  # before the pool goes: its replication in flight is cancelled
-            await asyncio.to_thread(app.state.jobs.shutdown)
-            app.state.replicas.clear()
-            store.close()
+            await service.close()
 
     app = FastAPIOffline(  # /docs and /redoc load Swagger UI and ReDoc from this server, not from a CDN
         static_url=DOCS_ASSETS,
@@ -118,10 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz", response_model=HealthResponse, tags=["service"])
     async def healthz(request: Request) -> dict[str, Any]:
         """Liveness: always open (no token), says how busy the service is."""
-        jobs: JobManager = request.app.state.jobs
-        return {"status": "ok", "version": BPR_VERSION, "workers": settings.workers,
-                "active": jobs.active_count, "max_active": settings.max_active,
-                "replicas": request.app.state.replicas.stats(), "warm": request.app.state.warmer.status()}
+        service: Service = request.app.state.service
+        return {"status": "ok", "version": BPR_VERSION, **service.health()}
 
     return app
 

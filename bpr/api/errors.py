@@ -2,7 +2,9 @@
 
 The issues are :class:`bpr.errors.Issue` values, so a bad process file reads the same over REST as in the
 CLI. Request-level problems (malformed JSON, a field of the wrong type, a missing token) are turned into
-issues here too, with ``file`` naming where the problem is (``<request>``) and ``path`` the field.
+issues here too, with ``file`` naming where the problem is (``<request>``) and ``path`` the field. The
+service runtime's refusals (:mod:`bpr.service.errors`) get their status here: 422, 429 with ``Retry-After``,
+404, 409.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bpr.errors import BprError, Issue, ModelError, path_text
+from bpr.errors import Issue, path_text
+from bpr.service.errors import REQUEST, SERVER, Busy, JobOver, NoSuchJob, Refused, ServiceError, issues_of
 
-__all__ = ["REQUEST", "ApiError", "install_error_handlers", "issues_of"]
+__all__ = ["REQUEST", "ApiError", "install_error_handlers", "issues_of", "service_error"]
 
-REQUEST = "<request>"
-"""The ``file`` of issues about the request itself rather than a process file."""
+_STATUS: dict[type[ServiceError], int] = {Refused: 422, Busy: 429, NoSuchJob: 404, JobOver: 409}
 
 log = logging.getLogger("bpr.api")
 
@@ -40,11 +42,11 @@ class ApiError(Exception):
         return cls(status, [Issue(message, path=path, file=file, hint=hint)], headers)
 
 
-def issues_of(error: BprError) -> list[Issue]:
-    """The located issues of a library error (a plain BprError becomes one issue with its text)."""
-    if isinstance(error, ModelError):
-        return list(error.issues)
-    return [Issue(str(error), file=REQUEST)]
+def service_error(error: ServiceError) -> ApiError:
+    """The answer to a refusal of the service runtime."""
+    status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 422)
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Busy) else None
+    return ApiError(status, list(error.issues), headers)
 
 
 def error_response(status: int, issues: list[Issue] | list[dict[str, Any]],
@@ -99,6 +101,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
         return error_response(error.status, error.issues, error.headers)
 
+    @app.exception_handler(ServiceError)
+    async def _service_error(_request: Request, error: ServiceError) -> JSONResponse:
+        answer = service_error(error)
+        return error_response(answer.status, answer.issues, answer.headers)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
         issues = [_validation_issue(dict(e)) for e in error.errors()]
@@ -120,5 +127,5 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return error_response(500, [Issue(f"internal error: {type(error).__name__}", file="<server>",
+        return error_response(500, [Issue(f"internal error: {type(error).__name__}", file=SERVER,
                                           hint="this is a bug in bpr; please report it with the request")])

@@ -1,51 +1,31 @@
-"""Redesign requests as :class:`~bpr.api.jobs.Work`: ``bpr redesign`` run in a worker process, as a job.
+"""Redesign requests: the options checked against the library and the server's limits, then a job.
 
 Everything that can be refused is refused before the job starts (422 with issues naming the option): the
 options against the library's :class:`~bpr.simulate.SimConfig` and the server's limits, the heuristics'
 names (:func:`redesign_call`, which also gives the request's key, so that a stored result is found before
 anything else is done), then whether the process can be simulated and the estimated run time
-(:func:`redesign_work`). The job itself is one task
-(:func:`bpr.api.tasks.redesign_job`): the library decides what to simulate next from what it has measured.
-
-**Run-time estimate**::
-
-    runs    = 1 + 2 x (candidates + 1)       baseline; each candidate; each plan step, at most one per candidate
-    seconds = runs x cases x steps x replications / case_steps_per_second
-
-``candidates`` are those the heuristics propose before anything is simulated (the ``+ 1`` is the extra
-staff, proposed from the baseline). The runs of a redesign follow each other in one worker process, so the
-estimate is not divided among the workers. On the shipped scenarios a redesign makes about half to two
-thirds of these runs; the estimate is an upper bound in runs and rough in speed, which is all the limit of
-``max_estimate_seconds`` and the ``Retry-After`` of a 429 need.
+(:func:`bpr.service.redesign.redesign_work`, with the estimate explained there).
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
-from typing import Any
 
 from pydantic import ValidationError
 
 from bpr.api.errors import ApiError, issues_of
 from bpr.api.inputs import check_config, options_error
-from bpr.api.jobs import Work, request_key
 from bpr.api.models import RedesignOptions
-from bpr.api.runs import BPR_VERSION, cases_per_replication, check_estimate, code_fingerprint, plan_of
 from bpr.api.settings import Settings
-from bpr.api.tasks import redesign_job
 from bpr.errors import BprError, Issue
 from bpr.model.schema import Process
+from bpr.service.redesign import RedesignCall
 from bpr.simulate import SimConfig
 
-__all__ = ["INLINE_BASE", "REDESIGN_FINGERPRINT", "RedesignCall", "count_candidates", "redesign_call",
-           "redesign_config", "redesign_estimate", "redesign_work"]
+__all__ = ["INLINE_BASE", "redesign_call", "redesign_config"]
 
 INLINE_BASE = "process.yaml"
 """``base:`` of the plan of a process sent in the request (a scenario's plan names the scenario's file)."""
-
-REDESIGN_FINGERPRINT = code_fingerprint("model", "simulate", "analysis", "redesign")
-"""The code behind a redesign: a stored result is served only to the code that made it."""
 
 _AUTO = "auto"
 
@@ -90,58 +70,8 @@ def _heuristics(names: list[str] | None) -> list[str] | None:
     return list(dict.fromkeys(names))
 
 
-def count_candidates(process: Process, heuristics: list[str] | None) -> int:
-    """Candidates the heuristics propose before the baseline is simulated (for the estimate)."""
-    from bpr.redesign import Context, propose
-
-    try:
-        return len(propose(Context(process), heuristics).candidates)
-    except BprError as error:
-        raise ApiError(422, issues_of(error)) from None
-
-
-def redesign_estimate(process: Process, config: SimConfig, candidates: int, settings: Settings) -> float:
-    """Seconds a redesign of ``process`` may take here (module docstring)."""
-    runs = 1 + 2 * (candidates + 1)
-    per_run = cases_per_replication(process, config) * len(process.steps) * config.replications
-    return runs * per_run / settings.case_steps_per_second
-
-
-@dataclass(frozen=True)
-class RedesignCall:
-    """A checked redesign request: what the library is called with, and the key of its stored result."""
-
-    process: Process
-    config: SimConfig
-    heuristics: list[str] | None
-    top: int | None
-    base: str
-    key: str
-
-
 def redesign_call(process: Process, options: RedesignOptions, base: str, settings: Settings) -> RedesignCall:
     """The options checked (422 naming the bad one) and the request's key; call it in a thread."""
     config = redesign_config(options, process, settings)
     heuristics = _heuristics(options.heuristics)
-    key = request_key("redesign", {
-        "bpr": BPR_VERSION, "code": REDESIGN_FINGERPRINT, "process": process.model_dump(mode="json"),
-        "file": process.source_file, "base": base, "config": config.model_dump(mode="json"),
-        "heuristics": heuristics, "top": options.top,
-    })
-    return RedesignCall(process, config, heuristics, options.top, base, key)
-
-
-def redesign_work(call: RedesignCall, settings: Settings) -> Work:
-    """The job of a checked request: refused (422) when the engine cannot simulate the process or the
-    estimate is over the limit; call it in a thread."""
-    plan_of(call.process, call.config)
-    candidates = count_candidates(call.process, call.heuristics)
-    estimate = redesign_estimate(call.process, call.config, candidates, settings)
-    check_estimate(estimate, settings)
-
-    def combine(outputs: list[Any]) -> dict[str, Any]:
-        result: dict[str, Any] = outputs[0]
-        return result
-
-    task = (redesign_job, (call.process, call.config, call.heuristics, call.top, call.base, candidates + 1))
-    return Work("redesign", call.key, estimate, [task], combine)  # type: ignore[list-item]
+    return RedesignCall.of(process, config, heuristics, options.top, base)

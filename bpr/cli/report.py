@@ -1,9 +1,9 @@
 """``bpr report BEFORE AFTER -o report.html``: the proposal report, with its diagrams written next to it.
 
-The library does the work (:mod:`bpr.render.report`); this module reads the options, shows a progress
-bar on a terminal, runs or reads a redesign when asked, writes the page atomically and the diagrams beside
-it (``before.svg``, ``after.svg``, ``compare.svg``, and PNG when Graphviz is present), and says where to
-open it.
+The library does the work (:mod:`bpr.study.report` simulates, :mod:`bpr.render.report` draws); this module
+reads the options, shows a progress bar on a terminal, runs or reads a redesign when asked, writes the page
+atomically and the diagrams beside it (``before.svg``, ``after.svg``, ``compare.svg``, and PNG when Graphviz
+is present), and says where to open it.
 
 ``--redesign FILE.json`` draws a redesign result made earlier (``bpr redesign BEFORE --format json``);
 ``--redesign`` with no file (last, or followed by another option) runs the redesign of BEFORE first.
@@ -40,10 +40,11 @@ from bpr.cli.common import (
 from bpr.errors import BprError, Issue
 from bpr.model.load import write_text_atomic
 from bpr.render.graphviz_run import find_dot, write_diagram
-from bpr.render.report import build_report, simulate_report
+from bpr.render.report import build_report
 from bpr.render.report_diagrams import DIAGRAM_NAMES
-from bpr.render.report_impact import MAX_IMPACT_STEPS, change_list
+from bpr.render.report_impact import change_list
 from bpr.render.report_redesign import check_redesign
+from bpr.study import MAX_IMPACT_STEPS, simulate_report
 
 RUN_REDESIGN = "-"
 """The value ``--redesign`` takes when no file follows it: run the redesign now."""

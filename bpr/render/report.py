@@ -1,13 +1,10 @@
 """The proposal report: one self-contained HTML file a DX office hands to a mayor or a council.
 
-Two steps, so that the slow one can be shown with a progress bar and the fast one run per language:
-
-* :func:`simulate_report` runs the before/after comparison (common random numbers, the same function as
-  ``bpr simulate BEFORE AFTER``) and, when the after file is a change list, the impact of each change
-  (:mod:`bpr.render.report_impact`);
-* :func:`build_report` analyses both versions, draws the diagrams, the charts and the pictures of a
-  redesign result, and fills the template: headline savings with their intervals in words, diagrams,
-  charts, findings, impact of each change, the redesign matrix, assumptions and method.
+:func:`build_report` analyses both versions, draws the diagrams, the charts and the pictures of a redesign
+result, and fills the template: headline savings with their intervals in words, diagrams, charts, findings,
+impact of each change, the redesign matrix, assumptions and method. It simulates nothing: the numbers come
+in as a :class:`~bpr.study.report.ReportRun`, made by :func:`bpr.study.report.simulate_report` (the slow
+part, which a caller can show with a progress bar and run once for several languages).
 
 The page needs nothing else: CSS inline, diagrams and charts as inline SVG, no scripts, no fonts to fetch,
 no link to the network. It prints on A4 (each section on a new page). Writing files is left to the caller
@@ -16,7 +13,7 @@ no link to the network. It prints on A4 (each section on a new page). Writing fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,22 +23,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from bpr.analysis import analyze
-from bpr.changes import Change
-from bpr.errors import BprError
-from bpr.model.schema import Process
 from bpr.render.overlay import overlay_from_results
 from bpr.render.report_diagrams import DIAGRAM_NAMES, Diagram, draw_diagrams, inline_svg
-from bpr.render.report_impact import (
-    MAX_IMPACT_STEPS,
-    Impact,
-    ImpactPlan,
-    impact_workers,
-    pending_versions,
-    plan_impact,
-    same_options,
-    same_simulation,
-    simulate_impact,
-)
 from bpr.render.report_redesign import redesign_section
 from bpr.render.report_sections import (
     assumptions,
@@ -52,86 +35,11 @@ from bpr.render.report_sections import (
     method_section,
 )
 from bpr.render.report_text import LANGS, TEXT, t
-from bpr.simulate import Comparison, SimConfig, compare
+from bpr.study.report import ReportRun
 
-__all__ = ["Report", "ReportRun", "build_report", "plan_report", "simulate_report"]
+__all__ = ["Report", "build_report"]
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ReportRun:
-    """The simulations behind a report."""
-
-    before: Process
-    after: Process
-    comparison: Comparison
-    impact: Impact | None = None
-    impact_note: str | None = None  # why there is no impact section although the after file has changes
-
-
-@dataclass(frozen=True)
-class ReportPlan:
-    """What :func:`simulate_report` will simulate, known before it starts (for a progress bar)."""
-
-    config: SimConfig
-    impact: ImpactPlan | None
-    impact_note: str | None
-    replications: int  # in all: the comparison and the impact steps
-
-
-def plan_report(before: Process, after: Process, config: SimConfig, changes: Sequence[Change] | None = None,
-                *, impact_steps: int = MAX_IMPACT_STEPS) -> ReportPlan:
-    """Check the change list against ``before`` and count the replications to run.
-
-    The impact of each change is shown when the changes, added to ``before``, give a process that
-    simulates like ``after`` (a change list whose ``base:`` is the BEFORE file); otherwise the note says why.
-    """
-    plan: ImpactPlan | None = None
-    note: str | None = None
-    if changes and impact_steps > 0:
-        try:
-            plan = plan_impact(before, changes, config, impact_steps)
-        except BprError as error:
-            note = str(error)
-        else:
-            if not same_simulation(plan.steps[-1].process if plan.steps else before, after):
-                plan, note = None, "the changes added to BEFORE do not give AFTER (its base: is another file)"
-    replications = 2 * config.replications
-    if plan is not None:
-        known = [before, after] if same_options(plan.config, config) else []
-        replications += len(pending_versions(plan, known)) * plan.config.replications
-    return ReportPlan(config, plan, note, replications)
-
-
-def simulate_report(before: Process, after: Process, config: SimConfig, changes: Sequence[Change] | None = None,
-                    *, impact_steps: int = MAX_IMPACT_STEPS, progress: Progress | None = None) -> ReportRun:
-    """Compare ``before`` with ``after`` and, for a change list, simulate the impact of each change.
-
-    ``progress(done, total)`` counts replications over both parts.
-    """
-    plan = plan_report(before, after, config, changes, impact_steps=impact_steps)
-    total = plan.replications
-    compared = 2 * config.replications
-
-    def first(done: int, _: int) -> None:
-        if progress is not None:
-            progress(done, total)
-
-    def second(done: int, _: int) -> None:
-        if progress is not None:
-            progress(compared + done, total)
-
-    # The event log of replication 0 gives the distribution of lead times case by case.
-    comparison = compare(before, after, config.model_copy(update={"events": True}), first)
-    impact = None
-    if plan.impact is not None:
-        impact = simulate_impact(plan.impact, progress=second,
-                                 reuse=[(before, comparison.before), (after, comparison.after)],
-                                 workers=impact_workers(plan.impact, comparison.before.yearly["cases_per_year"].mean))
-    return ReportRun(before, after, comparison, impact, plan.impact_note)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from bpr.changes.base import step_name
 from bpr.model.schema import Process
 from bpr.render.labels import channel_name, format_condition, format_minutes
 
-__all__ = ["change_line", "change_lines", "is_display_only", "step_name"]
+__all__ = ["change_line", "change_lines", "step_name"]
 
 
 def _words(process: Process | None) -> Words:
@@ -33,8 +33,3 @@ def change_line(change: Change | dict[str, Any], process: Process | None, lang: 
 
 def change_lines(changes: Iterable[Change | dict[str, Any]], process: Process | None, lang: str) -> list[str]:
     return [change_line(change, process, lang) for change in changes]
-
-
-def is_display_only(change: Change) -> bool:
-    """True for a ``set`` that changes only names or descriptions: it cannot change any simulated figure."""
-    return change.display_only()

@@ -29,7 +29,6 @@ from bpr.render.labels import (
     rule_title,
 )
 from bpr.render.report_changes import change_line, step_name
-from bpr.render.report_impact import Impact
 from bpr.render.report_text import (
     ci_phrase,
     fmt_count,
@@ -46,6 +45,7 @@ from bpr.render.report_text import (
 )
 from bpr.simulate import Comparison, SimulationResult
 from bpr.simulate.estimate import Difference
+from bpr.study.impact import Impact
 
 __all__ = [
     "AFTER_COLOUR",

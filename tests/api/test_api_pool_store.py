@@ -9,10 +9,11 @@ from pathlib import Path
 import api_toy_tasks as toy_tasks
 import pytest
 
-from bpr.api.jobs import request_key
-from bpr.api.pool import TaskCancelled, TaskFailed, WorkerLost, WorkerPool
-from bpr.api.settings import Settings, default_db_path
-from bpr.api.store import JobStore
+from bpr.api.settings import Settings
+from bpr.service.jobs import request_key
+from bpr.service.pool import TaskCancelled, TaskFailed, WorkerLost, WorkerPool
+from bpr.service.settings import default_db_path
+from bpr.service.store import JobStore
 
 
 @pytest.fixture(scope="module")
@@ -164,8 +165,8 @@ def test_store_is_plain_sqlite(tmp_path: Path) -> None:
 def test_run_time_estimate_is_cases_times_steps_times_replications() -> None:
     from apihelp import SMALL_PROCESS_YAML
 
-    from bpr.api.runs import estimate_seconds
     from bpr.model.load import parse_process
+    from bpr.service.runs import estimate_seconds
     from bpr.simulate import SimConfig
 
     process = parse_process(SMALL_PROCESS_YAML)  # 2/hour, 24/7, 3 steps

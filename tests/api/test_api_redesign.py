@@ -12,11 +12,11 @@ import pytest
 from apihelp import QUICK, SMALL_PROCESS_YAML
 from fastapi.testclient import TestClient
 
-from bpr.api.redesign import count_candidates
-from bpr.api.tasks import RedesignProgress
 from bpr.changes import apply_changes, load_process, parse_changes
 from bpr.model.load import parse_process
 from bpr.redesign import config_for, plan_yaml, redesign
+from bpr.service.redesign import count_candidates
+from bpr.service.tasks import RedesignProgress
 
 BATCHED_YAML = """\
 id: leave

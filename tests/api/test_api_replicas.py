@@ -15,11 +15,11 @@ from apihelp import SMALL_PROCESS_YAML, make_settings
 from fastapi.testclient import TestClient
 
 from bpr.api import create_app
-from bpr.api.jobs import Work
-from bpr.api.replicas import ReplicaCache, ReplicaKey, approximate_bytes
-from bpr.api.runs import simulate_work
 from bpr.changes import apply_changes, parse_changes
 from bpr.model.load import parse_process
+from bpr.service.jobs import Work
+from bpr.service.replicas import ReplicaCache, ReplicaKey, approximate_bytes
+from bpr.service.runs import simulate_work
 from bpr.simulate import SimConfig, compare, simulate
 from bpr.simulate.runner import plan_for, replicate
 
@@ -96,7 +96,7 @@ def test_only_the_same_process_and_options_are_reused(tmp_path: Path) -> None:
 
 
 def test_the_estimate_counts_only_the_replications_that_run(tmp_path: Path) -> None:
-    from bpr.api.runs import estimate_seconds
+    from bpr.service.runs import estimate_seconds
 
     before = parse_process(SMALL_PROCESS_YAML)
     settings = make_settings(tmp_path, case_steps_per_second=2000.0)  # estimates of seconds, not milliseconds
@@ -166,7 +166,7 @@ def test_outputs_found_again_or_computed_ahead_outlive_new_ones_within_their_sha
     """The segmented LRU: new outputs are dropped before those found again (a base) and those put by the
     warm-up, which keep at most PROTECTED_SHARE of the room; beyond it their least recently used ones become
     droppable like new ones."""
-    from bpr.api.replicas import PROTECTED_SHARE
+    from bpr.service.replicas import PROTECTED_SHARE
 
     config = SimConfig(**OPTIONS, replications=2)
     output = replicate(plan_for(parse_process(SMALL_PROCESS_YAML), config), config, 0)
@@ -210,7 +210,7 @@ def test_a_sample_grows_the_approximate_size() -> None:
 
 
 def test_events_change_the_key_of_replication_0_only() -> None:
-    from bpr.api.replicas import replica_keys, run_digest
+    from bpr.service.replicas import replica_keys, run_digest
 
     plain = SimConfig(**OPTIONS, replications=3)
     logged = plain.model_copy(update={"events": True, "replications": 5, "workers": 4})

@@ -23,9 +23,9 @@ from apihelp import SMALL_PROCESS_YAML, make_settings
 from fastapi.testclient import TestClient
 
 from bpr.api import Settings, create_app
-from bpr.api.pool import WorkerPool
-from bpr.api.tasks import replicate
-from bpr.api.warm import CACHE_SHARE
+from bpr.service.pool import WorkerPool
+from bpr.service.tasks import replicate
+from bpr.service.warm import CACHE_SHARE
 
 TINY = """\
 id: tiny
@@ -177,7 +177,7 @@ def test_the_warm_up_stops_when_the_cache_is_full_and_skips_a_broken_scenario(
     write_scenario(root, "tiny")
     (root / "broken").mkdir()
     (root / "broken" / "before.yaml").write_text("id: broken\nname: 壊れた\nsteps: []\n", encoding="utf-8")
-    caplog.set_level(logging.INFO, logger="bpr.api.warm")
+    caplog.set_level(logging.INFO, logger="bpr.service.warm")
     with service(tmp_path, "small", root, warm=True, replica_cache_entries=8) as client:
         state = wait_warmed(client)
         room = int(8 * CACHE_SHARE)
@@ -193,10 +193,10 @@ def test_the_warm_up_stops_when_the_cache_is_full_and_skips_a_broken_scenario(
         assert ran(client.post("/v1/whatif", json={"scenario": "tiny", "changes": [{"staff": {"clerk": 3}}]})) \
             == 2 * DEFAULT_REPLICATIONS - room
 
-    warnings = [r.getMessage() for r in caplog.records if r.name == "bpr.api.warm" and r.levelno == logging.WARNING]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bpr.service.warm" and r.levelno == logging.WARNING]
     assert any("broken/before" in message for message in warnings), warnings
     assert any("cannot hold more" in message for message in warnings), warnings
-    progress = [r.getMessage() for r in caplog.records if r.name == "bpr.api.warm" and r.levelno == logging.INFO]
+    progress = [r.getMessage() for r in caplog.records if r.name == "bpr.service.warm" and r.levelno == logging.INFO]
     assert any("replications of 2 scenario files" in message for message in progress), progress
 
 

@@ -12,10 +12,13 @@ import pytest
 
 from bpr.changes import load_process
 from bpr.errors import BprError
-from bpr.render.report import build_report, plan_report, simulate_report
-from bpr.render.report_impact import change_list, plan_impact, same_simulation
+from bpr.changes import load_process
+from bpr.render.report import build_report
+from bpr.render.report_impact import change_list
 from bpr.render.report_redesign import check_redesign
 from bpr.simulate import SimConfig
+from bpr.study.impact import plan_impact, same_simulation
+from bpr.study.report import plan_report, simulate_report
 
 ROOT = Path(__file__).resolve().parents[2]
 RINGI = ROOT / "scenarios" / "purchase_ringi"
@@ -313,7 +316,7 @@ def test_neighbours_of_the_same_kind_are_grouped_first(ringi_run):
 
 
 def test_small_versions_run_in_this_process(ringi_run):
-    from bpr.render.report_impact import POOL_MIN_CASES, impact_workers
+    from bpr.study.impact import POOL_MIN_CASES, impact_workers
 
     changes = change_list((RINGI / "after.yaml").read_bytes(), "after.yaml")
     plan = plan_impact(ringi_run.before, changes, CONFIG.model_copy(update={"workers": 4}))

@@ -17,9 +17,10 @@ import pytest
 
 from bpr.changes import load_process
 from bpr.model.load import write_text_atomic
-from bpr.render.report import build_report, simulate_report
+from bpr.render.report import build_report
 from bpr.render.report_impact import change_list
 from bpr.simulate import SimConfig
+from bpr.study.report import simulate_report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bpr.changes import load_process, parse_changes
-from bpr.render.report_changes import change_line, is_display_only
+from bpr.render.report_changes import change_line
 from bpr.render.report_text import ci_phrase, fmt_days, fmt_hours, fmt_percent, fmt_ratio, fmt_yen, num, t
+from bpr.study.impact import is_display_only
 
 
 @pytest.mark.parametrize("low, high, lang, expected", [

@@ -1,9 +1,10 @@
 """Runs of the simulation: inline when quick, as jobs when not, each stored with its result.
 
-Every run, inline or not, gets a row in the :class:`~bpr.api.store.JobStore` keyed by the hash of its
+Every run, inline or not, gets a row in the :class:`~bpr.service.store.JobStore` keyed by the hash of its
 canonical request, so an identical request is answered from the store. A run goes to the
-:class:`~bpr.api.pool.WorkerPool` (never the event loop); the manager counts what is queued or running
-and refuses more than ``max_active`` with 429 and a ``Retry-After`` worked out from the estimates.
+:class:`~bpr.service.pool.WorkerPool` (never the event loop); the manager counts what is queued or running
+and refuses more than ``max_active`` (:class:`~bpr.service.errors.Busy`, with the seconds to wait worked out
+from the estimates).
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bpr.api.errors import ApiError, issues_of
-from bpr.api.pool import TaskCancelled, TaskFailed, WorkerLost, WorkerPool
-from bpr.api.settings import Settings
-from bpr.api.store import ACTIVE, JobRecord, JobStore
 from bpr.errors import BprError, Issue
+from bpr.service.errors import SERVER, Busy, JobOver, NoSuchJob, issues_of
+from bpr.service.pool import TaskCancelled, TaskFailed, WorkerLost, WorkerPool
+from bpr.service.settings import ServiceSettings
+from bpr.service.store import ACTIVE, JobRecord, JobStore
 
-__all__ = ["JobManager", "Outcome", "Work", "request_key"]
+__all__ = ["JobManager", "Outcome", "Task", "Work", "request_key"]
 
-_SERVER = "<server>"
+Task = tuple[Callable[..., Any], tuple[Any, ...]]
+"""A task for the worker pool: a module-level function and its (picklable) arguments."""
 
 
 def request_key(kind: str, payload: Any) -> str:
@@ -50,7 +52,7 @@ class Work:
     kind: str
     key: str
     estimate: float
-    tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]]
+    tasks: list[Task]
     combine: Callable[[list[Any]], Any]
     keep: Callable[[list[Any]], None] | None = None
 
@@ -79,7 +81,7 @@ class _Active:
 class JobManager:
     """Starts runs in the pool, writes their outcome to the store, cancels them on request."""
 
-    def __init__(self, store: JobStore, pool: WorkerPool, settings: Settings) -> None:
+    def __init__(self, store: JobStore, pool: WorkerPool, settings: ServiceSettings) -> None:
         self.store = store
         self.pool = pool
         self.settings = settings
@@ -93,7 +95,7 @@ class JobManager:
 
     def idle_seconds(self) -> float:
         """How long no run has been queued or running and no task has been waiting in the pool (0 while
-        one is): work nobody asked for (:mod:`bpr.api.warm`) starts only after a quiet spell."""
+        one is): work nobody asked for (:mod:`bpr.service.warm`) starts only after a quiet spell."""
         if self._active or self.pool.pending():
             return 0.0
         return time.monotonic() - self._quiet_since
@@ -105,7 +107,7 @@ class JobManager:
         return max(1, math.ceil(remaining / max(1, self.pool.size)))
 
     async def submit(self, work: Work, inline: bool) -> Outcome:
-        """Answer from the store, join an identical run, or start a new one (429 when saturated)."""
+        """Answer from the store, join an identical run, or start a new one (:class:`Busy` when saturated)."""
         done = self.store.find_done(work.key)
         if done is not None:
             return Outcome(done, inline=True, from_store=True)
@@ -123,10 +125,8 @@ class JobManager:
     def _start(self, work: Work) -> str:
         if work.tasks and self.active_count >= self.settings.max_active:
             seconds = self.retry_after()
-            raise ApiError.one(
-                429, f"the service is busy: {self.active_count} runs queued or running (limit "
-                     f"{self.settings.max_active})", hint=f"retry after {seconds} s",
-                headers={"Retry-After": str(seconds)}, file=_SERVER)
+            raise Busy([Issue(f"the service is busy: {self.active_count} runs queued or running (limit "
+                              f"{self.settings.max_active})", file=SERVER, hint=f"retry after {seconds} s")], seconds)
         record = self.store.create(work.key, work.kind, work.estimate)
         loop = asyncio.get_running_loop()
         job_id = record.id
@@ -208,13 +208,14 @@ class JobManager:
             active.finished.set_result(None)  # an inline request waiting on it answers now
 
     def cancel(self, job_id: str) -> JobRecord:
-        """Stop a queued or running job (its worker process is stopped); 404 unknown, 409 already over."""
+        """Stop a queued or running job (its worker process is stopped); :class:`NoSuchJob` for an unknown id,
+        :class:`JobOver` when it has already ended."""
         record = self.store.get(job_id)
         if record is None:
-            raise ApiError.one(404, f"no job {job_id[:64]!r}", path="id", hint="jobs are listed by the id that "
-                                                                                  "POST returned")
+            raise NoSuchJob.one(f"no job {job_id[:64]!r}", path="id", hint="jobs are listed by the id that POST "
+                                                                           "returned")
         if record.status not in ACTIVE:
-            raise ApiError.one(409, f"job {job_id} is already {record.status}", path="id")
+            raise JobOver.one(f"job {job_id} is already {record.status}", path="id")
         self._cancel_tasks(job_id)
         self.store.fail(job_id, [_issue("the job was cancelled by a DELETE request")], status="cancelled")
         self._forget(job_id)  # no longer counts against the limit, even before its worker is replaced
@@ -237,4 +238,4 @@ class JobManager:
 
 
 def _issue(message: str, hint: str | None = None) -> dict[str, Any]:
-    return Issue(message, file=_SERVER, hint=hint).to_dict()
+    return Issue(message, file=SERVER, hint=hint).to_dict()

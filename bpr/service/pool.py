@@ -13,6 +13,7 @@ raised by a task comes back as :class:`TaskFailed` carrying its issues.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import queue
@@ -22,6 +23,8 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 __all__ = ["TaskCancelled", "TaskFailed", "WorkerLost", "WorkerPool"]
@@ -80,6 +83,24 @@ def _describe(error: BaseException) -> dict[str, Any]:
     return {"kind": type(error).__name__, "message": message, "issues": issues, "expected": expected}
 
 
+@dataclass(frozen=True)
+class _Worker:
+    """A worker process and the server's end of its pipe."""
+
+    process: BaseProcess
+    conn: Connection
+
+    def stop(self) -> None:
+        """Ask the worker to end; kill it when it has not within 2 s."""
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+
+
 @dataclass(eq=False)
 class _Task:
     id: int
@@ -89,7 +110,7 @@ class _Task:
     on_progress: Callable[[float], None] | None = None
     on_start: Callable[[], None] | None = None
     cancelled: bool = False
-    process: Any = field(default=None, repr=False)
+    process: BaseProcess | None = field(default=None, repr=False)
 
 
 class WorkerPool:
@@ -124,7 +145,7 @@ class WorkerPool:
         task = _Task(next(self._ids), fn, args, Future(), on_progress, on_start)
         with self._lock:
             self._tasks[task.id] = task
-        task.future.add_done_callback(lambda _f, task_id=task.id: self._forget(task_id))
+        task.future.add_done_callback(functools.partial(self._forget, task.id))
         self._queue.put(task)
         return task.id, task.future
 
@@ -166,22 +187,22 @@ class WorkerPool:
 
     # --- inside the feeding threads -------------------------------------------------------------------
 
-    def _forget(self, task_id: int) -> None:
+    def _forget(self, task_id: int, _future: Future[Any] | None = None) -> None:
         with self._lock:
             self._tasks.pop(task_id, None)
 
-    def _start_process(self) -> tuple[Any, Any]:
+    def _start_process(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(target=_worker_main, args=(child, self._preload), daemon=True)
         process.start()
         child.close()  # so that the parent sees EOF when the worker dies
-        return process, parent
+        return _Worker(process, parent)
 
     def _serve(self) -> None:
-        process, conn = None, None
+        worker: _Worker | None = None
         if self._start_now:
             try:
-                process, conn = self._start_process()
+                worker = self._start_process()
             except Exception:  # noqa: BLE001 - tried again when the first task comes
                 pass
 
@@ -190,9 +211,9 @@ class WorkerPool:
                 task = self._queue.get()
                 if task is None or self._closed:
                     return
-                if process is None:
+                if worker is None:
                     try:
-                        process, conn = self._start_process()
+                        worker = self._start_process()
                     except Exception as error:  # noqa: BLE001 - out of processes or memory, or any other
                         # failure to start: fail this task, not this feeding thread; try again with the next
                         with self._lock:
@@ -202,31 +223,25 @@ class WorkerPool:
                 with self._lock:
                     if task.cancelled or task.future.done():
                         continue
-                    task.process = process
+                    task.process = worker.process
                     task.future.set_running_or_notify_cancel()
                 if task.on_start is not None:
                     task.on_start()
-                if not self._run(task, conn):
-                    process.join(timeout=5)
-                    conn.close()
-                    process, conn = None, None
+                if not self._run(task, worker.conn):
+                    worker.process.join(timeout=5)
+                    worker.conn.close()
+                    worker = None
                     if self._closed:
                         return
                     try:  # start the replacement now, so the next task does not wait for it
-                        process, conn = self._start_process()
+                        worker = self._start_process()
                     except Exception:  # noqa: BLE001 - tried again with the next task
                         pass
         finally:
-            if process is not None:
-                try:
-                    conn.send(None)
-                except (OSError, ValueError):
-                    pass
-                process.join(timeout=2)
-                if process.is_alive():
-                    process.kill()
+            if worker is not None:
+                worker.stop()
 
-    def _run(self, task: _Task, conn: Any) -> bool:
+    def _run(self, task: _Task, conn: Connection) -> bool:
         """Run one task on the worker behind ``conn``; False when the worker process died."""
         try:
             conn.send((task.fn, task.args))

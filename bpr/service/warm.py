@@ -1,12 +1,12 @@
 """Idle-time warm-up (``bpr serve --warm``): the shipped scenarios simulated before anyone asks.
 
-A what-if against a base whose replications are kept (:mod:`bpr.api.replicas`) simulates only its changed
-version; the first what-if on a base simulates both and is about twice as slow. With the warm-up on, the
-server uses the time it has nothing else to do to compute the replications that a request with the
-**default options** (those a simulate or what-if gets when it gives none: ``SimConfig``'s, as
-:func:`bpr.api.inputs.sim_config` builds them) would compute for the before and after file of every shipped
-scenario (``GET /v1/scenarios``), and keeps them under the very keys a request looks up
-(:func:`bpr.api.runs.run_keys`). Replication ``r`` serves every later request on that file with the same
+A what-if against a base whose replications are kept (:mod:`bpr.service.replicas`) simulates only its
+changed version; the first what-if on a base simulates both and is about twice as slow. With the warm-up on,
+the server uses the time it has nothing else to do to compute the replications that a request with the
+**default options** (those a simulate or what-if gets when it gives none: ``SimConfig``'s, as the face builds
+them: :class:`Shipped`) would compute for the before and after file of every shipped scenario
+(``GET /v1/scenarios``), and keeps them under the very keys a request looks up
+(:func:`bpr.service.runs.run_keys`). Replication ``r`` serves every later request on that file with the same
 options and at least ``r + 1`` replications (any number of replications up to the default), and a kept
 output is the output the request would compute, so its answer is the same to the byte, only sooner.
 Befores go first (the base of every what-if), then afters (what an analyst compares with), each set
@@ -20,7 +20,7 @@ start (it runs as a task of the event loop, the scenarios are read in a thread),
 (the replication in flight is stopped with the pool).
 
 Bounded: it fills at most :data:`CACHE_SHARE` of either bound of the cache, leaving the rest to requests,
-and never evicts anything (:meth:`~bpr.api.replicas.ReplicaCache.put_within`). When the next output does
+and never evicts anything (:meth:`~bpr.service.replicas.ReplicaCache.put_within`). When the next output does
 not fit, it says so in the log and stops, rather than pushing out what requests use, or its own earlier
 outputs, over and over. Its outputs are kept *protected*, like those requests have found again: the afters
 of an analyst's what-ifs are dropped before them, so a session on one scenario leaves the others warm.
@@ -35,23 +35,22 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, Protocol
 
-from bpr.api.errors import ApiError
-from bpr.api.inputs import resolve_process, scenario_names, sim_config
-from bpr.api.jobs import JobManager
-from bpr.api.models import ProcessInput, SimOptions
-from bpr.api.pool import TaskCancelled, TaskFailed, WorkerLost
-from bpr.api.replicas import ReplicaCache, ReplicaKey
-from bpr.api.runs import estimate_seconds, plan_of, run_keys
-from bpr.api.settings import Settings
-from bpr.api.tasks import replicate
+from bpr.model.schema import Process
+from bpr.service.errors import ServiceError
+from bpr.service.jobs import JobManager
+from bpr.service.pool import TaskCancelled, TaskFailed, WorkerLost
+from bpr.service.replicas import ReplicaCache, ReplicaKey
+from bpr.service.runs import estimate_seconds, plan_of, run_keys
+from bpr.service.settings import ServiceSettings
+from bpr.service.tasks import replicate
 from bpr.simulate.config import SimConfig
 from bpr.simulate.plan import Plan
 
-__all__ = ["CACHE_SHARE", "QUIET_SECONDS", "Warmer"]
+__all__ = ["CACHE_SHARE", "QUIET_SECONDS", "Shipped", "Variant", "Warmer"]
 
-log = logging.getLogger("bpr.api.warm")
+log = logging.getLogger(__name__)
 
 CACHE_SHARE = 0.75
 """The warm-up adds outputs only while the cache then holds at most this share of its entries and bytes."""
@@ -61,8 +60,23 @@ QUIET_SECONDS = 0.5
 after an answer does not find a warm replication ahead of it."""
 
 _POLL_SECONDS = 0.05
-_VARIANTS = ("before", "after")
+Variant = Literal["before", "after"]
+_VARIANTS: tuple[Variant, ...] = ("before", "after")
 _MIB = 1024 * 1024
+
+
+class Shipped(Protocol):
+    """The shipped scenarios and the default options as the face reads them: the warm-up computes what a
+    request for them would, so it reads them the same way. Refusals are :class:`ServiceError`."""
+
+    def default_config(self) -> SimConfig:
+        """The options of a request that gives none."""
+
+    def names(self) -> list[str]:
+        """The shipped scenarios, in the order they are listed."""
+
+    def process(self, name: str, variant: Variant) -> Process:
+        """The ``variant`` (before or after) of scenario ``name``, read and checked as a request would be."""
 
 
 class _Stop(Exception):
@@ -74,10 +88,10 @@ class _Target:
     """One scenario file to warm: its compiled plan and the keys of its replications."""
 
     scenario: str
-    variant: str
+    variant: Variant
     plan: Plan
     keys: list[ReplicaKey]
-    seconds: float  # estimated seconds of one replication (bpr.api.runs.estimate_seconds)
+    seconds: float  # estimated seconds of one replication (bpr.service.runs.estimate_seconds)
 
     @property
     def label(self) -> str:
@@ -87,10 +101,11 @@ class _Target:
 class Warmer:
     """Fills the replica cache with the shipped scenarios' replications while the workers are idle."""
 
-    def __init__(self, settings: Settings, jobs: JobManager, replicas: ReplicaCache) -> None:
+    def __init__(self, settings: ServiceSettings, jobs: JobManager, replicas: ReplicaCache, shipped: Shipped) -> None:
         self.settings = settings
         self.jobs = jobs
         self.replicas = replicas
+        self.shipped = shipped
         self.state = "off" if not settings.warm else "pending"
         self.done = 0
         self.total = 0
@@ -146,7 +161,7 @@ class Warmer:
             self._stop("the replica cache is off (BPR_API_REPLICA_CACHE_ENTRIES or _BYTES is 0): nothing to keep")
             return
         started = time.monotonic()
-        found = await asyncio.to_thread(_targets, self.settings)
+        found = await asyncio.to_thread(_targets, self.settings, self.shipped)
         if isinstance(found, str):
             self._stop(found)
             return
@@ -224,14 +239,14 @@ class Warmer:
             f"(BPR_API_WARM_SCENARIOS)")
 
 
-def _targets(settings: Settings) -> tuple[list[_Target], SimConfig, list[str]] | str:
+def _targets(settings: ServiceSettings, shipped: Shipped) -> tuple[list[_Target], SimConfig, list[str]] | str:
     """The scenario files to warm, in order (befores, then afters, each cheapest first), the options, and
     what was skipped; or why nothing can be warmed. Reads and compiles the files: run in a thread."""
     try:
-        config = sim_config(SimOptions(), settings)
-    except ApiError as error:
+        config = shipped.default_config()
+    except ServiceError as error:
         return f"this server refuses the default options, so nothing to warm: {error}"
-    names = scenario_names(settings)
+    names = shipped.names()
     skipped: list[str] = []
     if settings.warm_scenarios is not None:
         skipped += [f"no shipped scenario {name!r}" for name in settings.warm_scenarios if name not in names]
@@ -242,9 +257,9 @@ def _targets(settings: Settings) -> tuple[list[_Target], SimConfig, list[str]] |
             if not (settings.scenarios_dir / name / f"{variant}.yaml").is_file():
                 continue
             try:
-                process = resolve_process(ProcessInput(scenario=name, variant=variant), settings)
+                process = shipped.process(name, variant)
                 plan = plan_of(process, config)
-            except ApiError as error:
+            except ServiceError as error:
                 skipped.append(f"{name}/{variant}: {error}")
                 continue
             seconds = estimate_seconds([process], config, settings, [1])

@@ -1,10 +1,10 @@
-"""Simulation requests as :class:`~bpr.api.jobs.Work`: the plan, one task per replication, the summary.
+"""Simulation requests as :class:`~bpr.service.jobs.Work`: the plan, one task per replication, the summary.
 
 The answer is exactly what ``bpr.simulate.simulate`` / ``compare`` return (``.to_dict()``, the JSON of
 ``bpr simulate --format json``): the same plan (``plan_for``), the same ``replicate`` per replication, put
 back in replication order and summarised by the same functions. Only the place where replications run
 differs: the service's own worker processes, so that they can be shared, counted and cancelled, or none at
-all for a replication kept from an earlier request (:mod:`bpr.api.replicas`: the same output a rerun would
+all for a replication kept from an earlier request (:mod:`bpr.service.replicas`: the same output a rerun would
 give, so the answer is the same to the byte).
 
 **Run-time estimate** (decides inline vs job, and the ``Retry-After`` of a 429)::
@@ -27,14 +27,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from bpr.api.errors import ApiError, issues_of
-from bpr.api.jobs import Work, request_key
-from bpr.api.replicas import ReplicaCache, ReplicaKey, replica_keys, run_digest
-from bpr.api.settings import Settings
-from bpr.api.tasks import replicate
 from bpr.errors import BprError
 from bpr.model.schema import Process
 from bpr.model.volume import annual_cases
+from bpr.service.errors import Refused, issues_of
+from bpr.service.jobs import Task, Work, request_key
+from bpr.service.replicas import ReplicaCache, ReplicaKey, replica_keys, run_digest
+from bpr.service.settings import ServiceSettings
+from bpr.service.tasks import replicate
 from bpr.simulate.config import MINUTES_PER_YEAR, SimConfig
 from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.plan import Plan
@@ -72,7 +72,7 @@ def cases_per_replication(process: Process, config: SimConfig) -> float:
     return sum(annual_cases(process, arrival, config.start_date.year) for arrival in process.arrivals) * years
 
 
-def estimate_seconds(processes: list[Process], config: SimConfig, settings: Settings,
+def estimate_seconds(processes: list[Process], config: SimConfig, settings: ServiceSettings,
                      runs: Sequence[int] | None = None) -> float:
     """Expected wall time of simulating ``processes`` with ``config`` on this server (see module doc);
     ``runs`` are the replications of each process that have to run (default: all of them)."""
@@ -82,19 +82,20 @@ def estimate_seconds(processes: list[Process], config: SimConfig, settings: Sett
 
 
 def plan_of(process: Process, config: SimConfig) -> Plan:
-    """The compiled plan of ``process`` (:func:`bpr.simulate.runner.plan_for`); 422 with the issues when
-    the engine cannot run it."""
+    """The compiled plan of ``process`` (:func:`bpr.simulate.runner.plan_for`); :class:`Refused` with the
+    issues when the engine cannot run it."""
     try:
         return plan_for(process, config)
     except BprError as error:
-        raise ApiError(422, issues_of(error)) from None
+        raise Refused(issues_of(error)) from None
 
 
-def check_estimate(seconds: float, settings: Settings) -> None:
+def check_estimate(seconds: float, settings: ServiceSettings) -> None:
+    """:class:`Refused` when a run estimated at ``seconds`` is over the service's limit."""
     if seconds > settings.max_estimate_seconds:
-        raise ApiError.one(
-            422, f"this run would take about {seconds / 60:.0f} min here; the limit is "
-                 f"{settings.max_estimate_seconds / 60:.0f} min", path="options",
+        raise Refused.one(
+            f"this run would take about {seconds / 60:.0f} min here; the limit is "
+            f"{settings.max_estimate_seconds / 60:.0f} min", path="options",
             hint="fewer replications or a shorter horizon; large studies run better with the CLI")
 
 
@@ -110,7 +111,7 @@ def run_keys(process: Process | dict[str, Any], config: SimConfig) -> list[Repli
 
 
 def _replications_work(kind: str, key: str, processes: list[Process], datas: list[dict[str, Any]],
-                       plans: list[Plan], config: SimConfig, settings: Settings, replicas: ReplicaCache | None,
+                       plans: list[Plan], config: SimConfig, settings: ServiceSettings, replicas: ReplicaCache | None,
                        summarise: Callable[[list[list[ReplicationOutput]]], dict[str, Any]]) -> Work:
     """Work that runs the replications of ``processes`` not found in ``replicas`` and summarises all of them.
 
@@ -137,11 +138,11 @@ def _replications_work(kind: str, key: str, processes: list[Process], datas: lis
         if replicas is not None:
             replicas.put_many(zip(order, results))
 
-    tasks = [(replicate, (plans[which], config, r)) for which, r in missing.values()]
-    return Work(kind, key, estimate, tasks, combine, keep)  # type: ignore[arg-type]
+    tasks: list[Task] = [(replicate, (plans[which], config, r)) for which, r in missing.values()]
+    return Work(kind, key, estimate, tasks, combine, keep)
 
 
-async def simulate_work(process: Process, config: SimConfig, settings: Settings,
+async def simulate_work(process: Process, config: SimConfig, settings: ServiceSettings,
                         replicas: ReplicaCache | None = None) -> Work:
     plan = await asyncio.to_thread(plan_of, process, config)
     data = _key_data(process)
@@ -154,7 +155,7 @@ async def simulate_work(process: Process, config: SimConfig, settings: Settings,
     return _replications_work("simulate", key, [process], [data], [plan], config, settings, replicas, summarise)
 
 
-async def whatif_work(before: Process, after: Process, config: SimConfig, settings: Settings,
+async def whatif_work(before: Process, after: Process, config: SimConfig, settings: ServiceSettings,
                       replicas: ReplicaCache | None = None) -> Work:
     plans = await asyncio.to_thread(lambda: [plan_of(before, config), plan_of(after, config)])
     datas = [_key_data(before), _key_data(after)]

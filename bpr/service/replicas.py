@@ -16,7 +16,7 @@ least recently used outputs go first, those never found again before those that 
 :class:`ReplicaCache`: a base outlives the afters of the what-ifs on it). Nothing is written to disk: finished answers are in the job store,
 and outputs are cheap to compute again after a restart. The code that computed an output is part of its
 key, like the store's keys, though a restart is needed for new code anyway. Requests fill it, and with
-``bpr serve --warm`` so does the idle-time warm-up (:mod:`bpr.api.warm`: the shipped scenarios with the
+``bpr serve --warm`` so does the idle-time warm-up (:mod:`bpr.service.warm`: the shipped scenarios with the
 default options), through :meth:`ReplicaCache.put_within`, which never evicts.
 """
 
