@@ -87,7 +87,8 @@ def _walk(G: nx.DiGraph, process: Process, start: str) -> Walk:
             ]
             if not options:
                 return
-            target, data = max(options, key=lambda option: odds(node, *option))  # first of equals wins
+            here = node  # a str: the lambda would see the loop's node as str | None
+            target, data = max(options, key=lambda option: odds(here, *option))  # first of equals wins
             chance *= odds(node, target, data)
             edges.append((node, target))
             node = target
@@ -108,7 +109,7 @@ def most_likely_path(G: nx.DiGraph, process: Process, start: str | None = None) 
 def count_handoffs(G: nx.DiGraph, process: Process, edges: list[tuple[str, str]], start: str) -> int:
     """Department changes between consecutive staff steps along ``edges``, plus ``handoff`` steps that do
     not lie on such a change (a file carried within a department, or to or from the applicant)."""
-    walked = nx.DiGraph()
+    walked: nx.DiGraph[str] = nx.DiGraph()
     walked.add_nodes_from((n, G.nodes[n]) for edge in edges for n in edge)
     if start in G:
         walked.add_node(start, **G.nodes[start])

@@ -41,7 +41,7 @@ from bpr.api.redesign import INLINE_BASE, redesign_call
 from bpr.api.settings import Settings
 from bpr.api.shipped import ShippedScenarios
 from bpr.errors import BprError
-from bpr.service.jobs import JobManager, Outcome
+from bpr.service.jobs import JobManager, Outcome, Work
 from bpr.service.redesign import redesign_work
 from bpr.service.runs import BPR_VERSION, simulate_work, whatif_work
 from bpr.service.runtime import Service
@@ -133,6 +133,21 @@ def _bearer(token: str | None) -> Any:
     return check
 
 
+async def _submit(jobs: JobManager, work: Work, inline: bool, wait_seconds: float) -> Outcome:
+    """Submit ``work``; for an inline run, wait at most ``wait_seconds`` for its end. The estimate that made
+    it inline assumes idle cores: on a busy machine a run estimated at 2 s can take several times that, and
+    a client must not wait past its own timeout for an answer it was promised quickly. A run still going
+    then is answered 202 as the job it already is (submitting it again joins it), and goes on."""
+    if not inline:
+        return await jobs.submit(work, inline=False)
+    waiting = asyncio.ensure_future(jobs.submit(work, inline=True))
+    await asyncio.wait({waiting}, timeout=wait_seconds)
+    if waiting.done():
+        return waiting.result()
+    waiting.cancel()  # stops the waiting only: the run itself is shielded from it
+    return await jobs.submit(work, inline=False)
+
+
 def _answer(outcome: Outcome) -> Response:
     """An inline result (200), a job (202 + Location), or the failure of an inline run."""
     record = outcome.record
@@ -180,9 +195,8 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         process = await asyncio.to_thread(resolve_process, body, settings)
         config = sim_config(body.options, settings)
         work = await simulate_work(process, config, settings, request.app.state.replicas)
-        jobs: JobManager = request.app.state.jobs
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
-        return _answer(await jobs.submit(work, inline))
+        return _answer(await _submit(request.app.state.jobs, work, inline, settings.inline_wait_seconds))
 
     @v1.post("/whatif", tags=["simulation"], response_model=dict[str, Any], responses=_JOB_ACCEPTED)
     async def whatif(body: WhatIfRequest, request: Request) -> Response:
@@ -191,9 +205,8 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         before, after = await asyncio.to_thread(_changed, body, settings)
         config = sim_config(body.options, settings)
         work = await whatif_work(before, after, config, settings, request.app.state.replicas)
-        jobs: JobManager = request.app.state.jobs
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
-        return _answer(await jobs.submit(work, inline))
+        return _answer(await _submit(request.app.state.jobs, work, inline, settings.inline_wait_seconds))
 
     @v1.post("/redesign", tags=["redesign"], status_code=202, response_model=JobOut,
              responses={202: {"description": "the redesign job (status done, with its result, when an identical "

@@ -71,7 +71,7 @@ class SimOptions(_Body):
 
 
 Mode = Literal["auto", "job"]
-_MODE = Field(default="auto", description="auto: answer inline when quick, else as a job; job: always a job")
+_MODE: Mode = Field(default="auto", description="auto: answer inline when quick, else as a job; job: always a job")
 
 
 class ValidateRequest(ProcessInput):

@@ -45,3 +45,7 @@ class Settings(ServiceSettings):
     sync_seconds: Annotated[float, Field(ge=0)] = Field(
         default=2.0, description="requests estimated to take longer run as jobs (202 + poll)"
     )
+    inline_wait_seconds: Annotated[float, Field(ge=0)] = Field(
+        default=5.0, description="an inline run not finished after this is answered as the job it already is "
+                                 "(202 + poll): the estimate assumes idle cores, a busy machine is slower"
+    )

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from rich.console import JustifyMethod
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -40,7 +41,7 @@ def _config(process: Process, replications: int, horizon: str | None, warm_up: s
         for item in error.errors():
             option = "--" + str(item["loc"][0]).replace("_", "-") if item["loc"] else "option"
             lines.append(f"{option}: {item['msg'].removeprefix('Value error, ')} (got {item.get('input')!r})")
-        fail(lines)
+        fail("\n".join(lines))
 
 
 def _pct(measure: dict[str, Any] | None) -> str:
@@ -101,9 +102,11 @@ def _print_text(data: dict[str, Any], top: int | None) -> None:
     )
     shown = data["candidates"][:top] if top is not None else data["candidates"]
     table = Table(title="ranked candidates (impact x feasibility; details below)", title_justify="left")
-    for column, justify in (("#", "right"), ("Q", "left"), ("impact", "right"), ("feasib.", "right"),
-                            ("lead time", "right"), ("staff-h/yr", "right"), ("plan", "left")):
-        table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"), ("Q", "left"), ("impact", "right"), ("feasib.", "right"), ("lead time", "right"),
+        ("staff-h/yr", "right"), ("plan", "left"))
+    for column, justify in columns:
+        table.add_column(column, justify=justify, no_wrap=True)
     table.add_column("candidate", overflow="fold")
     for item in shown:
         measures = item["impact"]["measures"]

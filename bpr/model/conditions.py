@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import Any, Mapping, Union
+from typing import Any, Mapping, TypeVar, Union
 
 _TOKEN = re.compile(
     r"""
@@ -298,11 +298,20 @@ def _eval(node: Node, attributes: Mapping[str, Any], text: str) -> bool:
         return bool(left == right)
     if op == "!=":
         return bool(left != right)
-    numeric = (int, float)
-    if isinstance(left, bool) or isinstance(right, bool) or not (
-        (isinstance(left, numeric) and isinstance(right, numeric)) or (isinstance(left, str) and isinstance(right, str))
-    ):
-        raise ConditionError(f"cannot order {left!r} and {right!r} with '{op}'", None, text)
+    if not isinstance(left, bool) and not isinstance(right, bool):
+        if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+            return _order(op, left, right)
+        if isinstance(left, str) and isinstance(right, str):
+            return _order(op, left, right)
+    raise ConditionError(f"cannot order {left!r} and {right!r} with '{op}'", None, text)
+
+
+_Ordered = TypeVar("_Ordered", float, str)
+"""What a condition may order: two numbers (not booleans) or two texts, never one of each."""
+
+
+def _order(op: str, left: _Ordered, right: _Ordered) -> bool:
+    """``left op right`` (bool(): a numpy float64, which is a float, compares to a numpy.bool_)."""
     if op == "<":
         return bool(left < right)
     if op == "<=":

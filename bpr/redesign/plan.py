@@ -205,8 +205,8 @@ def combine(
     steps = _tidy(before, current, steps)
     changes = [change for step in steps if step.accepted for change in step.changes]
     total = impact(compare_results(baseline, current_result), before, current)
-    weakened = tuple(weakened_controls(before, current))
+    weakened = weakened_controls(before, current)
     return Plan(
         tuple(changes), tuple(kept), tuple(steps), current, current_result, total,
-        quadrangle(total, baseline, current_result, list(weakened)), weakened,
+        quadrangle(total, baseline, current_result, weakened), tuple(weakened),
     )

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePath
+from typing import Any
 
 from bpr.analysis.text import change_text
 from bpr.redesign.result import RedesignResult
@@ -30,9 +32,10 @@ def _comment(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _signed(measure: dict[str, object]) -> str:
+def _signed(measure: Mapping[str, Any]) -> str:
+    """A measure of :attr:`bpr.redesign.impact.Impact.measures` as ``+12.3% [+8.0, +16.6]``."""
     percent = measure.get("percent_change")
-    low, high = measure.get("percent_ci95") or [None, None]  # type: ignore[misc]
+    low, high = measure.get("percent_ci95") or [None, None]
     if percent is None:
         return "n/a"
     ci = f" [{low:+.1f}, {high:+.1f}]" if low is not None and high is not None else ""

@@ -24,7 +24,7 @@ import networkx as nx
 
 from bpr.analysis.findings import Finding
 from bpr.model.graph import build_graph
-from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task, Wait
+from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Step, Task, Wait
 from bpr.render import style
 from bpr.render.labels import (
     channel_name,
@@ -51,7 +51,7 @@ class _Overlay:
     utilisation: Mapping[str, float] | None
     direction: str = "LR"
 
-    def node(self, step: object, process: Process, lang: str, show_role: bool = False) -> dict[str, str]:
+    def node(self, step: Step, process: Process, lang: str, show_role: bool = False) -> dict[str, str]:
         marks = self.marks.get(getattr(step, "id", "")) or Marks()
         if show_role:
             marks = dataclasses.replace(marks, show_role=True)
@@ -173,13 +173,15 @@ def choose_direction(direction: str, *processes: Process) -> str:
     return "TB" if longest > AUTO_TB_RANKS else "LR"
 
 
-def flow_length(graph: nx.DiGraph) -> int:
+def flow_length(graph: nx.DiGraph[str]) -> int:
     """Steps on the longest path from the start, rework edges left out (the ranks of the diagram)."""
-    forward = nx.DiGraph((u, v) for u, v, kind in graph.edges(data="kind") if kind != "reject")
+    forward: nx.DiGraph[str] = nx.DiGraph(
+        (u, v) for u, v, data in graph.edges(data=True) if data.get("kind") != "reject"
+    )
     forward.add_nodes_from(graph.nodes)
-    if not nx.is_directed_acyclic_graph(forward):  # loops other than rework: count the acyclic core
-        forward = nx.condensation(forward)
-    return int(nx.dag_longest_path_length(forward)) + 1
+    # loops other than rework: count the acyclic core
+    core = forward if nx.is_directed_acyclic_graph(forward) else nx.condensation(forward)
+    return int(nx.dag_longest_path_length(core)) + 1
 
 
 # --- the graph and its spacing -------------------------------------------------------------------------
@@ -475,7 +477,7 @@ def _add_start_edges(canvas: graphviz.Digraph, process: Process, prefix: str, la
 
 def _add_edges(
     canvas: graphviz.Digraph,
-    graph: nx.DiGraph,
+    graph: nx.DiGraph[str],
     lanes: LanePlan,
     prefix: str,
     lang: str,
@@ -488,7 +490,7 @@ def _add_edges(
 
 
 def _edge_attrs(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph[str],
     lanes: LanePlan,
     source: str,
     target: str,
@@ -498,11 +500,12 @@ def _edge_attrs(
     direction: str,
 ) -> dict[str, str]:
     kind = data.get("kind")
-    probability = data.get("probability")
+    known = data.get("probability")  # None for a branch taken by a condition
+    probability = float(known) if isinstance(known, (int, float)) else None
     if kind == "reject":
         symbols.add("rework")
-        label = f"{text('rework', lang)} {format_percent(float(probability or 0))}"
-        attrs = {
+        label = f"{text('rework', lang)} {format_percent(probability or 0.0)}"
+        attrs: dict[str, str] = {
             "style": "dashed",
             "color": style.REWORK_ORANGE,
             "fontcolor": style.REWORK_ORANGE,
@@ -515,7 +518,7 @@ def _edge_attrs(
             # ports there send long loops far above the picture.)
             attrs.update(tailport="e", headport="e")
         return attrs
-    attrs: dict[str, str] = {}
+    attrs = {}
     if kind == "branch":
         when = data.get("when")
         if when == "otherwise":
@@ -523,7 +526,7 @@ def _edge_attrs(
         elif when:
             attrs["label"] = graphviz.nohtml("\n".join(wrap(format_condition(str(when)), 22, max_lines=3)))
         elif probability is not None:
-            attrs["label"] = graphviz.nohtml(format_percent(float(probability)))  # type: ignore[arg-type]
+            attrs["label"] = graphviz.nohtml(format_percent(probability))
     handoff = _handoff_style(graph, lanes, source, target)
     if handoff == "paper":
         symbols.add("handoff_paper")
@@ -538,7 +541,7 @@ def _edge_attrs(
     return attrs
 
 
-def _handoff_style(graph: nx.DiGraph, lanes: LanePlan, source: str, target: str) -> str | None:
+def _handoff_style(graph: nx.DiGraph[str], lanes: LanePlan, source: str, target: str) -> str | None:
     """``"paper"`` or ``"digital"`` for an edge that carries the case between departments, else ``None``.
 
     Edges into and out of a handoff step take the handoff's mode; a direct edge between two departments

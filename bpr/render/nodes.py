@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task, Wait
+from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Step, Task, Wait
 from bpr.render import style
 from bpr.render.labels import format_minutes, handoff_mode_name, party_name, text, text_width, wrap
 
@@ -49,8 +49,12 @@ def name_width(lang: str) -> int:
     return 16 if lang == "ja" else 20
 
 
+_Boxed = Task | Approval | Handoff | Wait
+"""The steps drawn as a box with a name and facts (the others are bars, a circle or a diamond)."""
+
+
 def step_node(
-    step: object, process: Process, lang: str, marks: Marks | None = None, direction: str = "LR"
+    step: Step, process: Process, lang: str, marks: Marks | None = None, direction: str = "LR"
 ) -> dict[str, str]:
     """Graphviz node attributes for ``step`` (``label`` is an HTML-like label ``<...>``).
 
@@ -66,7 +70,7 @@ def step_node(
     return _work(step, process, lang, marks)
 
 
-def _work(step: Task | Approval | Handoff, process: Process, lang: str, marks: Marks) -> dict[str, str]:
+def _work(step: _Boxed, process: Process, lang: str, marks: Marks) -> dict[str, str]:
     paper = step.medium == "paper"
     if isinstance(step, Wait):  # nobody of the city works: a light, dashed box
         shape = "box"
@@ -108,7 +112,7 @@ def _work(step: Task | Approval | Handoff, process: Process, lang: str, marks: M
     return attrs
 
 
-def _html_label(step: Task | Approval | Handoff, process: Process, lang: str, marks: Marks, ink: str) -> str:
+def _html_label(step: _Boxed, process: Process, lang: str, marks: Marks, ink: str) -> str:
     name_lines = "<BR/>".join(_esc(line) for line in wrap(step.label, name_width(lang)))
     if marks.removed:
         name_lines = f"<S>{name_lines}</S>"
@@ -141,7 +145,7 @@ def _html_label(step: Task | Approval | Handoff, process: Process, lang: str, ma
     )
 
 
-def _facts(step: Task | Approval | Handoff, process: Process, lang: str) -> list[str]:
+def _facts(step: _Boxed, process: Process, lang: str) -> list[str]:
     """Short facts under the name: duration first, then what makes the step costly or slow."""
     facts: list[str] = []
     if isinstance(step, Wait):

@@ -83,7 +83,9 @@ def redesign_section(data: Mapping[str, Any], before: Process | None, lang: str)
     high = _score(thresholds.get("high_impact")) or 0.05
     feasible = _score(thresholds.get("feasible")) or 0.5
     candidates = list(data.get("candidates") or [])
-    points, rows, quadrangles = [], [], []
+    points: list[charts.Point] = []
+    rows: list[dict[str, Any]] = []  # one per candidate, for the table
+    quadrangles: list[dict[str, Any]] = []
     for candidate in candidates:
         rank = candidate.get("rank", len(rows) + 1)
         impact = _score((candidate.get("impact") or {}).get("score")) or 0.0

@@ -8,7 +8,7 @@ results.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -108,6 +108,12 @@ def _saving(diff: Difference) -> tuple[float, float, float]:
     return -d.mean, -d.high, -d.low
 
 
+def _ci95(measure: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """Low and high of a headline measure's ``ci95`` (None where the interval could not be computed)."""
+    low, high = measure["ci95"]
+    return low, high
+
+
 def _gain(diff: Difference) -> tuple[float, float, float]:
     """Mean, low and high of an increase (after minus before; positive = better, for rates)."""
     d = diff.difference
@@ -141,7 +147,7 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
         details=[Markup(t("h_reduction_detail", lang, before=fig("lead_time.before", lead.before,
                                                                    fmt_time(lead.before, unit, lang)),
                           after=fig("lead_time.after", lead.after, fmt_time(lead.after, unit, lang))))],
-        intervals=[ci_phrase(*reduction["ci95"], "time", lang, fmt_percent)],
+        intervals=[ci_phrase(*_ci95(reduction), "time", lang, fmt_percent)],
         note="" if reduction["significant"] else ns,
         tone=_tone(lead),
     )
@@ -149,6 +155,7 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
     cards: list[Card] = []
     days, business = d["lead_days"], d["business_days"]
     business_saved = h["business_days_saved"]
+    spell: Callable[[float], str]
     if unit.key == "u_day":  # long processes: calendar days, as people count them
         calendar, key, label = days, "lead_days", t("h_lead_calendar", lang)
         spell = lambda v: fmt_days(v, lang)
@@ -166,7 +173,7 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
                         f"{fig('business_days.before', business.before, fmt_days(business.before, lang))} → "
                         f"{fig('business_days.after', business.after, fmt_days(business.after, lang))}")],
         intervals=[f"{label}: " + ci_phrase(saving[1], saving[2], "time", lang, spell),
-                   f"{t('h_lead_business', lang)}: " + ci_phrase(*business_saved["ci95"], "time", lang,
+                   f"{t('h_lead_business', lang)}: " + ci_phrase(*_ci95(business_saved), "time", lang,
                                                                  lambda v: fmt_days(v, lang))],
         note="" if calendar.significant and business_saved["significant"] else ns,
         tone=_tone(calendar),
@@ -185,7 +192,7 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
                           hours=num(hours_per_fte))),
                  Markup(f"{fig('staff_hours_per_year.before', hours.before, fmt_hours(hours.before, lang))} → "
                         f"{fig('staff_hours_per_year.after', hours.after, fmt_hours(hours.after, lang))}")],
-        intervals=[ci_phrase(*hours_saved["ci95"], "save", lang, lambda v: fmt_hours(v, lang))],
+        intervals=[ci_phrase(*_ci95(hours_saved), "save", lang, lambda v: fmt_hours(v, lang))],
         note="" if hours_saved["significant"] else ns,
         tone=_tone(hours),
     ))
@@ -199,7 +206,7 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
                                                      fmt_yen(yen_saved["value"], lang)))),
         details=[Markup(f"{fig('cost_yen_per_year.before', cost.before, fmt_yen(cost.before, lang))} → "
                         f"{fig('cost_yen_per_year.after', cost.after, fmt_yen(cost.after, lang))}")],
-        intervals=[ci_phrase(*yen_saved["ci95"], "save", lang, lambda v: fmt_yen(v, lang))],
+        intervals=[ci_phrase(*_ci95(yen_saved), "save", lang, lambda v: fmt_yen(v, lang))],
         note="" if yen_saved["significant"] else ns,
         tone=_tone(cost),
     ))
@@ -219,7 +226,7 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
                         f"{fig('counter_wait.after', counter.after, fmt_time(counter.after, counter_unit, lang))}"),
             details=[Markup(f"{escape(t('h_counter_reduction', lang))} "
                             f"{fig('headline.counter_wait_reduction_percent', reduction['value'], fmt_percent(reduction['value']))}")],
-            intervals=[ci_phrase(*saved["ci95"], "time", lang, lambda v: fmt_time(v, counter_unit, lang))],
+            intervals=[ci_phrase(*_ci95(saved), "time", lang, lambda v: fmt_time(v, counter_unit, lang))],
             note="" if saved["significant"] else ns,
             tone=_tone(counter),
         ))

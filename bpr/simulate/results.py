@@ -201,12 +201,12 @@ class SimulationResult:
         for name, est in self.yearly.items():
             writer.writerow([name, YEARLY[name][0], _cell(est.mean), _cell(est.low), _cell(est.high), "", ""])
         for role_id, role in self.roles.items():
-            for key, unit, est in (("utilisation", "ratio", role.utilisation),
-                                   ("staff_hours_per_year", "hours", role.staff_hours_per_year),
-                                   ("fte", "FTE", role.fte), ("cost_yen_per_year", "yen", role.cost_yen_per_year)):
-                if est is not None:
-                    writer.writerow([f"role.{role_id}.{key}", unit, _cell(est.mean), _cell(est.low),
-                                     _cell(est.high), "", ""])
+            for key, unit, kept in (("utilisation", "ratio", role.utilisation),
+                                    ("staff_hours_per_year", "hours", role.staff_hours_per_year),
+                                    ("fte", "FTE", role.fte), ("cost_yen_per_year", "yen", role.cost_yen_per_year)):
+                if kept is not None:  # no utilisation for a role of unlimited staff
+                    writer.writerow([f"role.{role_id}.{key}", unit, _cell(kept.mean), _cell(kept.low),
+                                     _cell(kept.high), "", ""])
         for step_id, step in self.steps.items():
             for key, unit, est in (("waiting", "minutes", step.waiting), ("visits", "count", step.visits)):
                 writer.writerow([f"step.{step_id}.{key}", unit, _cell(est.mean), _cell(est.low),
@@ -391,10 +391,10 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         tasks = Estimate.of(values[key + "tasks_per_year"]).mean * config.years
         growing = (role.staff is not None and growth.n >= 2 and growth.low > 0
                    and growth.mean > max(2.0 * role.staff, 0.01 * tasks * 2 / 3))
-        if overloaded:
+        if overloaded and utilisation is not None:  # (an overloaded role has one: said for the type checker)
             warnings.append(Warning_(
                 "overload",
-                f"role {role.id!r} ({role.name}) is overloaded: utilisation {utilisation.mean:.0%} "  # type: ignore[union-attr]
+                f"role {role.id!r} ({role.name}) is overloaded: utilisation {utilisation.mean:.0%} "
                 f"with {role.staff} staff; its queue grows without bound and waiting-time averages depend on the "
                 "horizon. Add staff or remove work from this role.",
                 role.id,

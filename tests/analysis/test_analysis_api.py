@@ -7,7 +7,7 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import HEADER, build
+from analysishelp import HEADER, build
 
 from bpr import analysis
 from bpr.analysis import RULES, Analysis, analyze, change_text, suggested_changes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import HEADER, build
+from analysishelp import HEADER, build
 
 from bpr.analysis import SUMMARY_KEYS, analyze, most_likely_path, summarize
 from bpr.analysis.cases import SEED

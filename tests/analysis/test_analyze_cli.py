@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import HEADER
+from analysishelp import HEADER
 from typer.testing import CliRunner
 
 from bpr.cli.main import app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import build, findings
+from analysishelp import build, findings
 
 TAIL = "- {id: done, type: end}\n"
 

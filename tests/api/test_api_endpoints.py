@@ -178,6 +178,23 @@ def test_long_request_becomes_a_job_and_can_be_cancelled(client: TestClient) -> 
     assert quick.status_code == 200, quick.text
 
 
+def test_an_inline_run_still_going_after_the_inline_wait_is_answered_as_its_job(fresh: Any) -> None:
+    """The estimate assumes idle cores: on a busy machine a run it calls quick can outlast a client's
+    timeout, so the server waits for it at most inline_wait_seconds (0 here), then answers 202 for the job
+    the run already is; the job ends with the answer the inline run would have given."""
+    body = {"process_yaml": SMALL_PROCESS_YAML, "options": {**QUICK, "seed": 13}}
+    with fresh(inline_wait_seconds=0.0) as busy:
+        response = busy.post("/v1/simulate", json=body)
+        assert response.status_code == 202, response.text
+        assert response.headers["Location"] == f"/v1/jobs/{response.headers['X-BPR-Job']}"
+        assert response.headers["X-BPR-Replications-Run"] == "2"
+        job = poll(busy, response.headers["Location"])
+        assert job["status"] == "done"
+        assert job["result"] == simulate(parse_process(SMALL_PROCESS_YAML), SimConfig(**body["options"])).to_dict()
+        again = busy.post("/v1/simulate", json=body)
+        assert again.status_code == 200 and again.headers["X-BPR-From-Store"] == "true"
+
+
 def test_whatif_with_a_complete_after_process(client: TestClient) -> None:
     after_yaml = SMALL_PROCESS_YAML.replace("staff: 2", "staff: 3")
     response = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "options": QUICK,

@@ -51,8 +51,8 @@ def test_every_text_exists_in_both_languages():
 
 
 @pytest.fixture(scope="module")
-def ringi():
-    return load_process("scenarios/purchase_ringi/before.yaml")
+def ringi(repo_root):
+    return load_process(repo_root / "scenarios/purchase_ringi/before.yaml")
 
 
 @pytest.mark.parametrize("change, ja", [
@@ -75,8 +75,8 @@ def test_changes_in_japanese_name_the_steps(ringi, change, ja):
     assert change_line(change, ringi, "ja") == ja
 
 
-def test_digitize_in_japanese_names_the_steps_whose_digital_duration_the_file_states():
-    road = load_process("scenarios/road_occupancy/before.yaml")
+def test_digitize_in_japanese_names_the_steps_whose_digital_duration_the_file_states(repo_root):
+    road = load_process(repo_root / "scenarios/road_occupancy/before.yaml")
     assert change_line({"digitize": ["to_iji", "fee_calc", "koin"]}, road, "ja") == (
         "「庁内逓送（道路管理課→道路維持課）」・「占用料の算定（条例の単価表から手計算）」・「公印押印（公印使用簿に記入）」"
         "を電子化（紙・押印・打ち直しをなくし、回付は即時、「占用料の算定（条例の単価表から手計算）」の所要時間は電子化後の見積りに）"

@@ -130,10 +130,10 @@ def _longest_chain(G: nx.DiGraph, process: Process, forward: nx.DiGraph, into: d
         return 0, []
     last = max(best, key=lambda n: (best[n][0], -order[n]))
     path: list[str] = []
-    node: str | None = last
-    while node is not None:
-        path.append(node)
-        node = best[node][1]
+    back: str | None = last
+    while back is not None:
+        path.append(back)
+        back = best[back][1]
     path.reverse()
     return best[last][0], path
 

@@ -1,11 +1,10 @@
-"""Small processes for the analysis tests, written as YAML and loaded through the real loader."""
+"""Small processes for the analysis tests, written as YAML and loaded through the real loader (a module of
+its own name: ``conftest`` is taken by other folders, and which one ``import conftest`` finds depends on
+the folders pytest was given)."""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
-
-import pytest
 
 from bpr.analysis import Finding, analyze
 from bpr.model.load import parse_process
@@ -39,13 +38,3 @@ def build(steps: str, extra: str = "") -> Process:
 
 def findings(process: Process, rule: str) -> list[Finding]:
     return [f for f in analyze(process).findings if f.rule == rule]
-
-
-@pytest.fixture
-def make() -> Callable[..., Process]:
-    return build
-
-
-@pytest.fixture
-def found() -> Callable[[Process, str], list[Finding]]:
-    return findings
