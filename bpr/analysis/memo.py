@@ -22,4 +22,4 @@ def memo(G: nx.DiGraph, name: str, compute: Callable[[], T]) -> T:
     store: dict[str, Any] = G.graph.setdefault(KEY, {})
     if name not in store:
         store[name] = compute()
-    return store[name]  # type: ignore[no-any-return]
+    return store[name]

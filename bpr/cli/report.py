@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperCommand
@@ -74,7 +73,7 @@ def redesign_flag(args: list[str]) -> list[str]:
 class _ReportCommand(TyperCommand):
     """Lets ``--redesign`` stand alone (see :func:`redesign_flag`)."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Any: typer's vendored click.Context
         return super().parse_args(ctx, redesign_flag(args))
 
 

@@ -111,7 +111,7 @@ class _StrictLoader(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self._depth >= MAX_DEPTH:
             event = self.peek_event()
             raise _Refused(f"YAML nested deeper than {MAX_DEPTH} levels", event.start_mark,
@@ -180,11 +180,11 @@ def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
             raise ModelError([Issue("file is empty", file=file, line=1, column=1, hint="start from docs/format.md")])
         data = _convert(node, (), loader, locations)
     except _Refused as refused:
-        line, column = _at(refused.mark)
-        raise ModelError([Issue(refused.message, file=file, line=line, column=column, hint=refused.hint)]) from None
+        where = _at(refused.mark)
+        raise ModelError([Issue(refused.message, file=file, line=where[0], column=where[1], hint=refused.hint)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, column = _at(mark)
+        where = _at(mark)
         message = (error.problem or error.context or "invalid YAML").strip()
         if message.startswith("but ") and error.context:  # the composer splits one sentence in two
             message = f"{error.context.strip()}, {message}"
@@ -195,7 +195,7 @@ def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
             hint = "one process per file"
         elif "mapping values are not allowed" in message:
             hint = "check the indentation of this line, or quote a value that contains ': '"
-        raise ModelError([Issue(f"invalid YAML: {message}", file=file, line=line, column=column, hint=hint)]) from None
+        raise ModelError([Issue(f"invalid YAML: {message}", file=file, line=where[0], column=where[1], hint=hint)]) from None
     except yaml.YAMLError as error:
         raise ModelError([Issue(f"invalid YAML: {error}", file=file)]) from None
     except RecursionError:

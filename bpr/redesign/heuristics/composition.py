@@ -24,12 +24,12 @@ def _chain_from(context: Context, first: Task | Approval, used: set[str]) -> lis
             or following.id in used
             or following.id in chain
             or following.control is not None
-            or following.role != first.role  # type: ignore[union-attr]
+            or following.role != first.role
             or not context.entered_only_from(following.id, current.id)
         ):
             return chain
         chain.append(following.id)
-        current = following  # type: ignore[assignment]
+        current = following
 
 
 def merge_same_role(context: Context) -> list[Candidate]:
