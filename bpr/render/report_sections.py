@@ -310,7 +310,7 @@ def case_lead_times(result: SimulationResult) -> list[float]:
     first: dict[Any, float] = {}
     last: dict[Any, float] = {}
     for event in result.events:
-        case, enable, end = event[0], event[6], event[8]
+        case, enable, end = event.case_id, event.enable, event.end
         if case not in first or enable < first[case]:
             first[case] = enable
         if case not in last or end > last[case]:

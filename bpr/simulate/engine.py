@@ -59,7 +59,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import simpy
@@ -99,7 +99,7 @@ from bpr.simulate.pool import Pool
 from bpr.simulate.sampling import BLOCK, block_sampler, blocks
 from bpr.simulate.streams import Streams, case_uniform, stream_key
 
-__all__ = ["CASE_FIELDS", "EVENT_FIELDS", "ReplicationOutput", "run_replication"]
+__all__ = ["CASE_FIELDS", "EVENT_FIELDS", "Event", "ReplicationOutput", "run_replication"]
 
 CASE_FIELDS: tuple[str, ...] = (
     "lead_time", "lead_days", "business_days", "touch_time", "path_touch", "waiting",
@@ -109,8 +109,23 @@ CASE_FIELDS: tuple[str, ...] = (
 )
 """One row per measured case, in this order (see the module docstring and docs/results.md)."""
 
-EVENT_FIELDS: tuple[str, ...] = ("case_id", "channel", "activity", "activity_name", "role", "resource",
-                                 "enable", "start", "end")
+class Event(NamedTuple):
+    """One activity of a case in the event log: when it became ready (``enable``), started and ended, in
+    minutes since the start date; ``channel`` is the arrival stream's index; ``resource`` the staff member
+    (``role#n``), the handoff's mode or the outside party."""
+
+    case_id: int
+    channel: int
+    activity: str
+    activity_name: str
+    role: str
+    resource: str
+    enable: float
+    start: float
+    end: float
+
+
+EVENT_FIELDS: tuple[str, ...] = Event._fields
 
 QUEUE_SAMPLES = 240
 """Snapshots of each role's queue length in the window (to see whether queues keep growing): one in each
@@ -209,7 +224,7 @@ class ReplicationOutput:
     available: list[float]  # per role: staff x open minutes in the window (inf when unlimited)
     queue_samples: list[list[int]]  # per role: queue length in each of QUEUE_SAMPLES slices of the window
     wip_minutes: float  # integral of cases in process over the window
-    events: list[tuple[Any, ...]] | None = None
+    events: list[Event] | None = None
     stopped_at: float = 0.0
     case_count: int = 0  # every case created, measured or not
     # Per step, over the completed measured cases: minutes waited there, and times passed.
@@ -275,7 +290,7 @@ class _Replication:
         self.step_waiting = [0.0] * len(plan.steps)
         self.step_visits = [0] * len(plan.steps)
         self.tasks = [0] * len(plan.roles)  # tasks done wholly inside the window, per role
-        self.events: list[tuple[Any, ...]] | None = [] if events else None
+        self.events: list[Event] | None = [] if events else None
         self.rows: list[tuple[float, ...]] = []
         self.sums = np.zeros(len(CASE_FIELDS))
         self.reservoir = _Reservoir(config.case_sample, len(CASE_FIELDS), streams.get("reservoir"))
@@ -517,7 +532,7 @@ class _Replication:
                 if st.paper:
                     case.paper += 1
                 if events is not None:
-                    events.append((case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))
+                    events.append(Event(case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))
                 sid = st.next
             elif kind == WAIT:
                 # Someone outside has the case: wall-clock time, no staff, no calendar (the next step has
@@ -535,7 +550,7 @@ class _Replication:
                     case.trail.append((sid, wait))
                 track.citizen_last = False  # the citizen has gone home meanwhile: coming back is a new visit
                 if events is not None:
-                    events.append((case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env.now))
+                    events.append(Event(case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env.now))
                 sid = st.next
             elif kind == DECIDE_P:
                 sid = choose(st, case.attrs, case.uniform(sid, self.draw_keys[sid]))
@@ -590,7 +605,7 @@ class _Replication:
         # Staff members are numbered (role#1, role#2, ...) for the event log only; unlimited roles are one name.
         resource = f"{role.id}#{member}" if role.free is not None else role.id
         assert self.events is not None  # _log is called only when the event log is kept
-        self.events.append((case.id, case.channel, st.id, st.name, role.id, resource,
+        self.events.append(Event(case.id, case.channel, st.id, st.name, role.id, resource,
                             enable, start, end))
 
     def _finish(self, case: _Case, track: _Track) -> None:

@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from bpr.simulate.config import SimConfig
-from bpr.simulate.engine import CASE_FIELDS, ReplicationOutput
+from bpr.simulate.engine import CASE_FIELDS, Event, ReplicationOutput
 from bpr.simulate.estimate import Difference, Estimate, _num
 from bpr.model.routing import Route
 from bpr.simulate.plan import APPROVAL, HANDOFF, TASK, WAIT, Plan
@@ -166,7 +166,7 @@ class SimulationResult:
     cases: dict[str, Any]
     warnings: tuple[Warning_, ...]
     values: dict[str, list[float]] = field(repr=False)
-    events: list[tuple[Any, ...]] | None = field(default=None, repr=False)
+    events: list[Event] | None = field(default=None, repr=False)
     channels: tuple[str, ...] = ()
     steps: dict[str, StepResult] = field(default_factory=dict)
 
@@ -501,8 +501,7 @@ def events_csv(results: Sequence[tuple[str, SimulationResult]]) -> str:
         def stamp(minutes: float) -> str:
             return (origin + timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
-        for case_id, channel, activity, name, role, resource, enable, start, end in sorted(
-                result.events, key=lambda e: (e[0], e[6], e[7])):
-            writer.writerow([f"{version}-{case_id}" if prefix_needed else case_id, activity, name,
-                             channels[channel], role, resource, stamp(enable), stamp(start), stamp(end)])
+        for e in sorted(result.events, key=lambda e: (e.case_id, e.enable, e.start)):
+            writer.writerow([f"{version}-{e.case_id}" if prefix_needed else e.case_id, e.activity, e.activity_name,
+                             channels[e.channel], e.role, e.resource, stamp(e.enable), stamp(e.start), stamp(e.end)])
     return out.getvalue()
