@@ -408,11 +408,6 @@ class Router:
         state = CaseState(dict(attributes))
         return self._go(state, (), self.routing.start if at is None else at, draw)
 
-    def work_item(self, state: CaseState, token: Token) -> WorkItem:
-        route = self.routing.steps[token.step]
-        role = decider(route, state.attributes) if route.kind in (TASK, APPROVAL) else -1
-        return WorkItem(token.step, role)
-
     def advance(self, state: CaseState, step: int, outcome: str, draw: Draw = _no_draw,
                 to: int | None = None) -> Move:
         """The case after the work at ``step`` ended with ``outcome`` (``done``, ``approved``,
