@@ -20,6 +20,7 @@ from bpr.changes.digitize import Digitize
 from bpr.changes.listfile import (
     ChangeList,
     change_list_from_data,
+    changes_in,
     load_process,
     parse_process,
     process_from_data,
@@ -58,6 +59,7 @@ __all__ = [
     "apply_changes",
     "change_list_from_data",
     "change_to_data",
+    "changes_in",
     "describe",
     "describe_ja",
     "describe_named",

@@ -30,6 +30,7 @@ from bpr.model.schema import Process
 __all__ = [
     "ChangeList",
     "change_list_from_data",
+    "changes_in",
     "load_process",
     "parse_process",
     "process_from_data",
@@ -110,6 +111,13 @@ def read_change_list(raw: bytes | str, file: str = "<input>", *, base_needed: bo
     """
     data, locations = load.read_yaml(raw, file)
     return change_list_from_data(data, file, locations, base_needed=base_needed)
+
+
+def changes_in(raw: bytes | str, file: str) -> tuple[Change, ...] | None:
+    """The parsed changes of a change-list file (``base:`` + ``changes:``); ``None`` for a complete process
+    file (a report's after file may be either)."""
+    listed = read_change_list(raw, file)
+    return None if listed is None else listed.parse()
 
 
 def read_change_list_file(path: str | os.PathLike[str]) -> ChangeList:

@@ -21,6 +21,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperCommand
 
+from bpr.changes import changes_in
 from bpr.cli.common import (
     Horizon,
     HoursPerFte,
@@ -41,7 +42,6 @@ from bpr.model.load import write_text_atomic
 from bpr.render.graphviz_run import find_dot, write_diagram
 from bpr.render.report import build_report
 from bpr.render.report_diagrams import DIAGRAM_NAMES
-from bpr.render.report_impact import change_list
 from bpr.render.report_redesign import check_redesign
 from bpr.study import MAX_IMPACT_STEPS, simulate_report
 
@@ -174,7 +174,7 @@ def report_command(
     process_before = load_or_exit(before)
     process_after = load_or_exit(after)
     try:
-        changes = change_list(after.read_bytes(), str(after))
+        changes = changes_in(after.read_bytes(), str(after))
     except OSError as error:
         fail(f"{after}: cannot read: {error.strerror}")
     except BprError as error:

@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bpr.changes import load_process
+from bpr.changes import changes_in, load_process
 from bpr.errors import BprError
-from bpr.changes import load_process
 from bpr.render.report import build_report
-from bpr.render.report_impact import change_list
 from bpr.render.report_redesign import check_redesign
 from bpr.simulate import SimConfig
 from bpr.study.impact import plan_impact, same_simulation
@@ -84,7 +82,7 @@ def parse(html: str) -> _Page:
 def ringi_run():
     before = load_process(RINGI / "before.yaml")
     after = load_process(RINGI / "after.yaml")
-    changes = change_list((RINGI / "after.yaml").read_bytes(), str(RINGI / "after.yaml"))
+    changes = changes_in((RINGI / "after.yaml").read_bytes(), str(RINGI / "after.yaml"))
     return simulate_report(before, after, CONFIG, changes)
 
 
@@ -287,7 +285,7 @@ def test_marginal_gains_add_up_to_the_whole(ringi_run):
 
 
 def test_every_change_is_in_a_step_in_order_and_names_only_are_not_simulated(ringi_run):
-    changes = change_list((RINGI / "after.yaml").read_bytes(), "after.yaml")
+    changes = changes_in((RINGI / "after.yaml").read_bytes(), "after.yaml")
     impact = ringi_run.impact
     positions = [p for step in impact.steps for p in step.positions]
     assert positions == list(range(1, len(changes) + 1))
@@ -298,7 +296,7 @@ def test_every_change_is_in_a_step_in_order_and_names_only_are_not_simulated(rin
 
 
 def test_the_cost_is_bounded(ringi_run):
-    changes = change_list((RINGI / "after.yaml").read_bytes(), "after.yaml")
+    changes = changes_in((RINGI / "after.yaml").read_bytes(), "after.yaml")
     for cap in (1, 3, 10):
         plan = plan_impact(ringi_run.before, changes, CONFIG, max_steps=cap)
         assert sum(step.simulated for step in plan.steps) <= cap
@@ -309,7 +307,7 @@ def test_the_cost_is_bounded(ringi_run):
 
 
 def test_neighbours_of_the_same_kind_are_grouped_first(ringi_run):
-    changes = change_list((RINGI / "after.yaml").read_bytes(), "after.yaml")
+    changes = changes_in((RINGI / "after.yaml").read_bytes(), "after.yaml")
     plan = plan_impact(ringi_run.before, changes, CONFIG, max_steps=10)
     grouped = [step for step in plan.steps if len(step.positions) > 1]
     assert grouped and all(len({c.kind for c in step.changes}) == 1 for step in grouped)
@@ -318,7 +316,7 @@ def test_neighbours_of_the_same_kind_are_grouped_first(ringi_run):
 def test_small_versions_run_in_this_process(ringi_run):
     from bpr.study.impact import POOL_MIN_CASES, impact_workers
 
-    changes = change_list((RINGI / "after.yaml").read_bytes(), "after.yaml")
+    changes = changes_in((RINGI / "after.yaml").read_bytes(), "after.yaml")
     plan = plan_impact(ringi_run.before, changes, CONFIG.model_copy(update={"workers": 4}))
     years = (2 + 1) / 52.14285714285714  # 2w window + 1w warm-up
     per_year_at_limit = POOL_MIN_CASES / (years * plan.config.replications)
@@ -333,7 +331,7 @@ def test_results_of_the_comparison_are_reused(ringi_run):
 
 
 def test_progress_counts_every_replication(ringi_run):
-    changes = change_list((RINGI / "after.yaml").read_bytes(), "after.yaml")
+    changes = changes_in((RINGI / "after.yaml").read_bytes(), "after.yaml")
     calls: list[tuple[int, int]] = []
     plan = plan_report(ringi_run.before, ringi_run.after, CONFIG, changes)
     simulate_report(ringi_run.before, ringi_run.after, CONFIG, changes, progress=lambda d, t: calls.append((d, t)))
@@ -343,11 +341,11 @@ def test_progress_counts_every_replication(ringi_run):
 
 def test_a_complete_after_file_has_no_change_list():
     road = ROOT / "scenarios" / "road_occupancy" / "after.yaml"
-    assert change_list(road.read_bytes(), str(road)) is None
+    assert changes_in(road.read_bytes(), str(road)) is None
 
 
 def test_changes_on_another_base_are_left_out_with_the_reason(ringi_run):
-    changes = change_list((RINGI / "after.yaml").read_bytes(), "after.yaml")
+    changes = changes_in((RINGI / "after.yaml").read_bytes(), "after.yaml")
     other = load_process(ROOT / "scenarios" / "travel_expense" / "before.yaml")
     plan = plan_report(other, ringi_run.after, CONFIG, changes)
     assert plan.impact is None and "kian_print" in (plan.impact_note or "")

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bpr.changes import load_process
+from bpr.changes import changes_in, load_process
 from bpr.model.load import write_text_atomic
 from bpr.render.report import build_report
-from bpr.render.report_impact import change_list
 from bpr.simulate import SimConfig
 from bpr.study.report import simulate_report
 
@@ -37,7 +36,7 @@ pytestmark = pytest.mark.skipif(
 def written(tmp_path_factory):
     """report.html (ja and en) written to disk the way ``bpr report`` writes it."""
     before, after = load_process(RINGI / "before.yaml"), load_process(RINGI / "after.yaml")
-    changes = change_list((RINGI / "after.yaml").read_bytes(), str(RINGI / "after.yaml"))
+    changes = changes_in((RINGI / "after.yaml").read_bytes(), str(RINGI / "after.yaml"))
     run = simulate_report(before, after, SimConfig(replications=3, horizon="2w", warm_up="1w", seed=1), changes)
     folder = tmp_path_factory.mktemp("report")
     paths = {}
