@@ -11,6 +11,7 @@ command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 fc-list :lang=ja 2>/dev/null | grep -q . || need_apt+=(fonts-ipafont-gothic)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else SUDO="none"; fi
@@ -21,6 +22,29 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing system packages: ${need_apt[*]}"
     $SUDO apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  fi
+fi
+
+# The workflow engine's tests run against a real PostgreSQL server as well as SQLite: start the machine's
+# cluster and give the tests a role and a database (BPR_TEST_POSTGRES says where; this is the default).
+if command -v pg_lsclusters >/dev/null 2>&1 && [ -z "${BPR_TEST_POSTGRES:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then AS_ROOT=""; AS_PG="runuser -u postgres --"
+  elif command -v sudo >/dev/null 2>&1; then AS_ROOT="sudo"; AS_PG="sudo -u postgres"
+  else AS_ROOT=""; AS_PG=""; fi
+  if [ -n "$AS_PG" ]; then
+    read -r pg_version pg_cluster pg_status < <(pg_lsclusters -h | awk '{print $1, $2, $4; exit}')
+    if [ -n "${pg_version:-}" ] && [ "$pg_status" != online ]; then
+      echo "setup: starting PostgreSQL $pg_version/$pg_cluster"
+      $AS_ROOT pg_ctlcluster "$pg_version" "$pg_cluster" start
+    fi
+    if ! $AS_PG psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'bpr'" 2>/dev/null | grep -q 1; then
+      $AS_PG psql -q -c "CREATE ROLE bpr LOGIN PASSWORD 'bpr' CREATEDB" >/dev/null
+    fi
+    if ! $AS_PG psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'bpr_test'" 2>/dev/null | grep -q 1; then
+      $AS_PG psql -q -c "CREATE DATABASE bpr_test OWNER bpr" >/dev/null
+    fi
+  else
+    echo "setup: cannot start PostgreSQL (not root, no sudo); the workflow engine's PostgreSQL tests will fail." >&2
   fi
 fi
 

@@ -1,4 +1,5 @@
-"""Imports point one way (model <- changes <- analysis/simulate <- study <- render, redesign <- service <- faces),
+"""Imports point one way (model <- changes <- analysis/simulate <- study <- render, redesign <- service <- faces;
+model <- interchange <- execute (the workflow engine, which reads calendars from simulate) <- faces),
 without cycles; faces hold no logic of their own, and pictures do not compute: render receives results, it runs
 no simulation."""
 
@@ -24,6 +25,8 @@ ALLOWED = {
     "render": {"errors", "model", "analysis", "simulate", "study", "changes"},
     "redesign": {"errors", "model", "analysis", "simulate", "study", "changes"},
     "service": {"errors", "model", "analysis", "simulate", "study", "redesign", "changes"},
+    "interchange": {"errors", "model"},
+    "execute": {"errors", "model", "changes", "simulate", "interchange"},
     "cli": None,  # faces may import everything
     "api": None,
 }

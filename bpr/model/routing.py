@@ -380,13 +380,14 @@ class CaseState:
 @dataclass(frozen=True, slots=True)
 class Move:
     """What one outcome did: the new state, the work items opened, the splits passed, the joins completed,
-    and whether the case ended."""
+    and whether the case ended (at the end step ``end``, -1 while it runs)."""
 
     state: CaseState
     opened: tuple[WorkItem, ...]
     split: tuple[int, ...]
     joined: tuple[int, ...]
     ended: bool
+    end: int = -1
 
 
 Draw = Callable[[int], float]
@@ -442,6 +443,7 @@ class Router:
         tokens = list(state.tokens)
         open_blocks = list(state.blocks)
         ended = state.ended
+        end = -1
         steps = self.routing.steps
         todo = [(inside, target)]
         while todo:
@@ -480,8 +482,8 @@ class Router:
                 elif kind == JOIN:
                     sid = route.next
                 else:  # END
-                    ended = True
+                    ended, end = True, sid
                     break
         rework = None if ended else state.rework
         new = replace(state, tokens=tuple(tokens), blocks=tuple(open_blocks), rework=rework, ended=ended)
-        return Move(new, tuple(opened), tuple(split), tuple(joined), ended)
+        return Move(new, tuple(opened), tuple(split), tuple(joined), ended, end)

@@ -137,6 +137,49 @@ def _calendar_shorthand(value: object) -> object:
     return {"always": True} if value == "always" else value
 
 
+# --- deadlines (標準処理期間) ---------------------------------------------------------------------------
+
+DEADLINE_UNITS = {"day": "days", "days": "days", "business day": "business_days", "business days": "business_days",
+                  "working hour": "working_hours", "working hours": "working_hours"}
+_DEADLINE = re.compile(r"^\s*(\d{1,4})\s*(days?|business\s+days?|working\s+hours?)\s*$")
+
+
+def parse_deadline(text: str) -> tuple[int, str]:
+    """``"10 business days"`` -> ``(10, "business_days")``; units: days, business days, working hours."""
+    match = _DEADLINE.match(text)
+    if not match or int(match.group(1)) < 1:
+        raise ValueError(f"cannot read deadline {text!r}; write e.g. '30 days', '10 business days' or "
+                         "'4 working hours' (a whole number from 1)")
+    return int(match.group(1)), DEADLINE_UNITS[" ".join(match.group(2).split())]
+
+
+def _check_deadline(text: str) -> str:
+    parse_deadline(text)
+    return text
+
+
+DeadlineText = Annotated[str, AfterValidator(_check_deadline)]
+
+
+class Deadline(Model):
+    """How long a case (標準処理期間) or a step may take, counted in the calendar of whoever does it: calendar
+    days, business days (open days: weekends, holidays and the year-end closure do not count) or working
+    hours. The workflow engine reminds and escalates by it; the simulation does not impose it."""
+
+    within: DeadlineText
+    remind_before: DeadlineText | None = Field(
+        default=None, description="remind the assignees this long before the deadline")
+    escalate: bool = Field(default=True, description="when overdue, hand the work to the next higher authority")
+
+
+def _deadline_shorthand(value: object) -> object:
+    return {"within": value} if isinstance(value, str) else value
+
+
+DeadlineField = Annotated[Deadline | None, BeforeValidator(_deadline_shorthand),
+                          Field(description="e.g. '10 business days', or {within:, remind_before:, escalate:}")]
+
+
 
 
 # --- roles, attributes, arrivals -------------------------------------------------------------------
@@ -255,6 +298,7 @@ class Task(StepBase):
     stamp: bool = False
     digital_duration: Duration | None = Field(default=None, description=DIGITAL_DURATION)
     simple: SimpleCases | None = Field(default=None, description=SIMPLE)
+    deadline: DeadlineField = None
     next: Id
 
 
@@ -295,6 +339,7 @@ class Approval(StepBase):
     citizen_present: bool = False
     digital_duration: Duration | None = Field(default=None, description=DIGITAL_DURATION)
     simple: SimpleCases | None = Field(default=None, description=SIMPLE)
+    deadline: DeadlineField = None
     next: Id
 
     @field_validator("required_authority")
@@ -422,6 +467,7 @@ class Process(Model):
     attributes: dict[Id, AttributeDistribution] = {}
     arrivals: tuple[Arrival, ...] = Field(min_length=1)
     start: Id | None = Field(default=None, description="first step; default the first in 'steps'")
+    deadline: DeadlineField = None
     steps: tuple[Step, ...] = Field(min_length=1)
 
     _locations: dict[str, tuple[int, int]] = PrivateAttr(default_factory=dict)

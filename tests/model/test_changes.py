@@ -538,7 +538,7 @@ def test_set_refusals(purchase):
     )
     assert refusal(purchase, {"set": {"step": "order", "duraton": "5m"}}) == (
         "changes.yaml: changes[0].set.duraton: a task step has no field 'duraton'; fields: name, description, "
-        "control, feasibility, role, duration, medium, rekey, citizen_present, stamp, digital_duration, simple, next — did you mean 'duration'?"
+        "control, feasibility, role, duration, medium, rekey, citizen_present, stamp, digital_duration, simple, deadline, next — did you mean 'duration'?"
     )
     assert refusal(purchase, {"set": {"step": "order", "duration": "5 parsecs"}}) == (
         "changes.yaml: changes[0].set.duration: makes the process invalid: steps[7].duration: unknown time "

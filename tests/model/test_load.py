@@ -131,10 +131,10 @@ CORPUS: dict[str, str] = {
     "unknown_calendar.yaml": "unknown_calendar.yaml:5:62: roles.chief.calendar: no calendar 'comittee' — did you mean 'committee'?",
     "unknown_channel.yaml": "unknown_channel.yaml:9:14: arrivals[0].channel: 'intranet' is not allowed; expected 'counter', 'mail', 'online', 'internal' or 'phone'",
     "unknown_distribution.yaml": "unknown_distribution.yaml:28:22: steps[2].duration.dist: unknown distribution 'triangle' — did you mean 'triangular'?",
-    "unknown_field.yaml": "unknown_field.yaml:29:5: steps[2].stmp: unknown field; allowed: id, name, description, control, feasibility, type, role, duration, medium, stamp, checks, reject, batch, required_authority, delegations, citizen_present, digital_duration, simple, next — did you mean 'stamp'?",
+    "unknown_field.yaml": "unknown_field.yaml:29:5: steps[2].stmp: unknown field; allowed: id, name, description, control, feasibility, type, role, duration, medium, stamp, checks, reject, batch, required_authority, delegations, citizen_present, digital_duration, simple, deadline, next — did you mean 'stamp'?",
     "unknown_role.yaml": "unknown_role.yaml:27:11: steps[2].role: no role 'cheif' — did you mean 'chief'?",
     "unknown_step_type.yaml": "unknown_step_type.yaml:14:11: steps[0].type: unknown step type 'tsak' — did you mean 'task'?",
-    "unknown_top_field.yaml": "unknown_top_field.yaml:3:1: descripton: unknown field; allowed: format, id, name, description, version, calendar, calendars, roles, attributes, arrivals, start, steps — did you mean 'description'?",
+    "unknown_top_field.yaml": "unknown_top_field.yaml:3:1: descripton: unknown field; allowed: format, id, name, description, version, calendar, calendars, roles, attributes, arrivals, start, deadline, steps — did you mean 'description'?",
     "unknown_weekday.yaml": "unknown_weekday.yaml:3:29: calendar.days[2]: 'wen' is not allowed; expected 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun' — did you mean 'wed'?",
     "unreachable.yaml": "unreachable.yaml:34:5: steps[4]: step 'archive' can never be reached — route a step to it, or delete it",
     "utf16.yaml": 'utf16.yaml:1:1: file is UTF-16, not UTF-8 — save it as UTF-8',
@@ -401,7 +401,7 @@ def test_all_field_problems_are_reported_together(monkeypatch: pytest.MonkeyPatc
         "several_problems.yaml:28:22: steps[2].duration.dist: unknown distribution 'fixd' — did you mean 'fixed'?",
         "several_problems.yaml:29:5: steps[2].colour: unknown field; allowed: id, name, description, control, "
         "feasibility, type, role, duration, medium, stamp, checks, reject, batch, required_authority, delegations, "
-        "citizen_present, digital_duration, simple, next",
+        "citizen_present, digital_duration, simple, deadline, next",
     ]
 
 
