@@ -1,5 +1,5 @@
-"""Imports point one way (model <- changes <- analysis/simulate <- study <- render, redesign <- service <- faces),
-without cycles; faces hold no logic of their own, and pictures do not compute: render receives results, it runs
+"""Imports point one way (model <- changes <- analysis/simulate <- study <- render, redesign <- service <- faces;
+model <- interchange <- simulate), without cycles; faces hold no logic of their own, and pictures do not compute: render receives results, it runs
 no simulation."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ ALLOWED = {
     "model": {"errors"},
     "changes": {"errors", "model"},
     "analysis": {"errors", "model", "changes"},
-    "simulate": {"errors", "model"},
+    "interchange": {"errors", "model"},  # the event-log record and formats, shared by simulation and execution
+    "simulate": {"errors", "model", "interchange"},
     "study": {"errors", "model", "analysis", "simulate", "changes"},
     "render": {"errors", "model", "analysis", "simulate", "study", "changes"},
     "redesign": {"errors", "model", "analysis", "simulate", "study", "changes"},
