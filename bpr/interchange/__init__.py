@@ -1,4 +1,4 @@
-"""Exchange with other tools: event logs as CSV and XES (the record shared by simulation and workflow engine)."""
+"""Exchange with other tools: event logs as CSV and XES, in the record simulation and workflow engine share."""
 
 from bpr.interchange.eventlog import (
     CSV_COLUMNS,
@@ -13,5 +13,5 @@ from bpr.interchange.eventlog import (
 from bpr.interchange.export import write_event_log
 from bpr.interchange.xes import write_xes
 
-__all__ = ["CSV_COLUMNS", "ENDED", "ActivityRecord", "EventLogError", "is_instant", "read_csv", "sort_records",
-           "write_csv", "write_event_log", "write_xes"]
+__all__ = ["CSV_COLUMNS", "ENDED", "ActivityRecord", "EventLogError", "is_instant", "read_csv",
+           "sort_records", "write_csv", "write_event_log", "write_xes"]

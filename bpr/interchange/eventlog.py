@@ -73,8 +73,8 @@ class EventLogError(ValueError):
 def _stamp(record: ActivityRecord, index: int) -> str:
     value = record[index]
     if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise EventLogError(f"case {record.case_id!r}, activity {record.activity!r}: "
-                            f"{ActivityRecord._fields[index]} must be a datetime with a time zone, not {value!r}")
+        raise EventLogError(f"case {record.case_id!r}, activity {record.activity!r}: {ActivityRecord._fields[index]}"
+                            f" must be a datetime with a time zone, not {value!r}")
     return value.isoformat()
 
 
@@ -107,7 +107,8 @@ def _read_rows(handle: Iterable[str], name: str) -> list[ActivityRecord]:
     reader = csv.reader(handle)
     header = next(reader, None)
     if header is None or tuple(header) != CSV_COLUMNS:
-        raise EventLogError(f"{name}:1: the header must be {','.join(CSV_COLUMNS)}, not {','.join(header or [])}")
+        raise EventLogError(f"{name}:1: the header must be {','.join(CSV_COLUMNS)}, "
+                            f"not {','.join(header or [])}")
     records = []
     for row in reader:
         where = f"{name}:{reader.line_num}"
@@ -139,5 +140,5 @@ def _natural(case_id: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def sort_records(records: Iterable[ActivityRecord]) -> list[ActivityRecord]:
-    """``records`` in the order of this package (module docstring): by case, end time, instants last; stable."""
+    """``records`` in this package's order (module docstring): by case, end time, instants last; stable."""
     return sorted(records, key=lambda r: (_natural(r.case_id), r.end, is_instant(r)))

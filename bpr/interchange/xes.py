@@ -83,7 +83,8 @@ def _events(record: ActivityRecord) -> Iterator[str]:
     optional = [("org:role", record.role), ("org:resource", record.resource),
                 ("activity_name", record.activity_name), ("channel", record.channel),
                 ("on_behalf_of", record.on_behalf_of)]
-    common += [f'      <string key="{key}" value={_quote(value, record)}/>' for key, value in optional if value]
+    common += [f'      <string key="{key}" value={_quote(value, record)}/>'
+               for key, value in optional if value]
     outcome = f'      <string key="outcome" value={_quote(record.outcome, record)}/>'
     transitions = ([(COMPLETE, record.end)] if is_instant(record)
                    else [(SCHEDULE, record.enable), (START, record.start), (COMPLETE, record.end)])
@@ -112,8 +113,8 @@ def _write(records: Iterable[ActivityRecord], handle: TextIO, log_name: str) -> 
     for record in records:
         if record.case_id != current:
             if record.case_id in done:
-                raise EventLogError(f"case {record.case_id!r} comes again after other cases: the records of a "
-                                    "case must come together (sort them with sort_records)")
+                raise EventLogError(f"case {record.case_id!r} comes again after other cases: the records "
+                                    "of a case must come together (sort them with sort_records)")
             if current is not None:
                 handle.write("  </trace>\n")
                 done.add(current)
