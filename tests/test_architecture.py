@@ -1,5 +1,5 @@
 """Imports point one way (model <- changes <- analysis/simulate <- study <- render, redesign <- service <- faces;
-model <- interchange <- execute (the workflow engine, which reads calendars from simulate) <- faces),
+model <- interchange <- simulate, and execute (the workflow engine, which reads calendars from simulate) <- faces),
 without cycles; faces hold no logic of their own, and pictures do not compute: render receives results, it runs
 no simulation."""
 
@@ -20,12 +20,12 @@ ALLOWED = {
     "model": {"errors"},
     "changes": {"errors", "model"},
     "analysis": {"errors", "model", "changes"},
-    "simulate": {"errors", "model"},
+    "interchange": {"errors", "model"},  # the event-log record and formats, shared by simulation and execution
+    "simulate": {"errors", "model", "interchange"},
     "study": {"errors", "model", "analysis", "simulate", "changes"},
     "render": {"errors", "model", "analysis", "simulate", "study", "changes"},
     "redesign": {"errors", "model", "analysis", "simulate", "study", "changes"},
     "service": {"errors", "model", "analysis", "simulate", "study", "redesign", "changes"},
-    "interchange": {"errors", "model"},
     "execute": {"errors", "model", "changes", "simulate", "interchange"},
     "cli": None,  # faces may import everything
     "api": None,

@@ -2,8 +2,9 @@
 
 One process prints its KPIs; two (AFTER, or BEFORE with ``--change``/``--changes``) print the comparison
 with common random numbers and the headline savings. ``--format json`` prints the documented result
-(docs/results.md), ``--format csv`` one row per measure; ``--events FILE`` writes the per-activity event
-log of replication 0. A progress bar appears on stderr when a run takes more than a couple of seconds.
+(docs/results.md), ``--format csv`` one row per measure; ``--events FILE`` writes the event log of
+replication 0, as CSV or, when FILE ends in ``.xes``, as XES. A progress bar appears on stderr when a run
+takes more than a couple of seconds.
 """
 
 from __future__ import annotations
@@ -36,13 +37,13 @@ from bpr.cli.common import (
     load_or_exit,
     print_json,
     sim_config_or_exit,
-    write_output,
 )
 from bpr.errors import BprError
 from bpr.model.schema import Process
-from bpr.simulate import Comparison, SimulationResult, compare, events_csv, simulate
+from bpr.interchange import write_event_log
+from bpr.simulate import Comparison, SimulationResult, compare, simulate
 from bpr.simulate.estimate import Estimate
-from bpr.simulate.results import KPIS, YEARLY
+from bpr.simulate.results import KPIS, YEARLY, event_records
 
 PROGRESS_AFTER = 2.0
 """Seconds a run may take before the progress bar appears."""
@@ -281,7 +282,8 @@ def simulate_command(
     hours_per_fte: HoursPerFte = 1860.0,
     output_format: Annotated[SimulateFormat, typer.Option("--format", help="text, json or csv")] = SimulateFormat.text,
     events: Annotated[Path | None, typer.Option(
-        "--events", help="Write the event log of replication 0 (CSV for pm4py/Apromore) to this file.")] = None,
+        "--events", help="Write the event log of replication 0 to this file: XES if it ends in .xes, CSV "
+        "otherwise (both read by pm4py, Apromore, ProM).")] = None,
 ) -> None:
     """Simulate a process (KPIs with 95% confidence intervals) or compare BEFORE with AFTER."""
     if after is not None and (change or changes_file is not None):
@@ -308,7 +310,13 @@ def simulate_command(
     if events is not None:
         runs = [("run", result)] if isinstance(result, SimulationResult) else [("before", result.before),
                                                                               ("after", result.after)]
-        write_output(events, events_csv(runs))
+        log_name = " / ".join(dict.fromkeys(r.process_name for _, r in runs))
+        try:
+            write_event_log(event_records(runs), events, log_name=log_name)
+        except OSError as error:
+            fail(f"{events}: cannot write: {error.strerror or error}")
+        except BprError as error:
+            fail(error)
     if output_format is SimulateFormat.json:
         print_json(result.to_dict())
     elif output_format is SimulateFormat.csv:

@@ -66,6 +66,9 @@ import simpy
 
 from bpr.errors import SimulationError
 from bpr.model.routing import (
+    APPROVED,
+    DONE,
+    REJECTED,
     Route,
     RoutingError,
     after_join,
@@ -110,7 +113,10 @@ CASE_FIELDS: tuple[str, ...] = (
 class Event(NamedTuple):
     """One activity of a case in the event log: when it became ready (``enable``), started and ended, in
     minutes since the start date; ``channel`` is the arrival stream's index; ``resource`` the staff member
-    (``role#n``), the handoff's mode or the outside party."""
+    (``role#n``), the handoff's mode or the outside party; ``outcome`` ``done``, or for an approval
+    ``approved`` or ``rejected``. A case that ends adds one event at its end step, of no duration, with
+    no role or resource and the case's outcome (:attr:`~bpr.simulate.plan.Plan.end_outcomes`). Made into
+    the shared record of real and simulated logs by :func:`bpr.simulate.results.event_records`."""
 
     case_id: int
     channel: int
@@ -121,6 +127,7 @@ class Event(NamedTuple):
     enable: float
     start: float
     end: float
+    outcome: str
 
 
 EVENT_FIELDS: tuple[str, ...] = Event._fields
@@ -448,11 +455,16 @@ class _Replication:
                         yield timeout(finish - acquired)
                 if pool is not None:
                     pool.release()
+                # Drawn here, where the event log needs it; the draw is the case's own, so when it is made
+                # changes no number.
+                rejected = kind == APPROVAL and st.reject_p > 0 and approval_outcome(
+                    st.route, case.uniform(sid, self.draw_keys[sid]))
                 if events is not None:
                     if role.free is not None:
                         role.free.append(member)
                     start = acquired if (always or work <= 0) else calendar.next_open(acquired)
-                    self._log(case, st, role, member, t0, start, finish)
+                    self._log(case, st, role, member, t0, start, finish,
+                              REJECTED if rejected else APPROVED if kind == APPROVAL else DONE)
                 # Where the waiting went (see module docstring). Between getting a staff member and starting
                 # the role is closed, so open queueing time up to ``acquired`` is open queueing up to the start.
                 waited = finish - t0 - work
@@ -502,7 +514,7 @@ class _Replication:
                     case.approvals += 1
                     if not st.paper and not st.stamp:
                         case.e_approvals += 1
-                    if st.reject_p > 0 and approval_outcome(st.route, case.uniform(sid, self.draw_keys[sid])):
+                    if rejected:
                         case.rejections += 1
                         if case.pending is None:
                             case.since = finish
@@ -530,7 +542,8 @@ class _Replication:
                 if st.paper:
                     case.paper += 1
                 if events is not None:
-                    events.append(Event(case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive))
+                    events.append(Event(case.id, case.channel, st.id, st.name, "", st.mode, t0, depart, arrive,
+                                        DONE))
                 sid = st.next
             elif kind == WAIT:
                 # Someone outside has the case: wall-clock time, no staff, no calendar (the next step has
@@ -548,7 +561,8 @@ class _Replication:
                     case.trail.append((sid, wait))
                 track.citizen_last = False  # the citizen has gone home meanwhile: coming back is a new visit
                 if events is not None:
-                    events.append(Event(case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env.now))
+                    events.append(Event(case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env.now,
+                                        DONE))
                 sid = st.next
             elif kind == DECIDE_P:
                 sid = choose(st, case.attrs, case.uniform(sid, self.draw_keys[sid]))
@@ -576,6 +590,10 @@ class _Replication:
             elif kind == JOIN:
                 sid = st.next
             else:  # END (never inside a parallel block: a branch leaves the block before reaching one)
+                if events is not None:
+                    now = env.now
+                    events.append(Event(case.id, case.channel, st.id, self.plan.step_names[sid], "", "", now,
+                                        now, now, self.plan.end_outcomes[sid]))
                 self._finish(case, track)
                 return None
 
@@ -599,12 +617,13 @@ class _Replication:
         except RoutingError as error:
             raise SimulationError(str(error)) from None
 
-    def _log(self, case: _Case, st: Any, role: _Role, member: int, enable: float, start: float, end: float) -> None:
+    def _log(self, case: _Case, st: Any, role: _Role, member: int, enable: float, start: float, end: float,
+             outcome: str) -> None:
         # Staff members are numbered (role#1, role#2, ...) for the event log only; unlimited roles are one name.
         resource = f"{role.id}#{member}" if role.free is not None else role.id
         assert self.events is not None  # _log is called only when the event log is kept
         self.events.append(Event(case.id, case.channel, st.id, st.name, role.id, resource,
-                            enable, start, end))
+                            enable, start, end, outcome))
 
     def _finish(self, case: _Case, track: _Track) -> None:
         end = self.env.now

@@ -30,7 +30,8 @@ from bpr.model.routing import (
     Routing,
     compile_routing,
 )
-from bpr.model.schema import Approval, Arrival, Calendar, Handoff, Process, Task, Wait
+from bpr.interchange.eventlog import ENDED
+from bpr.model.schema import Approval, Arrival, Calendar, End, Handoff, Process, Task, Wait
 from bpr.model.volume import profile_shape, rate_per_open_minute
 
 __all__ = ["Plan", "RolePlan", "PlanStep", "WorkStep", "TransitStep", "WaitStep", "ArrivalPlan", "build_plan",
@@ -128,6 +129,10 @@ class Plan:
     arrivals: tuple[ArrivalPlan, ...]
     routing: Routing
     priorities: bool  # some streams differ in priority: roles queue by priority
+    # For the event log, per step index: display names (an end step's route holds none) and the outcome an
+    # end step gives its case (End.outcome, or "ended"; "" for other steps).
+    step_names: tuple[str, ...] = ()
+    end_outcomes: tuple[str, ...] = ()
 
     def role_index(self, role_id: str) -> int:
         for role in self.roles:
@@ -212,4 +217,6 @@ def build_plan(process: Process, start_date: date) -> Plan:
         )
     priorities = len({arrival.priority for arrival in process.arrivals}) > 1
     return Plan(process.id, process.name, process.calendar, roles, tuple(steps), tuple(arrivals), routing,
-                priorities)
+                priorities, step_names=tuple(step.label for step in process.steps),
+                end_outcomes=tuple((step.outcome or ENDED) if isinstance(step, End) else ""
+                                   for step in process.steps))

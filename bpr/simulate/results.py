@@ -14,9 +14,12 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
+from bpr.errors import SimulationError
+from bpr.interchange.eventlog import ActivityRecord, write_csv
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import CASE_FIELDS, Event, ReplicationOutput
 from bpr.simulate.estimate import Difference, Estimate, _num
@@ -24,7 +27,8 @@ from bpr.model.routing import Route
 from bpr.simulate.plan import APPROVAL, HANDOFF, TASK, WAIT, Plan
 
 __all__ = ["KPIS", "OVERLOAD_UTILISATION", "SCHEMA_VERSION", "YEARLY", "Comparison", "KpiResult", "RoleResult",
-           "SimulationResult", "StepResult", "Warning_", "compare_results", "events_csv", "summarize"]
+           "SimulationResult", "StepResult", "Warning_", "compare_results", "event_records", "events_csv",
+           "summarize"]
 
 SCHEMA_VERSION = 1
 """Version of the JSON shape; raised only when a key changes meaning or disappears."""
@@ -169,6 +173,7 @@ class SimulationResult:
     events: list[Event] | None = field(default=None, repr=False)
     channels: tuple[str, ...] = ()
     steps: dict[str, StepResult] = field(default_factory=dict)
+    timezone: str = "Asia/Tokyo"  # of the process calendar: the event log's times are local to it
 
     @property
     def overloaded(self) -> bool:
@@ -456,6 +461,7 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         events=events,
         channels=tuple(a.channel for a in plan.arrivals),
         steps=steps,
+        timezone=plan.calendar.timezone,
     )
 
 
@@ -480,28 +486,41 @@ def compare_results(before: SimulationResult, after: SimulationResult) -> Compar
 # --- event log -----------------------------------------------------------------------------------------
 
 
-def events_csv(results: Sequence[tuple[str, SimulationResult]]) -> str:
-    """The per-activity event log in the CSV shape process-mining tools read (pm4py, Apromore).
+def event_records(results: Sequence[tuple[str, SimulationResult]]) -> list[ActivityRecord]:
+    """The event logs of replication 0 (warm-up and drain included) as the records real logs have too.
 
-    One row per executed task, approval, handoff or wait of replication 0: ``case_id, activity,
-    activity_name, channel, role, resource, enable_time, start_time, end_time`` with ISO 8601 local times.
-    With several versions (before/after) ``case_id`` is prefixed with the version (``after-17``).
+    Times are minutes since ``start_date`` 00:00 in the time zone of the process calendar, rounded to the
+    second. With several versions (before/after) case ids are prefixed with the version (``after-17``).
+    Order: versions as given; within one, the order of :func:`bpr.interchange.eventlog.sort_records`
+    (cases by number, a case's records by end time, its end record last).
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["case_id", "activity", "activity_name", "channel", "role", "resource",
-                     "enable_time", "start_time", "end_time"])
+    records: list[ActivityRecord] = []
     prefix_needed = len(results) > 1
     for version, result in results:
         if result.events is None:
             continue
-        origin = datetime.combine(result.config.start_date, time())
+        try:
+            zone = ZoneInfo(result.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SimulationError(f"calendar timezone {result.timezone!r} is not a known time zone "
+                                  "(write e.g. 'Asia/Tokyo')") from None
+        origin = datetime.combine(result.config.start_date, time(), tzinfo=zone)
         channels = result.channels
 
-        def stamp(minutes: float) -> str:
-            return (origin + timedelta(minutes=minutes)).isoformat(timespec="seconds")
+        def stamp(minutes: float) -> datetime:
+            return origin + timedelta(seconds=round(minutes * 60.0))
 
-        for e in sorted(result.events, key=lambda e: (e.case_id, e.enable, e.start)):
-            writer.writerow([f"{version}-{e.case_id}" if prefix_needed else e.case_id, e.activity, e.activity_name,
-                             channels[e.channel], e.role, e.resource, stamp(e.enable), stamp(e.start), stamp(e.end)])
+        # Stable: the engine appends a case's end event after every other event of the case.
+        for e in sorted(result.events, key=lambda e: (e.case_id, e.end)):
+            records.append(ActivityRecord(
+                f"{version}-{e.case_id}" if prefix_needed else str(e.case_id), e.activity, e.activity_name,
+                e.role, e.resource, stamp(e.enable), stamp(e.start), stamp(e.end), e.outcome,
+                channels[e.channel]))
+    return records
+
+
+def events_csv(results: Sequence[tuple[str, SimulationResult]]) -> str:
+    """:func:`event_records` as CSV text (:func:`bpr.interchange.eventlog.write_csv`)."""
+    out = io.StringIO()
+    write_csv(event_records(results), out)
     return out.getvalue()

@@ -41,19 +41,21 @@ def cosign(staff: object = 1, rate: str = "1/week", pattern: str = "regular") ->
     }
 
 
-def expected_case(key: int, arrival: float) -> tuple[list[tuple[str, float, float]], dict[str, float]]:
-    """The documented semantics by hand: the case's activities (id, start, end) and its figures."""
+def expected_case(key: int, arrival: float) -> tuple[list[tuple[str, float, float, str]], dict[str, float]]:
+    """The documented semantics by hand: the case's activities (id, start, end, outcome), its end, and its
+    figures."""
     x_key, y_key = stream_key("reject:x"), stream_key("reject:y")
     t, n = arrival, 0
-    events: list[tuple[str, float, float]] = []
+    events: list[tuple[str, float, float, str]] = []
     pending: set[str] = set()
     since = rework_time = waiting = 0.0
     rejections = 0
     while True:
-        events.append(("draft", t, t + 10))
-        events += [("x", t + 10, t + 40), ("y", t + 10, t + 70)]
         x_back = case_uniform(key, x_key, n) < P_X
         y_back = case_uniform(key, y_key, n) < P_Y
+        events.append(("draft", t, t + 10, "done"))
+        events += [("x", t + 10, t + 40, "rejected" if x_back else "approved"),
+                   ("y", t + 10, t + 70, "rejected" if y_back else "approved")]
         for step, back, at in (("x", x_back, t + 40), ("y", y_back, t + 70)):  # in time order
             if back:
                 rejections += 1
@@ -67,10 +69,11 @@ def expected_case(key: int, arrival: float) -> tuple[list[tuple[str, float, floa
         n += 1
         joined = t + 70
         if not (x_back or y_back):
+            events.append(("done", joined, joined, "ended"))
             return events, {"lead_time": joined - arrival, "rejections": rejections, "approvals": 2 * n,
                             "rework_time": rework_time, "wait_rework": waiting, "path_touch": 70 * n}
         fix, wait = ("fix_x", 60) if x_back else ("fix_y", 120)  # x's return is the earlier one
-        events.append((fix, joined, joined + wait))
+        events.append((fix, joined, joined + wait, "done"))
         waiting += wait
         t = joined + wait
 
@@ -78,12 +81,12 @@ def expected_case(key: int, arrival: float) -> tuple[list[tuple[str, float, floa
 def test_a_return_from_a_cosigner_goes_back_before_the_split() -> None:
     out = run_once(make_process(cosign()), date(2026, 5, 11), horizon="40w", seed=1)
     keys = Streams(1, 0).get("case:mail").bit_generator.random_raw(40).tolist()
-    got = timeline(out)
+    got = sorted(out.events or [], key=lambda e: (e.case_id, e.start, e.end, e.activity))
     rows = sorted(cases(out), key=lambda c: c["lead_time"])
     expected_rows = []
     for case_id, key in enumerate(keys):
         events, figures = expected_case(key, case_id * 10080.0)
-        mine = [(e[1], e[4], e[5]) for e in got if e[0] == case_id]
+        mine = [(e.activity, e.start, e.end, e.outcome) for e in got if e.case_id == case_id]
         assert mine == sorted(events, key=lambda e: (e[1], e[2], e[0])), f"case {case_id}"
         expected_rows.append(figures)
     # Every kind of pass occurred: none, x's return only, y's return only, and both at once.

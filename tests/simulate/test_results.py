@@ -150,13 +150,21 @@ def test_csv_rows_carry_every_kpi() -> None:
 def test_event_log_has_the_columns_process_mining_tools_read() -> None:
     result = simulate(mm1("42/hour"), SHORT.model_copy(update={"events": True}))
     rows = list(csv.DictReader(io.StringIO(events_csv([("run", result)]))))
-    assert list(rows[0]) == ["case_id", "activity", "activity_name", "channel", "role", "resource",
-                             "enable_time", "start_time", "end_time"]
-    assert rows[0]["start_time"].startswith("2026-04-01T")
-    assert all(row["enable_time"] <= row["start_time"] <= row["end_time"] for row in rows)
-    assert {row["activity"] for row in rows} == {"serve"}
-    # Replication 0 only: each case appears once per activity.
-    assert len({row["case_id"] for row in rows}) == len(rows)
+    assert list(rows[0]) == ["case_id", "activity", "activity_name", "role", "resource", "enable_time",
+                             "start_time", "end_time", "outcome", "channel", "on_behalf_of"]
+    assert rows[0]["start_time"].startswith("2026-04-01T") and rows[0]["start_time"].endswith("+09:00")
+    assert all(row["enable_time"] <= row["start_time"] <= row["end_time"] for row in rows)  # one offset
+    assert {row["activity"] for row in rows} == {"serve", "done"}
+    # Replication 0 only: each case is served once and then ends (no time passes in between: a case served
+    # has ended), with one end record, its last.
+    served = [row for row in rows if row["activity"] == "serve"]
+    assert len({row["case_id"] for row in served}) == len(served)
+    ends = {row["case_id"]: row for row in rows if row["activity"] == "done"}
+    assert len(ends) == len(rows) - len(served) == len(served)
+    last = {row["case_id"]: row for row in rows}
+    assert all(last[case] is end for case, end in ends.items())
+    assert {(row["role"], row["resource"], row["outcome"]) for row in ends.values()} == {("", "", "ended")}
+    assert {row["outcome"] for row in served} == {"done"} and {row["channel"] for row in rows} == {"online"}
 
 
 def _outputs(queue: list[float], tasks: int, replications: int = 5):

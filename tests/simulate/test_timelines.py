@@ -45,6 +45,7 @@ def test_task_pauses_at_closing_over_a_weekend_and_holidays() -> None:
     assert timeline(out) == [
         (0, "prepare", "applicant", 0.0, 0.0, hm(0, 16, 45)),
         (0, "review", "clerk#1", hm(0, 16, 45), hm(0, 16, 45), hm(6, 11, 0)),
+        (0, "done", "", hm(6, 11, 0), hm(6, 11, 0), hm(6, 11, 0)),  # the case's end
     ]
     [case] = cases(out)
     assert case["lead_time"] == hm(6, 11, 0)
@@ -162,6 +163,7 @@ def test_parallel_branches_take_the_critical_path() -> None:
         ("budget_check", "budget#1", 0.0, 0.0, 60.0),
         ("legal_check", "legal#1", 0.0, 0.0, 30.0),
         ("file", "clerk#1", 60.0, 60.0, 70.0),
+        ("done", "", 70.0, 70.0, 70.0),
     ]
     [case] = cases(out)
     assert (case["lead_time"], case["touch_time"], case["path_touch"], case["waiting"]) == (70, 100, 70, 0)

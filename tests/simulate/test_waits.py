@@ -54,6 +54,7 @@ def test_a_reply_arriving_on_saturday_is_worked_on_monday() -> None:
         (0, "request", "clerk#1", hm(0, 10), hm(0, 10), hm(0, 10, 30)),
         (0, "reply", "applicant", hm(0, 10, 30), hm(0, 10, 30), hm(10, 10, 30)),
         (0, "recheck", "clerk#1", hm(10, 10, 30), hm(12, 8, 30), hm(12, 9, 30)),
+        (0, "done", "", hm(12, 9, 30), hm(12, 9, 30), hm(12, 9, 30)),  # the case's end
     ]
     [case] = cases(out)
     assert case["lead_time"] == hm(12, 9, 30)
