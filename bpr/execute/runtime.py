@@ -180,9 +180,10 @@ def last_role(conn: Connection, case_id: int) -> str:
 
 
 def apply_move(conn: Connection, case: CaseRow, definition: Definition, move: Move, at: datetime, actor: str,
-               claim_for: Mapping[int, str] | None = None) -> tuple[CaseState, list[int]]:
+               claim_for: Mapping[int, str] | None = None, **case_values: Any) -> tuple[CaseState, list[int]]:
     """Store what the core decided: items for the opened work (handoffs pass at once, asking the core again),
-    the end of the case. Returns the final state and the new items' ids."""
+    the end of the case, and ``case_values`` (a migration's new definition). Returns the final state and the
+    new items' ids."""
     router = definition.router
     state = move.state
     opened = list(move.opened)
@@ -208,11 +209,11 @@ def apply_move(conn: Connection, case: CaseRow, definition: Definition, move: Mo
             role = definition.routing.roles[work.role] if work.role >= 0 else ""
         claimer = (claim_for or {}).get(work.step)
         new_items.append(open_item(conn, case.id, definition, work.step, role, at, claimer))
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = dict(case_values)
     if state.ended:
         step = definition.process.step(definition.routing.steps[end].id) if end >= 0 else None
         outcome = (getattr(step, "outcome", "") or (step.id if step else "ended"))
-        values = {"status": "ended", "outcome": outcome, "end_step": step.id if step else "", "ended_at": to_db(at)}
+        values.update(status="ended", outcome=outcome, end_step=step.id if step else "", ended_at=to_db(at))
         conn.execute(update(timers).where(timers.c.case_id == case.id, timers.c.status == "pending")
                      .values(status="cancelled"))
         append(conn, at, actor, "end", case_id=case.id, definition_id=definition.id,

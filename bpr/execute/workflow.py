@@ -17,11 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from bpr.execute import actions, timers as timer_rules
+from bpr.execute.archive import ArchiveResult, archive_cases, open_archive
 from bpr.execute.access import check_may_read, readable_case_filter
 from bpr.execute.audit import AuditRow, Verification, verify
 from bpr.execute.definitions import Definition, deploy, get_definition, latest_definition, list_definitions
-from bpr.execute.errors import Forbidden
+from bpr.execute.errors import BadInput, Forbidden
+from bpr.execute.eventlog import case_records
 from bpr.execute.inbox import InboxItem, inbox, inbox_counts
+from bpr.execute.migrate import Migration, migrate_case, plan_migration
 from bpr.execute.people import (
     Absence, User, add_absence, add_user, get_user, list_absences, list_users, new_token, set_roles, user_for_token,
 )
@@ -29,6 +32,8 @@ from bpr.execute.store import (
     action, audit, cases, comments, definitions, from_db, items, loads, notifications, open_store, reading,
     utc_now,
 )
+from bpr.interchange.eventlog import ActivityRecord, sort_records
+from bpr.interchange.export import write_event_log
 from bpr.model.schema import Process
 
 __all__ = ["Workflow", "default_url"]
@@ -230,6 +235,56 @@ class Workflow:
     def verify(self, archived: Iterable[AuditRow] = ()) -> Verification:
         with reading(self.engine) as conn:
             return verify(conn, archived)
+
+    # --- going live, the log, the archive ----------------------------------------------------------
+
+    def migrate(self, source_ref: str, target_ref: str, mapping: Mapping[str, str] | None = None,
+                dry_run: bool = True, by: str = "admin") -> Migration:
+        """Move the open cases of ``source_ref`` to ``target_ref`` (:mod:`bpr.execute.migrate`); with
+        ``dry_run`` only say where each would go. Each case moves in a transaction of its own."""
+        mapping = dict(mapping or {})
+        with reading(self.engine) as conn:
+            source, target = latest_definition(conn, source_ref), latest_definition(conn, target_ref)
+            if source.process_id != target.process_id:
+                raise BadInput(f"{source.ref} and {target.ref} are different processes",
+                               "a migration moves cases between versions of one process")
+            if source.id == target.id:
+                raise BadInput(f"{source.ref} is already the version named", "name the version to move to")
+            plan = plan_migration(conn, source, target, mapping)
+        if dry_run:
+            return plan
+        done = Migration(source.ref, target.ref, False)
+        for move in plan.cases:
+            if not move.ok:
+                done.cases.append(move)
+                continue
+            with action(self.engine) as conn:
+                done.cases.append(migrate_case(conn, source, target, move.case_id, mapping, self.clock(), by,
+                                               apply=True))
+        return done
+
+    def records(self, archives: Iterable[str | os.PathLike[str]] = ()) -> list[ActivityRecord]:
+        """The event log of every case: archived ones (from the archive files given) and the store's."""
+        out: list[ActivityRecord] = []
+        for path in archives:
+            engine = open_archive(path)
+            try:
+                with engine.connect() as conn:
+                    out.extend(case_records(conn, _definition_cache()))
+            finally:
+                engine.dispose()
+        with reading(self.engine) as conn:
+            out.extend(case_records(conn, self.definition_of))
+        return out
+
+    def export_log(self, path: str | os.PathLike[str], archives: Iterable[str | os.PathLike[str]] = ()) -> int:
+        """Write the event log to ``path``: XES when it ends in ``.xes``, else CSV. Returns the records."""
+        records = sort_records(self.records(archives))
+        write_event_log(records, path, log_name="bpr cases")
+        return len(records)
+
+    def archive(self, older_than_days: int, path: str | os.PathLike[str], by: str = "admin") -> ArchiveResult:
+        return archive_cases(self.engine, path, older_than_days, self.clock(), by)
 
     def require_auditor(self, user_id: str) -> User:
         user = self.user(user_id)
