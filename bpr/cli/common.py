@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable
@@ -82,8 +83,20 @@ def change_snippets(texts: list[str], option: str = "--change") -> list[Any]:
 
 
 def print_json(data: Any) -> None:
-    """JSON on stdout, UTF-8 as is (Japanese stays readable)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """JSON on stdout, UTF-8 as is (Japanese stays readable); a number that is not finite is ``null``, as
+    JSON has no infinity (Python would print ``Infinity``, which JSON readers refuse)."""
+    sys.stdout.write(json.dumps(json_safe(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def json_safe(data: Any) -> Any:
+    """``data`` with every NaN or infinity replaced by ``None``."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: json_safe(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [json_safe(value) for value in data]
+    return data
 
 
 def write_output(path: str | Path, text: str) -> None:

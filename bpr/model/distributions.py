@@ -18,7 +18,7 @@ from bpr.model.units import DURATION_PATTERN, format_duration, parse_duration
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -55,7 +55,7 @@ class Exponential(_Dist):
 
     dist: Literal["exponential"] = "exponential"
     mean_: float = Field(alias="mean", gt=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True, serialize_by_alias=True)
 
     @property
     def mean(self) -> float:
@@ -135,7 +135,7 @@ class Normal(_Dist):
     dist: Literal["normal"] = "normal"
     mu: float = Field(alias="mean", gt=0)
     sd: float = Field(ge=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True, serialize_by_alias=True)
 
     def _ratio(self) -> tuple[float, float]:
         a = -self.mu / self.sd
@@ -168,7 +168,7 @@ class Lognormal(_Dist):
     dist: Literal["lognormal"] = "lognormal"
     mu: float = Field(alias="mean", gt=0)
     sd: float = Field(gt=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True, serialize_by_alias=True)
 
     def log_params(self) -> tuple[float, float]:
         sigma2 = math.log(1 + (self.sd / self.mu) ** 2)

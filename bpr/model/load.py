@@ -10,6 +10,7 @@ Every problem is reported at once, each with ``file:line:column``, the path of t
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tempfile
@@ -43,11 +44,12 @@ _SAFE_TAGS = {
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, mark: yaml.Mark | None, hint: str | None = None) -> None:
+    def __init__(self, message: str, mark: yaml.Mark | None, hint: str | None = None, path: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
         self.hint = hint
+        self.path = path
 
 
 def _at(mark: yaml.Mark | None) -> tuple[int | None, int | None]:
@@ -68,10 +70,17 @@ def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
         if node.tag == "tag:yaml.org,2002:int" and re.match(r"^[-+]?0[0-7_]+$", text):
             return int(text.replace("_", ""), 10)  # YAML 1.1 reads 010 as octal 8; people mean 10
     try:
-        return constructor.construct_object(node, deep=True)
+        value = constructor.construct_object(node, deep=True)
     except ValueError:  # e.g. an integer longer than Python converts (4300 digits)
         raise _Refused(f"cannot read {node.value[:20]!r}{'…' if len(node.value) > 20 else ''} as a value",
                        node.start_mark, "write a shorter number, or quote it as text") from None
+    if isinstance(value, float) and not math.isfinite(value):  # .inf, .nan, or 1e400 (too large: infinity)
+        shown = node.value[:20] + ("…" if len(node.value) > 20 else "")
+        raise _Refused(f"{shown!r} is not a finite number", node.start_mark, _FINITE_HINT)
+    return value
+
+
+_FINITE_HINT = "write an ordinary number: no .inf, .nan or exponent beyond 1e308"
 
 
 def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoader, locations: Locations) -> Any:
@@ -79,7 +88,11 @@ def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoad
         raise _Refused(f"tag {node.tag!r} is not allowed", node.start_mark, "process files use plain YAML only")
     locations.setdefault(path_text(path), _at(node.start_mark))  # type: ignore[arg-type]
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, loader)
+        try:
+            return _scalar(node, loader)
+        except _Refused as refused:
+            refused.path = refused.path or printable(path_text(path))
+            raise
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, path + (i,), loader, locations) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
@@ -181,7 +194,8 @@ def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
         data = _convert(node, (), loader, locations)
     except _Refused as refused:
         where = _at(refused.mark)
-        raise ModelError([Issue(refused.message, file=file, line=where[0], column=where[1], hint=refused.hint)]) from None
+        raise ModelError([Issue(refused.message, path=refused.path, file=file, line=where[0], column=where[1],
+                                hint=refused.hint)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = _at(mark)
@@ -335,6 +349,9 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
     elif kind in _BOUNDS:
         limit = next(ctx[key] for key in ("ge", "gt", "le", "lt") if key in ctx)
         message = f"must be {_BOUNDS[kind]} {limit:g}, got {_show(value)}"
+    elif kind == "finite_number":
+        message = f"must be a finite number, got {_show(value)}"
+        hint = _FINITE_HINT
     elif kind == "string_type":
         message = f"expected text, got {_show(value)}"
         if isinstance(value, (bool, int, float)):  # YAML read `version: 1.10` as a number

@@ -210,3 +210,29 @@ def test_cors_is_off_unless_configured(client: TestClient, fresh: Any) -> None:
     with fresh(cors_origins=("https://dx.example.city",)) as allowed:
         response = allowed.options("/v1/validate", headers=preflight)
         assert response.headers["access-control-allow-origin"] == "https://dx.example.city"
+
+
+INFINITE_COST_YAML = SMALL_PROCESS_YAML.replace("staff: 1, authority: 2}", "staff: 1, authority: 2, hourly_cost: .inf}")
+
+
+@pytest.mark.parametrize("endpoint", ["/v1/validate", "/v1/simulate", "/v1/whatif"])
+def test_non_finite_numbers_are_refused_not_a_500(client: TestClient, endpoint: str) -> None:
+    body: dict[str, Any] = {"process_yaml": INFINITE_COST_YAML, "options": QUICK}
+    if endpoint == "/v1/validate":
+        del body["options"]
+    if endpoint == "/v1/whatif":
+        body["changes"] = [{"staff": {"clerk": 3}}]
+    found = issues(client.post(endpoint, json=body), 422)
+    assert [(i["path"], i["line"], i["message"]) for i in found] == [
+        ("roles.chief.hourly_cost", 6, "'.inf' is not a finite number")]
+
+
+def test_non_finite_numbers_in_a_json_process_are_refused(client: TestClient) -> None:
+    import yaml
+
+    process = yaml.safe_load(SMALL_PROCESS_YAML)
+    text = json.dumps({"process": process, "options": QUICK}).replace('"staff": 1,', '"staff": 1, "hourly_cost": 1e400,')
+    response = client.post("/v1/simulate", content=text, headers={"content-type": "application/json"})
+    found = issues(response, 422)
+    assert [(i["path"], i["message"]) for i in found] == [
+        ("roles.chief.hourly_cost", "must be a finite number, got inf")]

@@ -236,7 +236,7 @@ def test_integer_too_long_to_convert_is_an_issue() -> None:
     with pytest.raises(ModelError) as caught:
         parse_process("id: x\nname: y\nroles: {a: {staff: 1" + "0" * 5000 + "}}\n", file="n.yaml")
     assert str(caught.value) == (
-        "n.yaml:3:20: cannot read '10000000000000000000'… as a value — write a shorter number, or quote it as text"
+        "n.yaml:3:20: roles.a.staff: cannot read '10000000000000000000'… as a value — write a shorter number, or quote it as text"
     )
 
 
@@ -695,3 +695,42 @@ def test_estimates_load_and_survive_a_round_trip() -> None:
     step = process.step("s")
     assert step.digital_duration.mean == pytest.approx(3.0) and step.simple.duration.mean == 5.0
     assert parse_process(dump_process(process), file="again.yaml") == process
+
+
+# --- numbers are finite ----------------------------------------------------------------------------
+
+
+MINIMAL = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        # YAML 1.1 reads 1e400 as text (no dot); the schema reads the text as infinity and refuses it
+        ("clerk: {}", "clerk: {hourly_cost: 1e400}", "5:24: roles.clerk.hourly_cost: must be a finite number, got '1e400'"),
+        ("clerk: {}", "clerk: {hourly_cost: 1.0e+400}", "5:24: roles.clerk.hourly_cost: '1.0e+400' is not a finite number"),
+        ("clerk: {}", "clerk: {hourly_cost: .inf}", "5:24: roles.clerk.hourly_cost: '.inf' is not a finite number"),
+        ("clerk: {}", "clerk: {hourly_cost: -.Inf}", "5:24: roles.clerk.hourly_cost: '-.Inf' is not a finite number"),
+        ("clerk: {}", "clerk: {hourly_cost: .nan}", "5:24: roles.clerk.hourly_cost: '.nan' is not a finite number"),
+        ("roles:", "attributes:\n  amount: {dist: normal, mean: .inf, sd: 1}\nroles:",
+         "5:32: attributes.amount.mean: '.inf' is not a finite number"),
+    ],
+)
+def test_non_finite_numbers_are_refused_with_their_line(old: str, new: str, where: str) -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process(MINIMAL.replace(old, new, 1), file="inf.yaml")
+    assert str(caught.value) == (
+        f"inf.yaml:{where} — write an ordinary number: no .inf, .nan or exponent beyond 1e308")
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_numbers_are_refused_in_data_too(value: float) -> None:
+    data = yaml.safe_load(MINIMAL)
+    data["roles"]["clerk"]["hourly_cost"] = value
+    data["attributes"] = {"amount": {"dist": "normal", "mean": value, "sd": 1}}
+    with pytest.raises(ModelError) as caught:
+        process_from_data(data, file="data")
+    assert {(issue.path, issue.message.split(",")[0]) for issue in caught.value.issues} == {
+        ("roles.clerk.hourly_cost", "must be a finite number"),
+        ("attributes.amount.mean", "must be a finite number"),
+    }

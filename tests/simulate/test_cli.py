@@ -123,3 +123,21 @@ def test_hours_per_fte_below_one_hour_is_bad_input_not_an_overflow() -> None:
     assert result.exit_code == 2
     assert "--hours-per-fte: Input should be greater than or equal to 1" in result.output
     assert "Traceback" not in result.output and "OverflowError" not in result.output
+
+
+def test_infinite_cost_is_bad_input_not_invalid_json(tmp_path: Path) -> None:
+    path = tmp_path / "inf.yaml"
+    path.write_text(Path(MM1).read_text(encoding="utf-8").replace("server: {staff: 1}",
+                                                                   "server: {staff: 1, hourly_cost: .inf}"),
+                    encoding="utf-8")
+    result = invoke(str(path), *FAST, "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert "inf.yaml:" in result.output and "roles.server.hourly_cost: '.inf' is not a finite number" in result.output
+
+
+def test_json_output_never_holds_infinity(capsys) -> None:
+    from bpr.cli.common import print_json
+
+    print_json({"a": float("inf"), "b": [float("nan"), 1.5], "c": {"d": -float("inf")}})
+    assert json.loads(capsys.readouterr().out, parse_constant=lambda text: 1 / 0) == {
+        "a": None, "b": [None, 1.5], "c": {"d": None}}
