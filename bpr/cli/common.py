@@ -24,7 +24,9 @@ from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
 from bpr.model.load import read_yaml, write_text_atomic
 from bpr.model.schema import Process
+from bpr.model.volume import annual_cases
 from bpr.simulate import SimConfig
+from bpr.simulate.budget import cases_per_replication, estimated_seconds, format_seconds
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -128,6 +130,12 @@ Workers = Annotated[int, typer.Option(help="Worker processes (0: one per CPU). R
 StartDate = Annotated[str | None, typer.Option(
     "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")]
 HoursPerFte = Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Run even when the run is estimated to take longer than 15 minutes.")]
+
+MAX_SECONDS_UNFORCED = 900.0
+"""A run estimated to take longer than this (15 min) needs ``--force``: such an estimate is nearly always a
+rate or horizon typed wrong (``1000000000/day``), and the run would not end in an afternoon."""
 
 
 def sim_config_or_exit(
@@ -152,3 +160,25 @@ def sim_config_or_exit(
     except ValidationError as error:
         fail([Issue(str(e["msg"]).removeprefix("Value error, "), path="--" + str(e["loc"][0]).replace("_", "-"),
                     file="<options>") for e in error.errors(include_url=False)])
+
+
+def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: bool) -> None:
+    """Estimate the run first (:mod:`bpr.simulate.budget`); over :data:`MAX_SECONDS_UNFORCED` without
+    ``--force``, exit 2 naming the busiest arrival stream (where a mistyped rate is) and the estimate."""
+    seconds = estimated_seconds(processes, config, config.workers)
+    if seconds <= MAX_SECONDS_UNFORCED:
+        return
+    cases = max(cases_per_replication(p, config) for p in processes)
+    shown = f"{cases:,.0f}" if cases < 1e12 else f"{cases:.1e}"
+    message = (f"this run would simulate about {shown} cases in each of {config.replications} replications "
+               f"and take about {format_seconds(seconds)} with {config.workers} worker(s)")
+    if force:
+        err_console.print(f"note: {message}; running it as --force asks", markup=False, highlight=False)
+        return
+    process = max(processes, key=lambda p: cases_per_replication(p, config))
+    busiest = max(range(len(process.arrivals)),
+                  key=lambda i: annual_cases(process, process.arrivals[i], config.start_date.year))
+    path = f"arrivals[{busiest}].rate"
+    line, column = process.location(path) or (None, None)
+    fail([Issue(message, path=path, file=process.source_file or "<input>", line=line, column=column,
+                hint="check this rate and --horizon, or use fewer --replications; --force runs it anyway")])

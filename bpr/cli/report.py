@@ -23,6 +23,7 @@ from typer.core import TyperCommand
 
 from bpr.changes import changes_in
 from bpr.cli.common import (
+    Force,
     Horizon,
     HoursPerFte,
     Replications,
@@ -30,6 +31,7 @@ from bpr.cli.common import (
     StartDate,
     WarmUp,
     Workers,
+    check_run_size_or_exit,
     console,
     err_console,
     fail,
@@ -157,6 +159,7 @@ def report_command(
     workers: Workers = 0,
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
+    force: Force = False,
     impact_steps: Annotated[int, typer.Option(
         "--impact-steps", help="For a change list: at most this many simulated steps of the impact of each change "
                                "(neighbours are grouped beyond; 0 leaves the section out).")] = MAX_IMPACT_STEPS,
@@ -181,6 +184,7 @@ def report_command(
         fail(error)
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
+    check_run_size_or_exit([process_before, process_after], config, force)
     redesign_data = None
     if redesign == RUN_REDESIGN:
         redesign_data = _run_redesign(process_before, seed, config.workers)

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from bpr.changes import apply_changes, parse_changes, read_change_list_file
 from bpr.cli.common import (
+    Force,
     Horizon,
     HoursPerFte,
     Replications,
@@ -30,6 +31,7 @@ from bpr.cli.common import (
     WarmUp,
     Workers,
     change_snippets,
+    check_run_size_or_exit,
     console,
     err_console,
     fail,
@@ -279,6 +281,7 @@ def simulate_command(
     workers: Workers = 0,
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
+    force: Force = False,
     output_format: Annotated[SimulateFormat, typer.Option("--format", help="text, json or csv")] = SimulateFormat.text,
     events: Annotated[Path | None, typer.Option(
         "--events", help="Write the event log of replication 0 (CSV for pm4py/Apromore) to this file.")] = None,
@@ -295,6 +298,7 @@ def simulate_command(
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte,
                                 events=events is not None)
+    check_run_size_or_exit([p for p in (process_before, process_after) if p is not None], config, force)
     progress = _ProgressBar(enabled=err_console.is_terminal)
     try:
         if process_after is None:

@@ -141,3 +141,41 @@ def test_json_output_never_holds_infinity(capsys) -> None:
     print_json({"a": float("inf"), "b": [float("nan"), 1.5], "c": {"d": -float("inf")}})
     assert json.loads(capsys.readouterr().out, parse_constant=lambda text: 1 / 0) == {
         "a": None, "b": [None, 1.5], "c": {"d": None}}
+
+
+def _minimal_with_rate(tmp_path: Path, rate: str) -> Path:
+    path = tmp_path / "busy.yaml"
+    text = (Path(__file__).resolve().parents[1] / "model" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("rate: 10/day", f"rate: {rate}"), encoding="utf-8")
+    return path
+
+
+def test_a_run_that_would_not_end_is_refused_with_its_estimate(tmp_path: Path) -> None:
+    busy = _minimal_with_rate(tmp_path, "1000000000/day")
+    result = invoke(str(busy))
+    assert result.exit_code == 2, result.output
+    assert f"{busy}:7:30: arrivals[0].rate: this run would simulate about " in result.output
+    assert "days with" in result.output and "--force runs it anyway" in result.output
+
+
+def test_a_change_that_sets_a_huge_rate_is_refused_too(tmp_path: Path) -> None:
+    calm = _minimal_with_rate(tmp_path, "10/day")
+    result = invoke(str(calm), "--change", "arrivals: {counter: {rate: 1000000000/day}}")
+    assert result.exit_code == 2, result.output
+    assert "this run would simulate about" in result.output
+
+
+def test_an_endless_horizon_is_refused() -> None:
+    result = invoke(MM1, "--horizon", "999999999y")
+    assert result.exit_code == 2
+    assert "--horizon: '999999999y' is longer than 25 years" in result.output
+
+
+def test_force_runs_a_run_over_the_limit_and_shows_the_estimate(monkeypatch) -> None:
+    import bpr.cli.common
+
+    monkeypatch.setattr(bpr.cli.common, "MAX_SECONDS_UNFORCED", 0.0)
+    assert invoke(MM1, *FAST).exit_code == 2
+    result = invoke(MM1, *FAST, "--force")
+    assert result.exit_code == 0, result.output
+    assert "note: this run would simulate about" in result.output and "running it as --force asks" in result.output
