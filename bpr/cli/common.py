@@ -20,6 +20,11 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+try:  # typer 0.2x runs on its own copy of click, whose context stack is not click's
+    from typer._click.globals import get_current_context
+except ImportError:  # pragma: no cover - older typer on click
+    from click import get_current_context  # type: ignore[no-redef]
+
 from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
 from bpr.model.load import read_yaml, write_text_atomic
@@ -42,18 +47,31 @@ class OutputFormat(str, enum.Enum):
 
 
 def fail(problem: BprError | Iterable[Issue] | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print the problem (every issue of it) on stderr and exit with ``code``."""
+    """Print the problem (every issue of it) and exit with ``code``: as lines on stderr, or, when the command
+    was asked for ``--format json``, as ``{"issues": [...]}`` on stdout (the shape of the REST service's
+    errors), so that a script reading the JSON reads its errors too."""
     if isinstance(problem, ModelError):
-        lines = [issue.format() for issue in problem.issues]
-    elif isinstance(problem, BprError):
-        lines = [str(problem)]
-    elif isinstance(problem, str):
-        lines = [problem]
+        issues = list(problem.issues)
+    elif isinstance(problem, (BprError, str)):
+        issues = [Issue(str(problem), file="<input>" if isinstance(problem, BprError) else "<options>")]
     else:
-        lines = [issue.format() for issue in problem]
-    for line in lines:
-        err_console.print(line, markup=False)
+        issues = list(problem)
+    if _json_asked():
+        print_json({"issues": [issue.to_dict() for issue in issues]})
+    else:
+        lines = [str(problem)] if isinstance(problem, (str, BprError)) and not isinstance(problem, ModelError) \
+            else [issue.format() for issue in issues]
+        for line in lines:
+            err_console.print(line, markup=False)
     raise typer.Exit(code)
+
+
+def _json_asked() -> bool:
+    """Whether the running command was given ``--format json`` (whatever its parameter is called)."""
+    context = get_current_context(silent=True)
+    if context is None:
+        return False
+    return any(isinstance(value, enum.Enum) and value.value == "json" for value in context.params.values())
 
 
 def load_or_exit(path: str | Path) -> Process:

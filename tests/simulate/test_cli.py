@@ -132,7 +132,9 @@ def test_infinite_cost_is_bad_input_not_invalid_json(tmp_path: Path) -> None:
                     encoding="utf-8")
     result = invoke(str(path), *FAST, "--format", "json")
     assert result.exit_code == 2, result.output
-    assert "inf.yaml:" in result.output and "roles.server.hourly_cost: '.inf' is not a finite number" in result.output
+    [issue] = json.loads(result.stdout)["issues"]
+    assert (issue["file"], issue["line"], issue["path"], issue["message"]) == (
+        str(path), 8, "roles.server.hourly_cost", "'.inf' is not a finite number")
 
 
 def test_json_output_never_holds_infinity(capsys) -> None:
