@@ -27,9 +27,10 @@ except ImportError:  # pragma: no cover - older typer on click
 
 from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
-from bpr.model.load import read_yaml, write_text_atomic
+from bpr.model.load import read_yaml
 from bpr.model.schema import Process
 from bpr.model.volume import annual_cases
+from bpr.render.files import missing_folder, write_atomic
 from bpr.simulate import SimConfig
 from bpr.simulate.budget import cases_per_replication, estimated_seconds, format_seconds
 
@@ -120,11 +121,25 @@ def json_safe(data: Any) -> Any:
 
 
 def write_output(path: str | Path, text: str) -> None:
-    """Write a result file atomically, so an error never leaves a half-written file behind."""
+    """Write a result file whole or not at all (:mod:`bpr.render.files`); a folder that does not exist or a
+    file that cannot be written is bad input (exit 2)."""
+    created = missing_folder(path)
     try:
-        write_text_atomic(path, text)
+        write_atomic(path, text)
     except OSError as error:
-        fail(f"{path}: cannot write: {error.strerror}")
+        fail_writing(path, error)
+    note_created(created)
+
+
+def note_created(folder: Path | None) -> None:
+    """Say which folder writing an output created (a typing error in a folder name shows here)."""
+    if folder is not None:
+        err_console.print(f"note: created folder {folder}", markup=False, highlight=False)
+
+
+def fail_writing(path: str | Path, error: OSError) -> NoReturn:
+    """Exit 2 saying why ``path`` cannot be written."""
+    fail(f"{path}: cannot write: {error.strerror or error}")
 
 
 def read_json_or_exit(path: Path, written_by: str) -> Any:

@@ -13,7 +13,6 @@ import difflib
 import math
 import os
 import re
-import tempfile
 import types
 import typing
 from pathlib import Path
@@ -502,17 +501,3 @@ def process_to_data(process: Process) -> dict[str, Any]:
 def dump_process(process: Process) -> str:
     """The process as YAML text that loads back to an equal process."""
     return yaml.safe_dump(process_to_data(process), allow_unicode=True, sort_keys=False, width=110)
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a file so that a failure never leaves it half-written: temp file in the folder, then rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
