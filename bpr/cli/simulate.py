@@ -265,6 +265,7 @@ class _ProgressBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
 
 
 def simulate_command(
@@ -306,9 +307,9 @@ def simulate_command(
         else:
             result = compare(process_before, process_after, config, progress)
     except BprError as error:
-        progress.close()
         fail(error)
-    progress.close()
+    finally:  # a Ctrl-C too: the bar gives the terminal back
+        progress.close()
     if events is not None:
         runs = [("run", result)] if isinstance(result, SimulationResult) else [("before", result.before),
                                                                               ("after", result.after)]

@@ -5,11 +5,17 @@ results are identical for any number of workers; outputs are put back in replica
 are summarised. With ``workers > 1`` replications run in a ``concurrent.futures.ProcessPoolExecutor``
 (``forkserver`` start method where available: no fork of a threaded parent); with ``workers == 1`` they
 run in this process. ``progress(done, total)`` is called after each replication; the library never prints.
+
+A Ctrl-C, a SIGTERM turned into an exception by the caller, or a failed replication stops the workers at
+once rather than after their replications; and workers end by themselves when this process ends in a way
+that runs no code at all (SIGKILL, an out-of-memory kill): :mod:`bpr.simulate.lifeline`.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from typing import Any
@@ -18,6 +24,7 @@ from bpr.errors import SimulationError
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput, run_replication
+from bpr.simulate.lifeline import end_with
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 
@@ -54,7 +61,9 @@ def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progres
             if progress is not None:
                 progress(done, total)
     else:
-        with ProcessPoolExecutor(max_workers=min(config.workers, total), mp_context=_context()) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(config.workers, total), mp_context=_context(),
+                                   initializer=end_with, initargs=(os.getpid(),))
+        try:
             futures = {pool.submit(replicate, plan, config, replication): group for group, plan, replication in jobs}
             pending = set(futures)
             while pending:
@@ -62,16 +71,35 @@ def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progres
                 for future in finished:
                     error = future.exception()
                     if error is not None:
-                        for other in pending:
-                            other.cancel()
                         raise error
                     outputs.setdefault(futures[future], []).append(future.result())
                     done += 1
                     if progress is not None:
                         progress(done, total)
+        except BaseException:  # Ctrl-C, SIGTERM or a failed replication: the other replications are not wanted
+            _stop_now(pool)
+            raise
+        pool.shutdown(wait=True)
     for group in outputs:
         outputs[group].sort(key=lambda out: out.replication)
     return outputs
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` without waiting for the replications it runs (``shutdown`` would wait for them: 30 s
+    and more after a Ctrl-C): queued ones are dropped, running workers are terminated, then killed when
+    they have not ended within a second."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + 1.0
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
 
 
 def plan_for(process: Process, config: SimConfig) -> Plan:
