@@ -236,3 +236,31 @@ def test_non_finite_numbers_in_a_json_process_are_refused(client: TestClient) ->
     found = issues(response, 422)
     assert [(i["path"], i["message"]) for i in found] == [
         ("roles.chief.hourly_cost", "must be a finite number, got inf")]
+
+
+def test_the_token_is_checked_before_the_body_is_read(fresh: Any) -> None:
+    with fresh(token="s3cret") as client:
+        found = issues(client.post("/v1/validate", content=b"{not json",
+                                   headers={"Content-Type": "application/json"}), 401)
+        assert "bearer token" in found[0]["message"]
+        issues(client.post("/v1/validate", content=b"id: x", headers={"Content-Type": "text/yaml"}), 401)
+        found = issues(client.post("/v1/validate", content=b"{not json",
+                                   headers={"Content-Type": "application/json", "Authorization": "Bearer s3cret"}),
+                       422)
+        assert "not valid JSON" in found[0]["message"]
+
+
+@pytest.mark.parametrize("content_type", ["text/yaml", "application/x-www-form-urlencoded", "text/plain", None])
+def test_a_body_that_is_not_json_gets_415(client: TestClient, content_type: str | None) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/v1/validate", content=json.dumps({"process_yaml": SMALL_PROCESS_YAML}).encode(),
+                           headers=headers)
+    found = issues(response, 415)
+    assert found[0]["hint"] == "send Content-Type: application/json"
+
+
+def test_json_with_a_charset_or_a_json_suffix_is_json(client: TestClient) -> None:
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        response = client.post("/v1/validate", content=json.dumps({"process_yaml": SMALL_PROCESS_YAML}).encode(),
+                               headers={"Content-Type": content_type})
+        assert response.status_code == 200, response.text
