@@ -9,7 +9,9 @@ Every problem is reported at once, each with ``file:line:column``, the path of t
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import math
 import os
 import re
@@ -51,8 +53,23 @@ class _Refused(Exception):
         self.path = path
 
 
-def _at(mark: yaml.Mark | None) -> tuple[int | None, int | None]:
-    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+class _Lines:
+    """1-based (line, column) of a character of ``text``, counting lines as editors do.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, so PyYAML's own line numbers run ahead of the
+    file's wherever one of those stands in a comment or a text (a character on line 2 was reported at 4:1);
+    positions are taken from the character index of PyYAML's marks instead. Lines end at ``\n``, ``\r\n``
+    or a lone ``\r``."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer(r"\r\n|\n|\r", text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+    def at(self, mark: yaml.Mark | None) -> tuple[int | None, int | None]:
+        return self.position(mark.index) if mark is not None else (None, None)
 
 
 def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
@@ -82,10 +99,11 @@ def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
 _FINITE_HINT = "write an ordinary number: no .inf, .nan or exponent beyond 1e308"
 
 
-def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoader, locations: Locations) -> Any:
+def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoader, locations: Locations,
+             lines: _Lines) -> Any:
     if node.tag not in _SAFE_TAGS:
         raise _Refused(f"tag {node.tag!r} is not allowed", node.start_mark, "process files use plain YAML only")
-    locations.setdefault(path_text(path), _at(node.start_mark))  # type: ignore[arg-type]
+    locations.setdefault(path_text(path), lines.at(node.start_mark))  # type: ignore[arg-type]
     if isinstance(node, yaml.ScalarNode):
         try:
             return _scalar(node, loader)
@@ -93,7 +111,7 @@ def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoad
             refused.path = refused.path or printable(path_text(path))
             raise
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, path + (i,), loader, locations) for i, child in enumerate(node.value)]
+        return [_convert(child, path + (i,), loader, locations, lines) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -107,8 +125,8 @@ def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoad
                     f"duplicate key {key!r}", key_node.start_mark, "each key may appear once in a mapping"
                 )
             child = path + (str(key),)
-            locations[path_text(child) + "#key"] = _at(key_node.start_mark)  # type: ignore[assignment]
-            out[key] = _convert(value_node, child, loader, locations)
+            locations[path_text(child) + "#key"] = lines.at(key_node.start_mark)  # type: ignore[assignment]
+            out[key] = _convert(value_node, child, loader, locations, lines)
         return out
     raise _Refused("unsupported YAML node", node.start_mark)
 
@@ -150,14 +168,19 @@ def _decode(raw: bytes | str, file: str) -> str:
         if len(raw.encode("utf-8", "surrogatepass")) > MAX_BYTES:
             raise ModelError([Issue(f"file is larger than {MAX_BYTES // 1024} KiB", file=file, hint="split it")])
         if "\x00" in raw:
-            raise ModelError([Issue("file contains NUL characters: not a text file", file=file)])
+            line, column = _Lines(raw).position(raw.index("\x00"))
+            raise ModelError([Issue("file contains NUL characters: not a text file", file=file, line=line,
+                                    column=column, hint="give a YAML file")])
         return raw
     if len(raw) > MAX_BYTES:
         raise ModelError([Issue(f"file is larger than {MAX_BYTES // 1024} KiB", file=file, hint="split it")])
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # what some editors call "Unicode"
         raise ModelError([Issue("file is UTF-16, not UTF-8", file=file, line=1, column=1, hint="save it as UTF-8")])
     if b"\x00" in raw:
-        raise ModelError([Issue("file contains NUL bytes: not a text file", file=file, hint="give a YAML file")])
+        before = raw[: raw.index(b"\x00")].decode("utf-8", errors="replace")
+        line, column = _Lines(before).position(len(before))
+        raise ModelError([Issue("file contains NUL bytes: not a text file", file=file, line=line, column=column,
+                                hint="give a YAML file")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -169,20 +192,34 @@ def _decode(raw: bytes | str, file: str) -> str:
         ) from None
 
 
-def _position(text: str, index: int) -> tuple[int, int]:
-    """1-based (line, column) of a character index in ``text``."""
-    prefix = text[:index]
-    return prefix.count("\n") + 1, index - (prefix.rfind("\n") + 1) + 1
+_HIDDEN_BREAKS = {"\x85": "next line, NEL", "\u2028": "line separator", "\u2029": "paragraph separator"}
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _refuse_hidden_breaks(text: str, lines: _Lines, file: str) -> None:
+    """Refuse U+0085, U+2028 and U+2029: YAML 1.1 reads them as line breaks, editors do not, so a file with
+    one would mean something other than it shows (a comment's second half read as a key)."""
+    issues = []
+    for match in itertools.islice(_HIDDEN_BREAK.finditer(text), 20):
+        line, column = lines.position(match.start())
+        char = match.group()
+        issues.append(Issue(f"character U+{ord(char):04X} ({_HIDDEN_BREAKS[char]}) is not allowed in a YAML file",
+                            file=file, line=line, column=column,
+                            hint="YAML reads it as a line break that editors do not show; delete it or use a space"))
+    if issues:
+        raise ModelError(issues)
 
 
 def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
     """Parse one YAML document safely; returns the data and where each path starts in the text."""
     text = _decode(raw, file)
+    lines = _Lines(text)
+    _refuse_hidden_breaks(text, lines, file)
     locations: Locations = {}
     try:
         loader = _StrictLoader(text)  # the reader refuses control characters here already
     except yaml.reader.ReaderError as error:
-        line, column = _position(text, error.position)
+        line, column = lines.position(error.position)
         raise ModelError([Issue(f"character U+{error.character:04X} is not allowed in a YAML file", file=file,
                                 line=line, column=column,
                                 hint="delete it: YAML allows printable characters, tabs and line breaks")]) from None
@@ -190,14 +227,14 @@ def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
         node = loader.get_single_node()
         if node is None:
             raise ModelError([Issue("file is empty", file=file, line=1, column=1, hint="start from docs/format.md")])
-        data = _convert(node, (), loader, locations)
+        data = _convert(node, (), loader, locations, lines)
     except _Refused as refused:
-        where = _at(refused.mark)
+        where = lines.at(refused.mark)
         raise ModelError([Issue(refused.message, path=refused.path, file=file, line=where[0], column=where[1],
                                 hint=refused.hint)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = _at(mark)
+        where = lines.at(mark)
         message = (error.problem or error.context or "invalid YAML").strip()
         if message.startswith("but ") and error.context:  # the composer splits one sentence in two
             message = f"{error.context.strip()}, {message}"

@@ -57,7 +57,9 @@ CORPUS: dict[str, str] = {
     "bad_indentation.yaml": "bad_indentation.yaml:27:10: invalid YAML: mapping values are not allowed here — check the indentation of this line, or quote a value that contains ': '",
     "bad_triangle.yaml": 'bad_triangle.yaml:28:15: steps[2].duration: need min <= mode <= max, got 5.0, 40.0, 30.0',
     "bad_working_hours.yaml": "bad_working_hours.yaml:3:20: calendar.hours[0]: working hours '17:15-08:30' end before they start",
-    "binary.yaml": 'binary.yaml: file contains NUL bytes: not a text file — give a YAML file',
+    "binary.yaml": 'binary.yaml:3:1: file contains NUL bytes: not a text file — give a YAML file',
+    "line_separator_in_comment.yaml": "line_separator_in_comment.yaml:2:8: character U+2028 (line separator) is not allowed in a YAML file — YAML reads it as a line break that editors do not show; delete it or use a space",
+    "next_line_in_name.yaml": "next_line_in_name.yaml:2:10: character U+0085 (next line, NEL) is not allowed in a YAML file — YAML reads it as a line break that editors do not show; delete it or use a space",
     "branch_two_rules.yaml": "branch_two_rules.yaml:23:9: steps[1].next[1]: a branch needs exactly one of 'probability', 'when' or 'otherwise: true'",
     "comment_only.yaml": 'comment_only.yaml:1:1: file is empty — start from docs/format.md',
     "complex_key.yaml": 'complex_key.yaml:4:5: mapping keys must be plain text',
@@ -254,7 +256,7 @@ def test_utf8_byte_order_mark_is_accepted() -> None:
 def test_nul_in_text_input_is_refused() -> None:
     with pytest.raises(ModelError) as caught:
         parse_process("id: x\x00\n", file="t.yaml")
-    assert str(caught.value) == "t.yaml: file contains NUL characters: not a text file"
+    assert str(caught.value) == "t.yaml:1:6: file contains NUL characters: not a text file — give a YAML file"
 
 
 def test_nesting_too_deep_is_an_issue() -> None:
@@ -734,3 +736,21 @@ def test_non_finite_numbers_are_refused_in_data_too(value: float) -> None:
         ("roles.clerk.hourly_cost", "must be a finite number"),
         ("attributes.amount.mean", "must be a finite number"),
     }
+
+
+# --- positions are the editor's ----------------------------------------------------------------------
+
+
+def test_nul_is_refused_at_its_position() -> None:
+    for text in ("id: x\nname: ab\x00c\n", b"id: x\nname: \xe7\xa8\x9fb\x00c\n"):
+        with pytest.raises(ModelError) as caught:
+            parse_process(text, file="nul.yaml")
+        assert [(i.line, i.column) for i in caught.value.issues] == [(2, 9 if isinstance(text, str) else 9)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lines_are_counted_as_editors_count_them(newline: str) -> None:
+    text = MINIMAL.replace("\n", newline).replace("next: done", "next: dnoe")
+    with pytest.raises(ModelError) as caught:
+        parse_process(text, file="lines.yaml")
+    assert [(i.line, i.column, i.path) for i in caught.value.issues] == [(9, 64, "steps[0].next")]
