@@ -15,6 +15,7 @@ import itertools
 import math
 import os
 import re
+import stat
 import types
 import typing
 from pathlib import Path
@@ -507,20 +508,41 @@ def parse_process(text: str | bytes, file: str = "<input>") -> Process:
     return process_from_data(data, file, locations)
 
 
+_KINDS_OF_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+                  (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def unreadable(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` cannot be read as a process file, or ``None`` when it is a regular file (a FIFO would
+    block for ever, ``/dev/zero`` never ends, a name of 5,000 characters is refused by the system)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except (OSError, ValueError) as error:  # ENAMETOOLONG, ELOOP, EACCES…; ValueError: a NUL in the name
+        return f"cannot read file: {getattr(error, 'strerror', None) or error}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS_OF_FILE if test(mode)), "not a regular file")
+    return f"is {kind}, not a process file"
+
+
 def read_file(path: str | os.PathLike[str]) -> bytes:
     """The bytes of a file to read as YAML (at most :data:`MAX_BYTES` + 1, so that the size check sees more)."""
     path = Path(path)
     file = str(path)
-    try:
-        if path.is_dir():
-            raise ModelError([Issue("is a folder, not a process file", file=file)])
-        with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
+    problem = unreadable(path)
+    if problem == "no such file":
         hint = None
         if path.parent.is_dir():
             hint = close_match(path.name, [p.name for p in path.parent.iterdir()])
-        raise ModelError([Issue("no such file", file=file, hint=hint)]) from None
+        raise ModelError([Issue(problem, file=file, hint=hint)])
+    if problem is not None:
+        raise ModelError([Issue(problem, file=file,
+                                hint=None if problem.startswith("is a folder") else "give a process file (.yaml)")])
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise ModelError([Issue(f"cannot read file: {error.strerror}", file=file)]) from None
 

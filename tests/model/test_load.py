@@ -754,3 +754,13 @@ def test_lines_are_counted_as_editors_count_them(newline: str) -> None:
     with pytest.raises(ModelError) as caught:
         parse_process(text, file="lines.yaml")
     assert [(i.line, i.column, i.path) for i in caught.value.issues] == [(9, 64, "steps[0].next")]
+
+
+@pytest.mark.parametrize(("special", "kind"), [("/dev/zero", "a device"), ("fifo", "a named pipe (FIFO)")])
+def test_a_file_that_is_not_regular_is_refused_not_read(tmp_path: Path, special: str, kind: str) -> None:
+    if special == "fifo":  # reading a FIFO would wait for a writer for ever
+        special = str(tmp_path / "fifo.yaml")
+        os.mkfifo(special)
+    with pytest.raises(ModelError) as caught:
+        load_process(special)
+    assert caught.value.issues[0].message == f"is {kind}, not a process file"
