@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any
 
 from bpr.errors import SimulationError
@@ -64,7 +66,9 @@ def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progres
         pool = ProcessPoolExecutor(max_workers=min(config.workers, total), mp_context=_context(),
                                    initializer=end_with, initargs=(os.getpid(),))
         try:
-            futures = {pool.submit(replicate, plan, config, replication): group for group, plan, replication in jobs}
+            with _workers_skip_main_script():  # the workers start with the first submissions
+                futures = {pool.submit(replicate, plan, config, replication): group
+                           for group, plan, replication in jobs}
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -83,6 +87,26 @@ def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progres
     for group in outputs:
         outputs[group].sort(key=lambda out: out.replication)
     return outputs
+
+
+@contextmanager
+def _workers_skip_main_script() -> Iterator[None]:
+    """Keep the caller's script from running again in each worker while the workers start.
+
+    ``spawn`` and ``forkserver`` workers re-run the main script (as ``__mp_main__``) unless it was started
+    with ``python -m``; a plain script without an ``if __name__ == "__main__":`` guard then simulates again
+    in every worker, which breaks the pool (BrokenProcessPool). The workers need only bpr's own functions,
+    so while they start, the script's path is hidden from multiprocessing and the workers skip it."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield  # an interactive session, or python -m: nothing would be re-run
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:
