@@ -17,6 +17,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from bpr.model.units import DURATION_PATTERN, format_duration, parse_duration
 
 
+MAX_EMPIRICAL_VALUES = 10_000
+"""Most observations an ``empirical`` distribution keeps: enough for any timing study, and the cost of
+checking, storing and sending a process stays small."""
+
+
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -191,7 +196,7 @@ class Empirical(_Dist):
     """Observed values, drawn with equal weight (e.g. timings taken from an event log)."""
 
     dist: Literal["empirical"] = "empirical"
-    values: tuple[float, ...] = Field(min_length=1)
+    values: tuple[float, ...] = Field(min_length=1, max_length=MAX_EMPIRICAL_VALUES)
 
     @model_validator(mode="after")
     def _non_negative(self) -> Empirical:

@@ -264,3 +264,40 @@ def test_json_with_a_charset_or_a_json_suffix_is_json(client: TestClient) -> Non
         response = client.post("/v1/validate", content=json.dumps({"process_yaml": SMALL_PROCESS_YAML}).encode(),
                                headers={"Content-Type": content_type})
         assert response.status_code == 200, response.text
+
+
+def _many(kind: str, count: int) -> str:
+    if kind == "roles":
+        extra = "".join(f"  r{i}: {{}}\n" for i in range(count))
+        return SMALL_PROCESS_YAML.replace("roles:\n", "roles:\n" + extra)
+    extra = "".join("  - {channel: mail, rate: 1/week}\n" for _ in range(count))
+    return SMALL_PROCESS_YAML.replace("arrivals:\n", "arrivals:\n" + extra)
+
+
+@pytest.mark.parametrize(("kind", "limit"), [("roles", "max_roles"), ("arrivals", "max_arrivals")])
+def test_too_many_roles_or_arrival_streams(fresh: Any, kind: str, limit: str) -> None:
+    with fresh(**{limit: 10}) as client:
+        found = issues(client.post("/v1/simulate", json={"process_yaml": _many(kind, 20), "options": QUICK}), 413)
+        assert found[0]["path"] == kind and "at most 10" in found[0]["message"]
+
+
+def test_a_large_process_does_not_hold_the_event_loop(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    import bpr.service.runs as runs
+
+    on_loop: list[bool] = []
+    original = runs._key_data
+
+    def recording(process: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)  # hashing a process of 10,000 roles here held /healthz for 2 s
+        except RuntimeError:
+            on_loop.append(False)
+        return original(process)
+
+    monkeypatch.setattr(runs, "_key_data", recording)
+    response = client.post("/v1/simulate", json={"process_yaml": SMALL_PROCESS_YAML, "options": {**QUICK, "seed": 77}})
+    assert response.status_code in (200, 202), response.text
+    assert on_loop and not any(on_loop)

@@ -764,3 +764,24 @@ def test_a_file_that_is_not_regular_is_refused_not_read(tmp_path: Path, special:
     with pytest.raises(ModelError) as caught:
         load_process(special)
     assert caught.value.issues[0].message == f"is {kind}, not a process file"
+
+
+def test_a_file_of_very_many_values_is_refused_quickly() -> None:
+    import time
+
+    values = ", ".join(["1m"] * 200_000)
+    text = MINIMAL.replace("duration: 5m", f"duration: {{dist: empirical, values: [{values}]}}")
+    start = time.process_time()
+    with pytest.raises(ModelError) as caught:
+        parse_process(text, file="many.yaml")
+    assert time.process_time() - start < 3.0  # all 200,000 took 6 CPU-seconds
+    assert caught.value.issues[0].message == "the file holds more than 30,000 values"
+
+
+def test_an_empirical_distribution_holds_at_most_10000_values() -> None:
+    values = ", ".join(["1m"] * 10_001)
+    text = MINIMAL.replace("duration: 5m", f"duration: {{dist: empirical, values: [{values}]}}")
+    with pytest.raises(ModelError) as caught:
+        parse_process(text, file="many.yaml")
+    assert [(i.path, i.message) for i in caught.value.issues] == [
+        ("steps[0].duration.values", "has 10001 entries; at most 10,000 are accepted")]
