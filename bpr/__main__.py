@@ -1,5 +1,5 @@
 """``python -m bpr``: the same command as ``bpr``, for machines where the script is not on PATH."""
 
-from bpr.cli.main import run
+from bpr.cli import run
 
 run()

@@ -1,8 +1,8 @@
 """The FastAPI application: routes that read a request, call the library, and shape the answer.
 
 See docs/api.md for every endpoint with an example. Order of checks on a request: body size (413), bearer
-token (401), request shape (422), the process and changes (422 with the library's issues), limits
-(413/422), saturation (429). Simulations and redesigns run as work of the service runtime (:mod:`bpr.service`:
+token (401), content type (415), request shape (422), the process and changes (422 with the library's
+issues), limits (413/422), saturation (429). Simulations and redesigns run as work of the service runtime (:mod:`bpr.service`:
 job store, worker processes, kept replications, warm-up); everything else is quick and runs in the thread
 pool of the server, never blocking the event loop.
 """
@@ -10,7 +10,6 @@ pool of the server, never blocking the event loop.
 from __future__ import annotations
 
 import asyncio
-import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,6 +22,7 @@ from fastapi_offline import FastAPIOffline
 
 from bpr.api.errors import ApiError, install_error_handlers, issues_of
 from bpr.api.inputs import check_size, list_scenarios, resolve_changes, resolve_process, sim_config
+from bpr.api.gate import RequestGate, token_matches
 from bpr.api.limits import BodySizeLimit
 from bpr.api.models import (
     AnalyzeRequest,
@@ -58,6 +58,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         400: "the body could not be read (not UTF-8, or not a body this endpoint takes)",
         401: "missing or wrong bearer token (only when BPR_API_TOKEN is set)",
         413: "body, process or change list larger than this server accepts",
+        415: "the body is not sent as JSON (Content-Type: application/json)",
         422: "invalid request, process or changes: located issues as the CLI prints them",
         429: "too many runs queued or running: retry after the Retry-After header's seconds",
     }.items()
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(RequestGate, token=settings.token, router=app.router)  # inside the size limit: 413, then 401, then 415
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:  # added last, so outermost: error answers carry the CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
@@ -125,7 +127,7 @@ def _bearer(token: str | None) -> Any:
     async def check(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:  # noqa: B008
         assert token is not None
         given = credentials.credentials if credentials is not None else ""
-        if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode("utf-8")):
+        if not token_matches(given, token):  # RequestGate answered already; this documents the scheme
             raise ApiError.one(401, "missing or wrong bearer token" if given else "this server needs a bearer token",
                                hint="send the header 'Authorization: Bearer <token>'",
                                headers={"WWW-Authenticate": "Bearer"})

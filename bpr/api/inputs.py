@@ -98,9 +98,15 @@ def resolve_process(body: ProcessInput, settings: Settings, field: str = "") -> 
 
 
 def check_size(process: Process, settings: Settings) -> None:
-    if len(process.steps) > settings.max_steps:
-        raise ApiError.one(413, f"the process has {len(process.steps)} steps; this server accepts at most "
-                                f"{settings.max_steps}", path="steps", hint="split the process or run it with the CLI")
+    """413 for a process larger than the server takes: steps, roles and arrival streams each cost in every
+    replication, beyond what the run-time estimate (cases x steps) counts."""
+    for path, count, limit in (("steps", len(process.steps), settings.max_steps),
+                               ("roles", len(process.roles), settings.max_roles),
+                               ("arrivals", len(process.arrivals), settings.max_arrivals)):
+        if count > limit:
+            raise ApiError.one(413, f"the process has {count} {path.replace('arrivals', 'arrival streams')}; this "
+                                    f"server accepts at most {limit}", path=path,
+                               hint="split the process or run it with the CLI")
 
 
 def resolve_changes(

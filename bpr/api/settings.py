@@ -38,6 +38,10 @@ class Settings(ServiceSettings):
 
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
     max_steps: Annotated[int, Field(ge=1)] = 500
+    max_roles: Annotated[int, Field(ge=1)] = Field(
+        default=500, description="roles of one process; each costs in every replication and summary")
+    max_arrivals: Annotated[int, Field(ge=1)] = Field(
+        default=100, description="arrival streams of one process; each is a stream of its own in every replication")
     max_replications: Annotated[int, Field(ge=2)] = 100
     max_horizon_days: Annotated[float, Field(gt=0)] = 5 * 365
     max_warm_up_days: Annotated[float, Field(ge=0)] = 365

@@ -38,6 +38,10 @@ __all__ = [
     "read_change_list_file",
 ]
 
+MAX_BASES = 16
+"""Longest chain of change lists, each the base of the next: deeper is a mistake (or a loop through names
+that resolve differently), and refusing it keeps the reading shallow."""
+
 FIELDS = ("base", "changes", "name", "description")
 """What a change-list file may hold."""
 
@@ -163,9 +167,6 @@ def load_process(path: str | os.PathLike[str], _seen: tuple[str, ...] = ()) -> P
     path = Path(path)
     file = str(path)
     resolved = str(path.resolve())
-    if resolved in _seen:
-        raise ModelError([Issue("change lists refer to each other in a circle", path="base", file=file,
-                                hint=" -> ".join(_seen + (resolved,)))])
     return parse_process(load.read_file(path), file=file, base_dir=path.parent, _seen=_seen + (resolved,))
 
 
@@ -177,12 +178,27 @@ def _applied(listed: ChangeList, base_dir: Path | None, seen: tuple[str, ...]) -
     if base_dir is None:
         raise ModelError([Issue("a change list given as text cannot name a base file", path="base", file=file,
                                 line=line, column=column, hint="send the base process itself")])
+    if len(seen) > MAX_BASES:
+        raise ModelError([Issue(f"change lists are based on change lists more than {MAX_BASES} deep", path="base",
+                                file=file, line=line, column=column,
+                                hint="base the change list on the process file, or merge the change lists")])
     base_path = base_dir / listed.base  # not resolved: messages about the base name it as the user would
-    if not base_path.is_file():
+    shown = listed.base if len(listed.base) <= 80 else listed.base[:79] + "…"
+    problem = load.unreadable(base_path)
+    if problem == "no such file":
         siblings = [p.name for p in base_path.parent.iterdir()] if base_path.parent.is_dir() else []
-        raise ModelError([Issue(f"no base file {listed.base!r} next to this change list", path="base", file=file,
+        raise ModelError([Issue(f"no base file {shown!r} next to this change list", path="base", file=file,
                                 line=line, column=column,
                                 hint=load.close_match(base_path.name, siblings) or f"looked for {base_path}")])
+    if problem is not None:
+        raise ModelError([Issue(f"base {shown!r} {problem}" if problem.startswith("is ")
+                                else f"base {shown!r}: {problem}", path="base", file=file, line=line,
+                                column=column, hint="base: names the process file (a regular .yaml file) it changes")])
+    if str(base_path.resolve()) in seen:
+        names = [Path(name).name for name in seen[seen.index(str(base_path.resolve())):]] + [base_path.name]
+        raise ModelError([Issue(f"change lists are based on each other in a circle: {' -> '.join(names)}",
+                                path="base", file=file, line=line, column=column,
+                                hint="one of them must be based on the process file itself")])
     base_process = load_process(base_path, _seen=seen)
     changed = apply_changes(base_process, listed.parse(), file=file)
     renamed = {key: value for key, value in (("name", listed.name), ("description", listed.description))

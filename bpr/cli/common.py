@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable
@@ -19,11 +20,19 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+try:  # typer 0.2x runs on its own copy of click, whose context stack is not click's
+    from typer._click.globals import get_current_context
+except ImportError:  # pragma: no cover - older typer on click
+    from click import get_current_context  # type: ignore[no-redef]
+
 from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
-from bpr.model.load import read_yaml, write_text_atomic
+from bpr.model.load import read_yaml
 from bpr.model.schema import Process
+from bpr.model.volume import annual_cases
+from bpr.render.files import missing_folder, write_atomic
 from bpr.simulate import SimConfig
+from bpr.simulate.budget import cases_per_replication, estimated_seconds, format_seconds
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -39,18 +48,31 @@ class OutputFormat(str, enum.Enum):
 
 
 def fail(problem: BprError | Iterable[Issue] | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print the problem (every issue of it) on stderr and exit with ``code``."""
+    """Print the problem (every issue of it) and exit with ``code``: as lines on stderr, or, when the command
+    was asked for ``--format json``, as ``{"issues": [...]}`` on stdout (the shape of the REST service's
+    errors), so that a script reading the JSON reads its errors too."""
     if isinstance(problem, ModelError):
-        lines = [issue.format() for issue in problem.issues]
-    elif isinstance(problem, BprError):
-        lines = [str(problem)]
-    elif isinstance(problem, str):
-        lines = [problem]
+        issues = list(problem.issues)
+    elif isinstance(problem, (BprError, str)):
+        issues = [Issue(str(problem), file="<input>" if isinstance(problem, BprError) else "<options>")]
     else:
-        lines = [issue.format() for issue in problem]
-    for line in lines:
-        err_console.print(line, markup=False)
+        issues = list(problem)
+    if _json_asked():
+        print_json({"issues": [issue.to_dict() for issue in issues]})
+    else:
+        lines = [str(problem)] if isinstance(problem, (str, BprError)) and not isinstance(problem, ModelError) \
+            else [issue.format() for issue in issues]
+        for line in lines:
+            err_console.print(line, markup=False)
     raise typer.Exit(code)
+
+
+def _json_asked() -> bool:
+    """Whether the running command was given ``--format json`` (whatever its parameter is called)."""
+    context = get_current_context(silent=True)
+    if context is None:
+        return False
+    return any(isinstance(value, enum.Enum) and value.value == "json" for value in context.params.values())
 
 
 def load_or_exit(path: str | Path) -> Process:
@@ -82,16 +104,42 @@ def change_snippets(texts: list[str], option: str = "--change") -> list[Any]:
 
 
 def print_json(data: Any) -> None:
-    """JSON on stdout, UTF-8 as is (Japanese stays readable)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """JSON on stdout, UTF-8 as is (Japanese stays readable); a number that is not finite is ``null``, as
+    JSON has no infinity (Python would print ``Infinity``, which JSON readers refuse)."""
+    sys.stdout.write(json.dumps(json_safe(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def json_safe(data: Any) -> Any:
+    """``data`` with every NaN or infinity replaced by ``None``."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: json_safe(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [json_safe(value) for value in data]
+    return data
 
 
 def write_output(path: str | Path, text: str) -> None:
-    """Write a result file atomically, so an error never leaves a half-written file behind."""
+    """Write a result file whole or not at all (:mod:`bpr.render.files`); a folder that does not exist or a
+    file that cannot be written is bad input (exit 2)."""
+    created = missing_folder(path)
     try:
-        write_text_atomic(path, text)
+        write_atomic(path, text)
     except OSError as error:
-        fail(f"{path}: cannot write: {error.strerror}")
+        fail_writing(path, error)
+    note_created(created)
+
+
+def note_created(folder: Path | None) -> None:
+    """Say which folder writing an output created (a typing error in a folder name shows here)."""
+    if folder is not None:
+        err_console.print(f"note: created folder {folder}", markup=False, highlight=False)
+
+
+def fail_writing(path: str | Path, error: OSError) -> NoReturn:
+    """Exit 2 saying why ``path`` cannot be written."""
+    fail(f"{path}: cannot write: {error.strerror or error}")
 
 
 def read_json_or_exit(path: Path, written_by: str) -> Any:
@@ -115,6 +163,12 @@ Workers = Annotated[int, typer.Option(help="Worker processes (0: one per CPU). R
 StartDate = Annotated[str | None, typer.Option(
     "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")]
 HoursPerFte = Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Run even when the run is estimated to take longer than 15 minutes.")]
+
+MAX_SECONDS_UNFORCED = 900.0
+"""A run estimated to take longer than this (15 min) needs ``--force``: such an estimate is nearly always a
+rate or horizon typed wrong (``1000000000/day``), and the run would not end in an afternoon."""
 
 
 def sim_config_or_exit(
@@ -139,3 +193,25 @@ def sim_config_or_exit(
     except ValidationError as error:
         fail([Issue(str(e["msg"]).removeprefix("Value error, "), path="--" + str(e["loc"][0]).replace("_", "-"),
                     file="<options>") for e in error.errors(include_url=False)])
+
+
+def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: bool) -> None:
+    """Estimate the run first (:mod:`bpr.simulate.budget`); over :data:`MAX_SECONDS_UNFORCED` without
+    ``--force``, exit 2 naming the busiest arrival stream (where a mistyped rate is) and the estimate."""
+    seconds = estimated_seconds(processes, config, config.workers)
+    if seconds <= MAX_SECONDS_UNFORCED:
+        return
+    cases = max(cases_per_replication(p, config) for p in processes)
+    shown = f"{cases:,.0f}" if cases < 1e12 else f"{cases:.1e}"
+    message = (f"this run would simulate about {shown} cases in each of {config.replications} replications "
+               f"and take about {format_seconds(seconds)} with {config.workers} worker(s)")
+    if force:
+        err_console.print(f"note: {message}; running it as --force asks", markup=False, highlight=False)
+        return
+    process = max(processes, key=lambda p: cases_per_replication(p, config))
+    busiest = max(range(len(process.arrivals)),
+                  key=lambda i: annual_cases(process, process.arrivals[i], config.start_date.year))
+    path = f"arrivals[{busiest}].rate"
+    line, column = process.location(path) or (None, None)
+    fail([Issue(message, path=path, file=process.source_file or "<input>", line=line, column=column,
+                hint="check this rate and --horizon, or use fewer --replications; --force runs it anyway")])

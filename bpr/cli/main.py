@@ -23,8 +23,10 @@ for _name in COMMANDS:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    app()
+    """The ``bpr`` command (:func:`bpr.cli.run`, which console scripts installed before it call here)."""
+    from bpr.cli import run as run_command
+
+    run_command()
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from bpr.analysis import analyze
-from bpr.cli.common import console, fail, load_or_exit, read_json_or_exit
+from bpr.cli.common import console, fail, fail_writing, load_or_exit, note_created, read_json_or_exit
 from bpr.errors import BprError
 from bpr.render import format_of, render_dot, write_diagram
+from bpr.render.files import missing_folder
 from bpr.render.overlay import overlay_from_results
 
 
@@ -78,12 +79,14 @@ def render_command(
     if output is None:
         sys.stdout.write(dot_text)
         return
+    created = missing_folder(output)
     try:
         fmt = write_diagram(dot_text, output)
     except BprError as error:
         fail(error)
     except OSError as error:
-        fail(f"{output}: cannot write: {error.strerror}")
+        fail_writing(output, error)
+    note_created(created)
     console.print(f"wrote {output} ({fmt.upper()})", markup=False)
 
 

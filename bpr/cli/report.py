@@ -23,6 +23,7 @@ from typer.core import TyperCommand
 
 from bpr.changes import changes_in
 from bpr.cli.common import (
+    Force,
     Horizon,
     HoursPerFte,
     Replications,
@@ -30,16 +31,19 @@ from bpr.cli.common import (
     StartDate,
     WarmUp,
     Workers,
+    check_run_size_or_exit,
     console,
     err_console,
     fail,
+    fail_writing,
     load_or_exit,
+    note_created,
     read_json_or_exit,
     sim_config_or_exit,
 )
 from bpr.errors import BprError, Issue
-from bpr.model.load import write_text_atomic
-from bpr.render.graphviz_run import find_dot, write_diagram
+from bpr.render.files import StagedFiles, missing_folder
+from bpr.render.graphviz_run import DEFAULT_DPI, find_dot, run_dot
 from bpr.render.report import build_report
 from bpr.render.report_diagrams import DIAGRAM_NAMES
 from bpr.render.report_redesign import check_redesign
@@ -126,22 +130,16 @@ def _run_redesign(process: Any, seed: int, workers: int) -> dict[str, Any]:
     return result.to_dict()
 
 
-def _write_diagrams(folder: Path, report: Any) -> list[Path]:
+def _write_diagrams(staged: StagedFiles, folder: Path, report: Any) -> None:
     """Each diagram as SVG (as drawn for the page) and, when Graphviz is present, as PNG."""
-    written: list[Path] = []
     can_draw = find_dot() is not None
     for name in DIAGRAM_NAMES:
         diagram = report.diagrams.get(name)
         if diagram is None or diagram.svg is None:
             continue
-        svg = folder / f"{name}.svg"
-        write_text_atomic(svg, diagram.svg)
-        written.append(svg)
+        staged.write(folder / f"{name}.svg", diagram.svg)
         if can_draw:
-            png = folder / f"{name}.png"
-            write_diagram(diagram.dot, png)
-            written.append(png)
-    return written
+            staged.write(folder / f"{name}.png", run_dot(diagram.dot, "png", dpi=DEFAULT_DPI))
 
 
 def report_command(
@@ -157,6 +155,7 @@ def report_command(
     workers: Workers = 0,
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
+    force: Force = False,
     impact_steps: Annotated[int, typer.Option(
         "--impact-steps", help="For a change list: at most this many simulated steps of the impact of each change "
                                "(neighbours are grouped beyond; 0 leaves the section out).")] = MAX_IMPACT_STEPS,
@@ -181,6 +180,7 @@ def report_command(
         fail(error)
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
+    check_run_size_or_exit([process_before, process_after], config, force)
     redesign_data = None
     if redesign == RUN_REDESIGN:
         redesign_data = _run_redesign(process_before, seed, config.workers)
@@ -197,13 +197,17 @@ def report_command(
               f"--seed {seed}"
     report = build_report(run, today=date.today(), lang=lang.value, files=(str(before), str(after)),
                           command=command, redesign=redesign_data)
+    created = missing_folder(output)
     try:
-        write_text_atomic(output, report.html)
-        written = _write_diagrams(output.parent, report)
+        with StagedFiles() as staged:  # the page and its diagrams appear together, or none of them
+            staged.write(output, report.html)
+            _write_diagrams(staged, output.parent, report)
     except BprError as error:
         fail(error)
     except OSError as error:
-        fail(f"{output}: cannot write: {error.strerror}")
+        fail_writing(output, error)
+    written = staged.written[1:]
+    note_created(created)
     for note in report.notes:
         err_console.print(f"note: {note}", markup=False, highlight=False)
     missing = [d.error for d in report.diagrams.values() if d.error]

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from bpr.changes import apply_changes, parse_changes, read_change_list_file
 from bpr.cli.common import (
+    Force,
     Horizon,
     HoursPerFte,
     Replications,
@@ -31,6 +32,7 @@ from bpr.cli.common import (
     WarmUp,
     Workers,
     change_snippets,
+    check_run_size_or_exit,
     console,
     err_console,
     fail,
@@ -264,6 +266,7 @@ class _ProgressBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
 
 
 def simulate_command(
@@ -280,6 +283,7 @@ def simulate_command(
     workers: Workers = 0,
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
+    force: Force = False,
     output_format: Annotated[SimulateFormat, typer.Option("--format", help="text, json or csv")] = SimulateFormat.text,
     events: Annotated[Path | None, typer.Option(
         "--events", help="Write the event log of replication 0 to this file: XES if it ends in .xes, CSV "
@@ -297,6 +301,7 @@ def simulate_command(
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte,
                                 events=events is not None)
+    check_run_size_or_exit([p for p in (process_before, process_after) if p is not None], config, force)
     progress = _ProgressBar(enabled=err_console.is_terminal)
     try:
         if process_after is None:
@@ -304,9 +309,9 @@ def simulate_command(
         else:
             result = compare(process_before, process_after, config, progress)
     except BprError as error:
-        progress.close()
         fail(error)
-    progress.close()
+    finally:  # a Ctrl-C too: the bar gives the terminal back
+        progress.close()
     if events is not None:
         runs = [("run", result)] if isinstance(result, SimulationResult) else [("before", result.before),
                                                                               ("after", result.after)]

@@ -17,8 +17,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from bpr.model.units import DURATION_PATTERN, format_duration, parse_duration
 
 
+MAX_EMPIRICAL_VALUES = 10_000
+"""Most observations an ``empirical`` distribution keeps: enough for any timing study, and the cost of
+checking, storing and sending a process stays small."""
+
+
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -55,7 +60,7 @@ class Exponential(_Dist):
 
     dist: Literal["exponential"] = "exponential"
     mean_: float = Field(alias="mean", gt=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True, serialize_by_alias=True)
 
     @property
     def mean(self) -> float:
@@ -135,7 +140,7 @@ class Normal(_Dist):
     dist: Literal["normal"] = "normal"
     mu: float = Field(alias="mean", gt=0)
     sd: float = Field(ge=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True, serialize_by_alias=True)
 
     def _ratio(self) -> tuple[float, float]:
         a = -self.mu / self.sd
@@ -168,7 +173,7 @@ class Lognormal(_Dist):
     dist: Literal["lognormal"] = "lognormal"
     mu: float = Field(alias="mean", gt=0)
     sd: float = Field(gt=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True, serialize_by_alias=True)
 
     def log_params(self) -> tuple[float, float]:
         sigma2 = math.log(1 + (self.sd / self.mu) ** 2)
@@ -191,7 +196,7 @@ class Empirical(_Dist):
     """Observed values, drawn with equal weight (e.g. timings taken from an event log)."""
 
     dist: Literal["empirical"] = "empirical"
-    values: tuple[float, ...] = Field(min_length=1)
+    values: tuple[float, ...] = Field(min_length=1, max_length=MAX_EMPIRICAL_VALUES)
 
     @model_validator(mode="after")
     def _non_negative(self) -> Empirical:

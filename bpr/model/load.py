@@ -9,10 +9,13 @@ Every problem is reported at once, each with ``file:line:column``, the path of t
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
+import math
 import os
 import re
-import tempfile
+import stat
 import types
 import typing
 from pathlib import Path
@@ -43,15 +46,31 @@ _SAFE_TAGS = {
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, mark: yaml.Mark | None, hint: str | None = None) -> None:
+    def __init__(self, message: str, mark: yaml.Mark | None, hint: str | None = None, path: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
         self.hint = hint
+        self.path = path
 
 
-def _at(mark: yaml.Mark | None) -> tuple[int | None, int | None]:
-    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+class _Lines:
+    """1-based (line, column) of a character of ``text``, counting lines as editors do.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, so PyYAML's own line numbers run ahead of the
+    file's wherever one of those stands in a comment or a text (a character on line 2 was reported at 4:1);
+    positions are taken from the character index of PyYAML's marks instead. Lines end at ``\n``, ``\r\n``
+    or a lone ``\r``."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer(r"\r\n|\n|\r", text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+    def at(self, mark: yaml.Mark | None) -> tuple[int | None, int | None]:
+        return self.position(mark.index) if mark is not None else (None, None)
 
 
 def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
@@ -68,20 +87,32 @@ def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
         if node.tag == "tag:yaml.org,2002:int" and re.match(r"^[-+]?0[0-7_]+$", text):
             return int(text.replace("_", ""), 10)  # YAML 1.1 reads 010 as octal 8; people mean 10
     try:
-        return constructor.construct_object(node, deep=True)
+        value = constructor.construct_object(node, deep=True)
     except ValueError:  # e.g. an integer longer than Python converts (4300 digits)
         raise _Refused(f"cannot read {node.value[:20]!r}{'…' if len(node.value) > 20 else ''} as a value",
                        node.start_mark, "write a shorter number, or quote it as text") from None
+    if isinstance(value, float) and not math.isfinite(value):  # .inf, .nan, or 1e400 (too large: infinity)
+        shown = node.value[:20] + ("…" if len(node.value) > 20 else "")
+        raise _Refused(f"{shown!r} is not a finite number", node.start_mark, _FINITE_HINT)
+    return value
 
 
-def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoader, locations: Locations) -> Any:
+_FINITE_HINT = "write an ordinary number: no .inf, .nan or exponent beyond 1e308"
+
+
+def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoader, locations: Locations,
+             lines: _Lines) -> Any:
     if node.tag not in _SAFE_TAGS:
         raise _Refused(f"tag {node.tag!r} is not allowed", node.start_mark, "process files use plain YAML only")
-    locations.setdefault(path_text(path), _at(node.start_mark))  # type: ignore[arg-type]
+    locations.setdefault(path_text(path), lines.at(node.start_mark))  # type: ignore[arg-type]
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, loader)
+        try:
+            return _scalar(node, loader)
+        except _Refused as refused:
+            refused.path = refused.path or printable(path_text(path))
+            raise
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, path + (i,), loader, locations) for i, child in enumerate(node.value)]
+        return [_convert(child, path + (i,), loader, locations, lines) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -95,8 +126,8 @@ def _convert(node: yaml.Node, path: tuple[str | int, ...], loader: yaml.SafeLoad
                     f"duplicate key {key!r}", key_node.start_mark, "each key may appear once in a mapping"
                 )
             child = path + (str(key),)
-            locations[path_text(child) + "#key"] = _at(key_node.start_mark)  # type: ignore[assignment]
-            out[key] = _convert(value_node, child, loader, locations)
+            locations[path_text(child) + "#key"] = lines.at(key_node.start_mark)  # type: ignore[assignment]
+            out[key] = _convert(value_node, child, loader, locations, lines)
         return out
     raise _Refused("unsupported YAML node", node.start_mark)
 
@@ -105,17 +136,30 @@ MAX_DEPTH = 64
 """Deepest nesting accepted: a process file is a few levels deep; refusing early keeps bad input cheap."""
 
 
+MAX_NODES = 30_000
+"""Most values (scalars, lists and mappings) accepted in one file: the largest shipped scenario has under a
+thousand, a process of 500 steps about ten thousand. Refusing more while composing keeps a file of 200,000
+tiny values (6 CPU-seconds and 270 MB to read) cheap to refuse."""
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases while composing (so alias bombs never expand) and
-    nesting deeper than :data:`MAX_DEPTH`."""
+    """SafeLoader that refuses anchors and aliases while composing (so alias bombs never expand), nesting
+    deeper than :data:`MAX_DEPTH` and more than :data:`MAX_NODES` values."""
 
     _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self._depth >= MAX_DEPTH:
             event = self.peek_event()
             raise _Refused(f"YAML nested deeper than {MAX_DEPTH} levels", event.start_mark,
                            "a process file is a few levels deep")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            event = self.peek_event()
+            raise _Refused(f"the file holds more than {MAX_NODES:,} values", event.start_mark,
+                           "a process file holds a few thousand; summarise long lists (e.g. an empirical "
+                           "duration as a fitted distribution)")
         self._depth += 1
         try:
             return self._compose_checked(parent, index)
@@ -138,14 +182,19 @@ def _decode(raw: bytes | str, file: str) -> str:
         if len(raw.encode("utf-8", "surrogatepass")) > MAX_BYTES:
             raise ModelError([Issue(f"file is larger than {MAX_BYTES // 1024} KiB", file=file, hint="split it")])
         if "\x00" in raw:
-            raise ModelError([Issue("file contains NUL characters: not a text file", file=file)])
+            line, column = _Lines(raw).position(raw.index("\x00"))
+            raise ModelError([Issue("file contains NUL characters: not a text file", file=file, line=line,
+                                    column=column, hint="give a YAML file")])
         return raw
     if len(raw) > MAX_BYTES:
         raise ModelError([Issue(f"file is larger than {MAX_BYTES // 1024} KiB", file=file, hint="split it")])
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # what some editors call "Unicode"
         raise ModelError([Issue("file is UTF-16, not UTF-8", file=file, line=1, column=1, hint="save it as UTF-8")])
     if b"\x00" in raw:
-        raise ModelError([Issue("file contains NUL bytes: not a text file", file=file, hint="give a YAML file")])
+        before = raw[: raw.index(b"\x00")].decode("utf-8", errors="replace")
+        line, column = _Lines(before).position(len(before))
+        raise ModelError([Issue("file contains NUL bytes: not a text file", file=file, line=line, column=column,
+                                hint="give a YAML file")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -157,20 +206,34 @@ def _decode(raw: bytes | str, file: str) -> str:
         ) from None
 
 
-def _position(text: str, index: int) -> tuple[int, int]:
-    """1-based (line, column) of a character index in ``text``."""
-    prefix = text[:index]
-    return prefix.count("\n") + 1, index - (prefix.rfind("\n") + 1) + 1
+_HIDDEN_BREAKS = {"\x85": "next line, NEL", "\u2028": "line separator", "\u2029": "paragraph separator"}
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _refuse_hidden_breaks(text: str, lines: _Lines, file: str) -> None:
+    """Refuse U+0085, U+2028 and U+2029: YAML 1.1 reads them as line breaks, editors do not, so a file with
+    one would mean something other than it shows (a comment's second half read as a key)."""
+    issues = []
+    for match in itertools.islice(_HIDDEN_BREAK.finditer(text), 20):
+        line, column = lines.position(match.start())
+        char = match.group()
+        issues.append(Issue(f"character U+{ord(char):04X} ({_HIDDEN_BREAKS[char]}) is not allowed in a YAML file",
+                            file=file, line=line, column=column,
+                            hint="YAML reads it as a line break that editors do not show; delete it or use a space"))
+    if issues:
+        raise ModelError(issues)
 
 
 def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
     """Parse one YAML document safely; returns the data and where each path starts in the text."""
     text = _decode(raw, file)
+    lines = _Lines(text)
+    _refuse_hidden_breaks(text, lines, file)
     locations: Locations = {}
     try:
         loader = _StrictLoader(text)  # the reader refuses control characters here already
     except yaml.reader.ReaderError as error:
-        line, column = _position(text, error.position)
+        line, column = lines.position(error.position)
         raise ModelError([Issue(f"character U+{error.character:04X} is not allowed in a YAML file", file=file,
                                 line=line, column=column,
                                 hint="delete it: YAML allows printable characters, tabs and line breaks")]) from None
@@ -178,13 +241,14 @@ def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
         node = loader.get_single_node()
         if node is None:
             raise ModelError([Issue("file is empty", file=file, line=1, column=1, hint="start from docs/format.md")])
-        data = _convert(node, (), loader, locations)
+        data = _convert(node, (), loader, locations, lines)
     except _Refused as refused:
-        where = _at(refused.mark)
-        raise ModelError([Issue(refused.message, file=file, line=where[0], column=where[1], hint=refused.hint)]) from None
+        where = lines.at(refused.mark)
+        raise ModelError([Issue(refused.message, path=refused.path, file=file, line=where[0], column=where[1],
+                                hint=refused.hint)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = _at(mark)
+        where = lines.at(mark)
         message = (error.problem or error.context or "invalid YAML").strip()
         if message.startswith("but ") and error.context:  # the composer splits one sentence in two
             message = f"{error.context.strip()}, {message}"
@@ -335,10 +399,15 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
     elif kind in _BOUNDS:
         limit = next(ctx[key] for key in ("ge", "gt", "le", "lt") if key in ctx)
         message = f"must be {_BOUNDS[kind]} {limit:g}, got {_show(value)}"
+    elif kind == "finite_number":
+        message = f"must be a finite number, got {_show(value)}"
+        hint = _FINITE_HINT
     elif kind == "string_type":
         message = f"expected text, got {_show(value)}"
         if isinstance(value, (bool, int, float)):  # YAML read `version: 1.10` as a number
             hint = "put it in quotes to keep it as written"
+    elif kind == "too_long":
+        message = f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length'):,} are accepted"
     elif kind == "too_short":
         count = ctx.get("min_length")
         message = f"needs at least {count} {'entry' if count == 1 else 'entries'}, has {ctx.get('actual_length')}"
@@ -454,20 +523,41 @@ def parse_process(text: str | bytes, file: str = "<input>") -> Process:
     return process_from_data(data, file, locations)
 
 
+_KINDS_OF_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+                  (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def unreadable(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` cannot be read as a process file, or ``None`` when it is a regular file (a FIFO would
+    block for ever, ``/dev/zero`` never ends, a name of 5,000 characters is refused by the system)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except (OSError, ValueError) as error:  # ENAMETOOLONG, ELOOP, EACCES…; ValueError: a NUL in the name
+        return f"cannot read file: {getattr(error, 'strerror', None) or error}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS_OF_FILE if test(mode)), "not a regular file")
+    return f"is {kind}, not a process file"
+
+
 def read_file(path: str | os.PathLike[str]) -> bytes:
     """The bytes of a file to read as YAML (at most :data:`MAX_BYTES` + 1, so that the size check sees more)."""
     path = Path(path)
     file = str(path)
-    try:
-        if path.is_dir():
-            raise ModelError([Issue("is a folder, not a process file", file=file)])
-        with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
+    problem = unreadable(path)
+    if problem == "no such file":
         hint = None
         if path.parent.is_dir():
             hint = close_match(path.name, [p.name for p in path.parent.iterdir()])
-        raise ModelError([Issue("no such file", file=file, hint=hint)]) from None
+        raise ModelError([Issue(problem, file=file, hint=hint)])
+    if problem is not None:
+        raise ModelError([Issue(problem, file=file,
+                                hint=None if problem.startswith("is a folder") else "give a process file (.yaml)")])
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise ModelError([Issue(f"cannot read file: {error.strerror}", file=file)]) from None
 
@@ -485,17 +575,3 @@ def process_to_data(process: Process) -> dict[str, Any]:
 def dump_process(process: Process) -> str:
     """The process as YAML text that loads back to an equal process."""
     return yaml.safe_dump(process_to_data(process), allow_unicode=True, sort_keys=False, width=110)
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a file so that a failure never leaves it half-written: temp file in the folder, then rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -85,9 +85,10 @@ Probability = Annotated[float, Field(ge=0, le=1)]
 
 
 class Model(BaseModel):
-    """Base of every file model: unknown fields are errors, values never change after loading."""
+    """Base of every file model: unknown fields are errors, values never change after loading, numbers are
+    finite (an infinite cost or rate would make every result infinite, and JSON cannot carry it)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --- calendars -------------------------------------------------------------------------------------

@@ -111,9 +111,16 @@ def parse_rate(text: object) -> tuple[float, str]:
     if period not in RATE_PERIODS:
         raise ValueError(f"unknown period {period!r} in rate {text!r}; use one of {', '.join(RATE_PERIODS)}")
     value = float(number.replace("_", "").replace(",", ""))
+    if not math.isfinite(value):
+        raise ValueError(f"rate {_cut(text)} is not a finite number")
     if value <= 0:
         raise ValueError(f"rate {text!r} must be greater than 0")
     return value, period
+
+
+def _cut(text: str, limit: int = 30) -> str:
+    """``repr`` of a text cut short for a message: a 400-digit rate would fill the screen."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def format_rate(count: float, period: str) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from bpr.errors import BprError
+from bpr.render.files import write_atomic
 
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = "apt-get install graphviz fonts-ipafont-gothic"
@@ -89,15 +89,5 @@ def write_diagram(dot_text: str, path: str | os.PathLike[str], *, dpi: int = DEF
     target, then moved into place.
     """
     fmt = format_of(path)
-    data = run_dot(dot_text, fmt, dpi=dpi)
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a diagram is meant to be shared
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, run_dot(dot_text, fmt, dpi=dpi))
     return fmt

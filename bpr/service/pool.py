@@ -16,8 +16,8 @@ from __future__ import annotations
 import functools
 import itertools
 import multiprocessing
+import os
 import queue
-import signal
 import threading
 import traceback
 from collections.abc import Callable
@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
+
+from bpr.simulate.lifeline import end_with
 
 __all__ = ["TaskCancelled", "TaskFailed", "WorkerLost", "WorkerPool"]
 
@@ -49,8 +51,10 @@ class WorkerLost(Exception):
     """The worker process running a task died without being asked to (out of memory, killed from outside)."""
 
 
-def _worker_main(conn: Any, preload: str | None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+def _worker_main(conn: Any, preload: str | None, owner: int) -> None:
+    # Ctrl-C is the server's to handle; and the worker ends with the server, however the server ends (a
+    # worker in the middle of a task would not notice its pipe closing)
+    end_with(owner, ignore_interrupt=True)
     if preload:
         __import__(preload)
     while True:
@@ -193,7 +197,7 @@ class WorkerPool:
 
     def _start_process(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=_worker_main, args=(child, self._preload), daemon=True)
+        process = self._context.Process(target=_worker_main, args=(child, self._preload, os.getpid()), daemon=True)
         process.start()
         child.close()  # so that the parent sees EOF when the worker dies
         return _Worker(process, parent)

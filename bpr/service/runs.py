@@ -29,13 +29,13 @@ from typing import Any
 
 from bpr.errors import BprError
 from bpr.model.schema import Process
-from bpr.model.volume import annual_cases
 from bpr.service.errors import Refused, issues_of
 from bpr.service.jobs import Task, Work, request_key
 from bpr.service.replicas import ReplicaCache, ReplicaKey, replica_keys, run_digest
 from bpr.service.settings import ServiceSettings
 from bpr.service.tasks import replicate
-from bpr.simulate.config import MINUTES_PER_YEAR, SimConfig
+from bpr.simulate.budget import cases_per_replication, estimated_seconds
+from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.plan import Plan
 from bpr.simulate.results import compare_results, summarize
@@ -67,18 +67,12 @@ CODE_FINGERPRINT = code_fingerprint("model", "simulate")
 """The code behind a simulation or what-if: the model and the engine."""
 
 
-def cases_per_replication(process: Process, config: SimConfig) -> float:
-    years = (config.horizon_minutes + config.warm_up_minutes) / MINUTES_PER_YEAR
-    return sum(annual_cases(process, arrival, config.start_date.year) for arrival in process.arrivals) * years
-
-
 def estimate_seconds(processes: list[Process], config: SimConfig, settings: ServiceSettings,
                      runs: Sequence[int] | None = None) -> float:
-    """Expected wall time of simulating ``processes`` with ``config`` on this server (see module doc);
-    ``runs`` are the replications of each process that have to run (default: all of them)."""
-    counts = [config.replications] * len(processes) if runs is None else list(runs)
-    work = sum(cases_per_replication(p, config) * len(p.steps) * n for p, n in zip(processes, counts) if n)
-    return work / settings.case_steps_per_second / max(1, min(settings.workers, sum(counts)))
+    """Expected wall time of simulating ``processes`` with ``config`` on this server (see module doc and
+    :mod:`bpr.simulate.budget`, which the CLI's estimate shares); ``runs`` are the replications of each
+    process that have to run (default: all of them)."""
+    return estimated_seconds(processes, config, settings.workers, settings.case_steps_per_second, runs)
 
 
 def plan_of(process: Process, config: SimConfig) -> Plan:
@@ -144,7 +138,14 @@ def _replications_work(kind: str, key: str, processes: list[Process], datas: lis
 
 async def simulate_work(process: Process, config: SimConfig, settings: ServiceSettings,
                         replicas: ReplicaCache | None = None) -> Work:
-    plan = await asyncio.to_thread(plan_of, process, config)
+    """The work of a simulation request, prepared in a thread: compiling, hashing and the estimate grow
+    with the process (10,000 roles held the event loop, and /healthz, for 2 s)."""
+    return await asyncio.to_thread(_simulate_work, process, config, settings, replicas)
+
+
+def _simulate_work(process: Process, config: SimConfig, settings: ServiceSettings,
+                   replicas: ReplicaCache | None) -> Work:
+    plan = plan_of(process, config)
     data = _key_data(process)
     key = request_key("simulate", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "process": data,
                                    "config": config.model_dump(mode="json")})
@@ -157,7 +158,13 @@ async def simulate_work(process: Process, config: SimConfig, settings: ServiceSe
 
 async def whatif_work(before: Process, after: Process, config: SimConfig, settings: ServiceSettings,
                       replicas: ReplicaCache | None = None) -> Work:
-    plans = await asyncio.to_thread(lambda: [plan_of(before, config), plan_of(after, config)])
+    """The work of a what-if request, prepared in a thread (see :func:`simulate_work`)."""
+    return await asyncio.to_thread(_whatif_work, before, after, config, settings, replicas)
+
+
+def _whatif_work(before: Process, after: Process, config: SimConfig, settings: ServiceSettings,
+                 replicas: ReplicaCache | None) -> Work:
+    plans = [plan_of(before, config), plan_of(after, config)]
     datas = [_key_data(before), _key_data(after)]
     key = request_key("whatif", {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, "before": datas[0],
                                  "after": datas[1], "config": config.model_dump(mode="json")})

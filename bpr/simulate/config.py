@@ -33,6 +33,9 @@ DEFAULT_START_DATE = date(2026, 4, 1)
 MINUTES_PER_YEAR = 365 * 1440.0
 _SPAN_UNITS = {**MINUTES_PER_UNIT, "y": MINUTES_PER_YEAR, "yr": MINUTES_PER_YEAR, "year": MINUTES_PER_YEAR,
                "mo": MINUTES_PER_YEAR / 12, "month": MINUTES_PER_YEAR / 12}
+MAX_SPAN_YEARS = 25
+"""Longest horizon, warm-up or drain: together they stay within the century a work calendar covers, and a
+run of millions of simulated days is a typing error, not a study."""
 _SPAN = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)\s*$")
 
 
@@ -65,8 +68,9 @@ class SimConfig(BaseModel):
     @field_validator("horizon", "warm_up", "drain")
     @classmethod
     def _span(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_span(value)
+        if value is not None and parse_span(value) > MAX_SPAN_YEARS * MINUTES_PER_YEAR:
+            raise ValueError(f"{value!r} is longer than {MAX_SPAN_YEARS} years; "
+                             f"a run covers a few years at most (write e.g. 1y)")
         return value
 
     @field_validator("horizon")

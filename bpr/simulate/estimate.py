@@ -27,27 +27,34 @@ class Estimate:
     half_width: float
     sd: float
     n: int
+    floor: float = -math.inf
+    """Least value the measure can take (0 for counts, times and costs): the interval stops there."""
+    ceiling: float = math.inf
+    """Greatest value the measure can take (1 for a ratio)."""
 
     @property
     def low(self) -> float:
-        return self.mean - self.half_width
+        """Lower end of the interval, never below the measure's range: the true mean is within the range,
+        so cutting the t interval there keeps its coverage (a count of -47.5 cases means nothing)."""
+        return max(self.mean - self.half_width, self.floor)
 
     @property
     def high(self) -> float:
-        return self.mean + self.half_width
+        return min(self.mean + self.half_width, self.ceiling)
 
     @classmethod
-    def of(cls, values: Sequence[float]) -> Estimate:
+    def of(cls, values: Sequence[float], floor: float = -math.inf, ceiling: float = math.inf) -> Estimate:
+        """The mean of ``values`` with its t interval, cut to the range ``[floor, ceiling]`` of the measure."""
         clean = [float(v) for v in values if v is not None and not math.isnan(v)]
         n = len(clean)
         if n == 0:
-            return cls(math.nan, math.nan, math.nan, 0)
+            return cls(math.nan, math.nan, math.nan, 0, floor, ceiling)
         mean = math.fsum(clean) / n
         if n == 1:
-            return cls(mean, math.inf, math.nan, 1)
+            return cls(mean, math.inf, math.nan, 1, floor, ceiling)
         sd = math.sqrt(math.fsum((v - mean) ** 2 for v in clean) / (n - 1))
         half = t_quantile(0.5 + CONFIDENCE / 2, n - 1) * sd / math.sqrt(n)
-        return cls(mean, half, sd, n)
+        return cls(mean, half, sd, n, floor, ceiling)
 
     def to_dict(self) -> dict[str, Any]:
         return {"mean": _num(self.mean), "ci95": [_num(self.low), _num(self.high)],

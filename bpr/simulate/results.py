@@ -369,23 +369,29 @@ def _replication_values(plan: Plan, config: SimConfig, out: ReplicationOutput) -
     return values
 
 
+def _measure(values: Sequence[float], unit: str = "") -> Estimate:
+    """The estimate of a measure that cannot be negative (times, counts, hours, costs; a ratio is at most 1
+    too): its interval stays within that range."""
+    return Estimate.of(values, floor=0.0, ceiling=1.0 if unit == "ratio" else math.inf)
+
+
 def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput]) -> SimulationResult:
     """Turn the replications' outputs (in replication order) into a :class:`SimulationResult`."""
     outputs = sorted(outputs, key=lambda o: o.replication)
     per_rep = [_replication_values(plan, config, out) for out in outputs]
     values = {name: [rep[name] for rep in per_rep] for name in per_rep[0]}
     kpis = {
-        name: KpiResult(name, unit, label, Estimate.of(values[name]), Estimate.of(values[f"{name}.p50"]),
-                        Estimate.of(values[f"{name}.p90"]))
+        name: KpiResult(name, unit, label, _measure(values[name]), _measure(values[f"{name}.p50"]),
+                        _measure(values[f"{name}.p90"]))
         for name, (unit, label) in KPIS.items()
     }
-    yearly = {name: Estimate.of(values[name]) for name in YEARLY}
+    yearly = {name: _measure(values[name], YEARLY[name][0]) for name in YEARLY}
     roles: dict[str, RoleResult] = {}
     warnings: list[Warning_] = []
     unfinished = int(sum(values["unfinished"]))
     for role in plan.roles:
         key = f"role.{role.id}."
-        utilisation = Estimate.of(values[key + "utilisation"]) if role.staff is not None else None
+        utilisation = _measure(values[key + "utilisation"], "ratio") if role.staff is not None else None
         growth = Estimate.of(values[key + "queue_growth"])
         queue_mean = float(np.mean(values[key + "queue_mean"]))
         overloaded = utilisation is not None and utilisation.mean >= OVERLOAD_UTILISATION
@@ -393,7 +399,7 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         # more than a couple of cases per staff member and by more than 1% of the tasks the role did in
         # between (the thirds' midpoints are 2/3 of the window apart): arrivals exceed capacity for good.
         # Seasons (a year-end closure late in the window) lengthen queues for a while, not by that much.
-        tasks = Estimate.of(values[key + "tasks_per_year"]).mean * config.years
+        tasks = _measure(values[key + "tasks_per_year"]).mean * config.years
         growing = (role.staff is not None and growth.n >= 2 and growth.low > 0
                    and growth.mean > max(2.0 * role.staff, 0.01 * tasks * 2 / 3))
         if overloaded and utilisation is not None:  # (an overloaded role has one: said for the type checker)
@@ -419,10 +425,10 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
             external=role.external,
             hourly_cost=role.hourly_cost,
             utilisation=utilisation,
-            staff_hours_per_year=Estimate.of(values[key + "staff_hours_per_year"]),
-            fte=Estimate.of(values[key + "fte"]),
-            cost_yen_per_year=Estimate.of(values[key + "cost_yen_per_year"]),
-            tasks_per_year=Estimate.of(values[key + "tasks_per_year"]),
+            staff_hours_per_year=_measure(values[key + "staff_hours_per_year"]),
+            fte=_measure(values[key + "fte"]),
+            cost_yen_per_year=_measure(values[key + "cost_yen_per_year"]),
+            tasks_per_year=_measure(values[key + "tasks_per_year"]),
             queue_mean=queue_mean,
             queue_growth=growth,
             overloaded=overloaded or growing,
@@ -435,16 +441,16 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
             "keep up with its arrivals and the averages leave these cases out.",
         ))
     cases = {
-        "arrived": Estimate.of(values["arrived"]).to_dict(),
-        "completed": Estimate.of(values["completed"]).to_dict(),
+        "arrived": _measure(values["arrived"]).to_dict(),
+        "completed": _measure(values["completed"]).to_dict(),
         "unfinished": unfinished,
         "by_channel": {channel: Estimate.of([o.by_channel.get(channel, 0) for o in outputs]).mean
                        for channel in sorted({c for o in outputs for c in o.by_channel})},
     }
     steps = {
         step.id: StepResult(step.id, step.name, _TIMED[step.kind],
-                            Estimate.of(values[f"step.{step.id}.waiting"]),
-                            Estimate.of(values[f"step.{step.id}.visits"]))
+                            _measure(values[f"step.{step.id}.waiting"]),
+                            _measure(values[f"step.{step.id}.visits"]))
         for step in plan.steps if not isinstance(step, Route) and f"step.{step.id}.waiting" in values
     }
     events = next((o.events for o in outputs if o.events is not None), None)

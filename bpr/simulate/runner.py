@@ -5,19 +5,28 @@ results are identical for any number of workers; outputs are put back in replica
 are summarised. With ``workers > 1`` replications run in a ``concurrent.futures.ProcessPoolExecutor``
 (``forkserver`` start method where available: no fork of a threaded parent); with ``workers == 1`` they
 run in this process. ``progress(done, total)`` is called after each replication; the library never prints.
+
+A Ctrl-C, a SIGTERM turned into an exception by the caller, or a failed replication stops the workers at
+once rather than after their replications; and workers end by themselves when this process ends in a way
+that runs no code at all (SIGKILL, an out-of-memory kill): :mod:`bpr.simulate.lifeline`.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any
 
 from bpr.errors import SimulationError
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput, run_replication
+from bpr.simulate.lifeline import end_with
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 
@@ -54,24 +63,67 @@ def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progres
             if progress is not None:
                 progress(done, total)
     else:
-        with ProcessPoolExecutor(max_workers=min(config.workers, total), mp_context=_context()) as pool:
-            futures = {pool.submit(replicate, plan, config, replication): group for group, plan, replication in jobs}
+        pool = ProcessPoolExecutor(max_workers=min(config.workers, total), mp_context=_context(),
+                                   initializer=end_with, initargs=(os.getpid(),))
+        try:
+            with _workers_skip_main_script():  # the workers start with the first submissions
+                futures = {pool.submit(replicate, plan, config, replication): group
+                           for group, plan, replication in jobs}
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
                 for future in finished:
                     error = future.exception()
                     if error is not None:
-                        for other in pending:
-                            other.cancel()
                         raise error
                     outputs.setdefault(futures[future], []).append(future.result())
                     done += 1
                     if progress is not None:
                         progress(done, total)
+        except BaseException:  # Ctrl-C, SIGTERM or a failed replication: the other replications are not wanted
+            _stop_now(pool)
+            raise
+        pool.shutdown(wait=True)
     for group in outputs:
         outputs[group].sort(key=lambda out: out.replication)
     return outputs
+
+
+@contextmanager
+def _workers_skip_main_script() -> Iterator[None]:
+    """Keep the caller's script from running again in each worker while the workers start.
+
+    ``spawn`` and ``forkserver`` workers re-run the main script (as ``__mp_main__``) unless it was started
+    with ``python -m``; a plain script without an ``if __name__ == "__main__":`` guard then simulates again
+    in every worker, which breaks the pool (BrokenProcessPool). The workers need only bpr's own functions,
+    so while they start, the script's path is hidden from multiprocessing and the workers skip it."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield  # an interactive session, or python -m: nothing would be re-run
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` without waiting for the replications it runs (``shutdown`` would wait for them: 30 s
+    and more after a Ctrl-C): queued ones are dropped, running workers are terminated, then killed when
+    they have not ended within a second."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + 1.0
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
 
 
 def plan_for(process: Process, config: SimConfig) -> Plan:

@@ -210,3 +210,94 @@ def test_cors_is_off_unless_configured(client: TestClient, fresh: Any) -> None:
     with fresh(cors_origins=("https://dx.example.city",)) as allowed:
         response = allowed.options("/v1/validate", headers=preflight)
         assert response.headers["access-control-allow-origin"] == "https://dx.example.city"
+
+
+INFINITE_COST_YAML = SMALL_PROCESS_YAML.replace("staff: 1, authority: 2}", "staff: 1, authority: 2, hourly_cost: .inf}")
+
+
+@pytest.mark.parametrize("endpoint", ["/v1/validate", "/v1/simulate", "/v1/whatif"])
+def test_non_finite_numbers_are_refused_not_a_500(client: TestClient, endpoint: str) -> None:
+    body: dict[str, Any] = {"process_yaml": INFINITE_COST_YAML, "options": QUICK}
+    if endpoint == "/v1/validate":
+        del body["options"]
+    if endpoint == "/v1/whatif":
+        body["changes"] = [{"staff": {"clerk": 3}}]
+    found = issues(client.post(endpoint, json=body), 422)
+    assert [(i["path"], i["line"], i["message"]) for i in found] == [
+        ("roles.chief.hourly_cost", 6, "'.inf' is not a finite number")]
+
+
+def test_non_finite_numbers_in_a_json_process_are_refused(client: TestClient) -> None:
+    import yaml
+
+    process = yaml.safe_load(SMALL_PROCESS_YAML)
+    text = json.dumps({"process": process, "options": QUICK}).replace('"staff": 1,', '"staff": 1, "hourly_cost": 1e400,')
+    response = client.post("/v1/simulate", content=text, headers={"content-type": "application/json"})
+    found = issues(response, 422)
+    assert [(i["path"], i["message"]) for i in found] == [
+        ("roles.chief.hourly_cost", "must be a finite number, got inf")]
+
+
+def test_the_token_is_checked_before_the_body_is_read(fresh: Any) -> None:
+    with fresh(token="s3cret") as client:
+        found = issues(client.post("/v1/validate", content=b"{not json",
+                                   headers={"Content-Type": "application/json"}), 401)
+        assert "bearer token" in found[0]["message"]
+        issues(client.post("/v1/validate", content=b"id: x", headers={"Content-Type": "text/yaml"}), 401)
+        found = issues(client.post("/v1/validate", content=b"{not json",
+                                   headers={"Content-Type": "application/json", "Authorization": "Bearer s3cret"}),
+                       422)
+        assert "not valid JSON" in found[0]["message"]
+
+
+@pytest.mark.parametrize("content_type", ["text/yaml", "application/x-www-form-urlencoded", "text/plain", None])
+def test_a_body_that_is_not_json_gets_415(client: TestClient, content_type: str | None) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/v1/validate", content=json.dumps({"process_yaml": SMALL_PROCESS_YAML}).encode(),
+                           headers=headers)
+    found = issues(response, 415)
+    assert found[0]["hint"] == "send Content-Type: application/json"
+
+
+def test_json_with_a_charset_or_a_json_suffix_is_json(client: TestClient) -> None:
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        response = client.post("/v1/validate", content=json.dumps({"process_yaml": SMALL_PROCESS_YAML}).encode(),
+                               headers={"Content-Type": content_type})
+        assert response.status_code == 200, response.text
+
+
+def _many(kind: str, count: int) -> str:
+    if kind == "roles":
+        extra = "".join(f"  r{i}: {{}}\n" for i in range(count))
+        return SMALL_PROCESS_YAML.replace("roles:\n", "roles:\n" + extra)
+    extra = "".join("  - {channel: mail, rate: 1/week}\n" for _ in range(count))
+    return SMALL_PROCESS_YAML.replace("arrivals:\n", "arrivals:\n" + extra)
+
+
+@pytest.mark.parametrize(("kind", "limit"), [("roles", "max_roles"), ("arrivals", "max_arrivals")])
+def test_too_many_roles_or_arrival_streams(fresh: Any, kind: str, limit: str) -> None:
+    with fresh(**{limit: 10}) as client:
+        found = issues(client.post("/v1/simulate", json={"process_yaml": _many(kind, 20), "options": QUICK}), 413)
+        assert found[0]["path"] == kind and "at most 10" in found[0]["message"]
+
+
+def test_a_large_process_does_not_hold_the_event_loop(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    import bpr.service.runs as runs
+
+    on_loop: list[bool] = []
+    original = runs._key_data
+
+    def recording(process: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)  # hashing a process of 10,000 roles here held /healthz for 2 s
+        except RuntimeError:
+            on_loop.append(False)
+        return original(process)
+
+    monkeypatch.setattr(runs, "_key_data", recording)
+    response = client.post("/v1/simulate", json={"process_yaml": SMALL_PROCESS_YAML, "options": {**QUICK, "seed": 77}})
+    assert response.status_code in (200, 202), response.text
+    assert on_loop and not any(on_loop)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pytest
@@ -71,8 +73,59 @@ def test_change_lists_that_name_each_other_in_a_circle_are_refused(write_file) -
     with pytest.raises(ModelError) as caught:
         load_process(path)
     (issue,) = caught.value.issues
-    assert issue.message == "change lists refer to each other in a circle"
-    assert issue.hint is not None and issue.hint.endswith("b.yaml")
+    assert issue.format() == (f"{tmp(path, 'a.yaml')}:1:7: base: change lists are based on each other in a circle: "
+                              "b.yaml -> a.yaml -> b.yaml — one of them must be based on the process file itself")
+
+
+def tmp(path, name: str) -> str:
+    return str(path.parent / name)
+
+
+def test_a_long_chain_of_change_lists_is_refused_at_the_line_of_its_base(write_file) -> None:
+    write_file("c0.yaml", (VALID / "minimal.yaml").read_text(encoding="utf-8"))
+    for i in range(1, 1500):
+        path = write_file(f"c{i}.yaml", f"base: c{i - 1}.yaml\nchanges: []\n")
+    with pytest.raises(ModelError) as caught:
+        load_process(path)
+    (issue,) = caught.value.issues
+    assert (issue.line, issue.column, issue.path) == (1, 7, "base")
+    assert issue.file == tmp(path, "c1483.yaml")  # the 17th change list down the chain
+    assert issue.message == "change lists are based on change lists more than 16 deep"
+
+
+def test_a_short_chain_of_change_lists_loads(write_file) -> None:
+    write_file("c0.yaml", (VALID / "minimal.yaml").read_text(encoding="utf-8"))
+    for i in range(1, 17):
+        path = write_file(f"c{i}.yaml", f"base: c{i - 1}.yaml\nchanges: [{{staff: {{clerk: {i}}}}}]\n")
+    assert load_process(path).roles["clerk"].staff == 16
+
+
+def test_a_base_name_too_long_for_the_system_is_an_issue(write_file) -> None:
+    path = write_file("after.yaml", f"base: {'b' * 5000}.yaml\nchanges: []\n")
+    with pytest.raises(ModelError) as caught:
+        load_process(path)
+    (issue,) = caught.value.issues
+    assert (issue.line, issue.column, issue.path) == (1, 7, "base")
+    assert issue.message == f"base '{'b' * 79}…': cannot read file: File name too long"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_a_base_must_be_a_regular_file(write_file, kind: str) -> None:
+    path = write_file("after.yaml", "base: special\nchanges: []\n")
+    special = path.parent / "special"
+    if kind == "fifo":
+        os.mkfifo(special)
+        expected = "is a named pipe (FIFO), not a process file"
+    elif kind == "device":
+        special.symlink_to("/dev/zero")
+        expected = "is a device, not a process file"
+    else:
+        special.mkdir()
+        expected = "is a folder, not a process file"
+    with pytest.raises(ModelError) as caught:
+        load_process(path)
+    (issue,) = caught.value.issues
+    assert (issue.line, issue.path, issue.message) == (1, "base", f"base 'special' {expected}")
 
 
 def test_a_change_list_may_rename_its_process(write_file) -> None:

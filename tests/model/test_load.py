@@ -57,7 +57,9 @@ CORPUS: dict[str, str] = {
     "bad_indentation.yaml": "bad_indentation.yaml:27:10: invalid YAML: mapping values are not allowed here — check the indentation of this line, or quote a value that contains ': '",
     "bad_triangle.yaml": 'bad_triangle.yaml:28:15: steps[2].duration: need min <= mode <= max, got 5.0, 40.0, 30.0',
     "bad_working_hours.yaml": "bad_working_hours.yaml:3:20: calendar.hours[0]: working hours '17:15-08:30' end before they start",
-    "binary.yaml": 'binary.yaml: file contains NUL bytes: not a text file — give a YAML file',
+    "binary.yaml": 'binary.yaml:3:1: file contains NUL bytes: not a text file — give a YAML file',
+    "line_separator_in_comment.yaml": "line_separator_in_comment.yaml:2:8: character U+2028 (line separator) is not allowed in a YAML file — YAML reads it as a line break that editors do not show; delete it or use a space",
+    "next_line_in_name.yaml": "next_line_in_name.yaml:2:10: character U+0085 (next line, NEL) is not allowed in a YAML file — YAML reads it as a line break that editors do not show; delete it or use a space",
     "branch_two_rules.yaml": "branch_two_rules.yaml:23:9: steps[1].next[1]: a branch needs exactly one of 'probability', 'when' or 'otherwise: true'",
     "comment_only.yaml": 'comment_only.yaml:1:1: file is empty — start from docs/format.md',
     "complex_key.yaml": 'complex_key.yaml:4:5: mapping keys must be plain text',
@@ -236,7 +238,7 @@ def test_integer_too_long_to_convert_is_an_issue() -> None:
     with pytest.raises(ModelError) as caught:
         parse_process("id: x\nname: y\nroles: {a: {staff: 1" + "0" * 5000 + "}}\n", file="n.yaml")
     assert str(caught.value) == (
-        "n.yaml:3:20: cannot read '10000000000000000000'… as a value — write a shorter number, or quote it as text"
+        "n.yaml:3:20: roles.a.staff: cannot read '10000000000000000000'… as a value — write a shorter number, or quote it as text"
     )
 
 
@@ -254,7 +256,7 @@ def test_utf8_byte_order_mark_is_accepted() -> None:
 def test_nul_in_text_input_is_refused() -> None:
     with pytest.raises(ModelError) as caught:
         parse_process("id: x\x00\n", file="t.yaml")
-    assert str(caught.value) == "t.yaml: file contains NUL characters: not a text file"
+    assert str(caught.value) == "t.yaml:1:6: file contains NUL characters: not a text file — give a YAML file"
 
 
 def test_nesting_too_deep_is_an_issue() -> None:
@@ -695,3 +697,91 @@ def test_estimates_load_and_survive_a_round_trip() -> None:
     step = process.step("s")
     assert step.digital_duration.mean == pytest.approx(3.0) and step.simple.duration.mean == 5.0
     assert parse_process(dump_process(process), file="again.yaml") == process
+
+
+# --- numbers are finite ----------------------------------------------------------------------------
+
+
+MINIMAL = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        # YAML 1.1 reads 1e400 as text (no dot); the schema reads the text as infinity and refuses it
+        ("clerk: {}", "clerk: {hourly_cost: 1e400}", "5:24: roles.clerk.hourly_cost: must be a finite number, got '1e400'"),
+        ("clerk: {}", "clerk: {hourly_cost: 1.0e+400}", "5:24: roles.clerk.hourly_cost: '1.0e+400' is not a finite number"),
+        ("clerk: {}", "clerk: {hourly_cost: .inf}", "5:24: roles.clerk.hourly_cost: '.inf' is not a finite number"),
+        ("clerk: {}", "clerk: {hourly_cost: -.Inf}", "5:24: roles.clerk.hourly_cost: '-.Inf' is not a finite number"),
+        ("clerk: {}", "clerk: {hourly_cost: .nan}", "5:24: roles.clerk.hourly_cost: '.nan' is not a finite number"),
+        ("roles:", "attributes:\n  amount: {dist: normal, mean: .inf, sd: 1}\nroles:",
+         "5:32: attributes.amount.mean: '.inf' is not a finite number"),
+    ],
+)
+def test_non_finite_numbers_are_refused_with_their_line(old: str, new: str, where: str) -> None:
+    with pytest.raises(ModelError) as caught:
+        parse_process(MINIMAL.replace(old, new, 1), file="inf.yaml")
+    assert str(caught.value) == (
+        f"inf.yaml:{where} — write an ordinary number: no .inf, .nan or exponent beyond 1e308")
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_numbers_are_refused_in_data_too(value: float) -> None:
+    data = yaml.safe_load(MINIMAL)
+    data["roles"]["clerk"]["hourly_cost"] = value
+    data["attributes"] = {"amount": {"dist": "normal", "mean": value, "sd": 1}}
+    with pytest.raises(ModelError) as caught:
+        process_from_data(data, file="data")
+    assert {(issue.path, issue.message.split(",")[0]) for issue in caught.value.issues} == {
+        ("roles.clerk.hourly_cost", "must be a finite number"),
+        ("attributes.amount.mean", "must be a finite number"),
+    }
+
+
+# --- positions are the editor's ----------------------------------------------------------------------
+
+
+def test_nul_is_refused_at_its_position() -> None:
+    for text in ("id: x\nname: ab\x00c\n", b"id: x\nname: \xe7\xa8\x9fb\x00c\n"):
+        with pytest.raises(ModelError) as caught:
+            parse_process(text, file="nul.yaml")
+        assert [(i.line, i.column) for i in caught.value.issues] == [(2, 9 if isinstance(text, str) else 9)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lines_are_counted_as_editors_count_them(newline: str) -> None:
+    text = MINIMAL.replace("\n", newline).replace("next: done", "next: dnoe")
+    with pytest.raises(ModelError) as caught:
+        parse_process(text, file="lines.yaml")
+    assert [(i.line, i.column, i.path) for i in caught.value.issues] == [(9, 64, "steps[0].next")]
+
+
+@pytest.mark.parametrize(("special", "kind"), [("/dev/zero", "a device"), ("fifo", "a named pipe (FIFO)")])
+def test_a_file_that_is_not_regular_is_refused_not_read(tmp_path: Path, special: str, kind: str) -> None:
+    if special == "fifo":  # reading a FIFO would wait for a writer for ever
+        special = str(tmp_path / "fifo.yaml")
+        os.mkfifo(special)
+    with pytest.raises(ModelError) as caught:
+        load_process(special)
+    assert caught.value.issues[0].message == f"is {kind}, not a process file"
+
+
+def test_a_file_of_very_many_values_is_refused_quickly() -> None:
+    import time
+
+    values = ", ".join(["1m"] * 200_000)
+    text = MINIMAL.replace("duration: 5m", f"duration: {{dist: empirical, values: [{values}]}}")
+    start = time.process_time()
+    with pytest.raises(ModelError) as caught:
+        parse_process(text, file="many.yaml")
+    assert time.process_time() - start < 3.0  # all 200,000 took 6 CPU-seconds
+    assert caught.value.issues[0].message == "the file holds more than 30,000 values"
+
+
+def test_an_empirical_distribution_holds_at_most_10000_values() -> None:
+    values = ", ".join(["1m"] * 10_001)
+    text = MINIMAL.replace("duration: 5m", f"duration: {{dist: empirical, values: [{values}]}}")
+    with pytest.raises(ModelError) as caught:
+        parse_process(text, file="many.yaml")
+    assert [(i.path, i.message) for i in caught.value.issues] == [
+        ("steps[0].duration.values", "has 10001 entries; at most 10,000 are accepted")]

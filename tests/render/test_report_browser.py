@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bpr.changes import changes_in, load_process
-from bpr.model.load import write_text_atomic
+from bpr.render.files import write_atomic
 from bpr.render.report import build_report
 from bpr.simulate import SimConfig
 from bpr.study.report import simulate_report
@@ -43,7 +43,7 @@ def written(tmp_path_factory):
     for lang in ("ja", "en"):
         report = build_report(run, today=date(2026, 5, 1), lang=lang, files=("before.yaml", "after.yaml"))
         paths[lang] = folder / lang / "report.html"
-        write_text_atomic(paths[lang], report.html)
+        write_atomic(paths[lang], report.html)
     return run, paths
 
 

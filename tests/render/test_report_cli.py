@@ -111,3 +111,20 @@ def test_the_output_must_be_html(tmp_path):
 def test_bad_run_options_exit_2(tmp_path):
     done = runner.invoke(app, ["report", BEFORE, AFTER, "-o", str(tmp_path / "r.html"), "--horizon", "soon"])
     assert done.exit_code == 2 and "--horizon" in done.output
+
+
+def test_ctrl_c_while_drawing_leaves_no_page_and_no_diagram(tmp_path, monkeypatch):
+    calls = []
+
+    def interrupted(dot, fmt, dpi=144):
+        calls.append(fmt)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return b"\x89PNG"
+
+    monkeypatch.setattr(report_cli, "run_dot", interrupted)
+    monkeypatch.setattr(report_cli, "find_dot", lambda: "dot")
+    target = tmp_path / "report.html"
+    done = runner.invoke(app, ["report", BEFORE, AFTER, "-o", str(target), *FAST])
+    assert done.exit_code == 130 and calls == ["png", "png"]
+    assert list(tmp_path.iterdir()) == [], "the page and its diagrams appear together or not at all"

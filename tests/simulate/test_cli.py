@@ -123,3 +123,61 @@ def test_hours_per_fte_below_one_hour_is_bad_input_not_an_overflow() -> None:
     assert result.exit_code == 2
     assert "--hours-per-fte: Input should be greater than or equal to 1" in result.output
     assert "Traceback" not in result.output and "OverflowError" not in result.output
+
+
+def test_infinite_cost_is_bad_input_not_invalid_json(tmp_path: Path) -> None:
+    path = tmp_path / "inf.yaml"
+    path.write_text(Path(MM1).read_text(encoding="utf-8").replace("server: {staff: 1}",
+                                                                   "server: {staff: 1, hourly_cost: .inf}"),
+                    encoding="utf-8")
+    result = invoke(str(path), *FAST, "--format", "json")
+    assert result.exit_code == 2, result.output
+    [issue] = json.loads(result.stdout)["issues"]
+    assert (issue["file"], issue["line"], issue["path"], issue["message"]) == (
+        str(path), 8, "roles.server.hourly_cost", "'.inf' is not a finite number")
+
+
+def test_json_output_never_holds_infinity(capsys) -> None:
+    from bpr.cli.common import print_json
+
+    print_json({"a": float("inf"), "b": [float("nan"), 1.5], "c": {"d": -float("inf")}})
+    assert json.loads(capsys.readouterr().out, parse_constant=lambda text: 1 / 0) == {
+        "a": None, "b": [None, 1.5], "c": {"d": None}}
+
+
+def _minimal_with_rate(tmp_path: Path, rate: str) -> Path:
+    path = tmp_path / "busy.yaml"
+    text = (Path(__file__).resolve().parents[1] / "model" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("rate: 10/day", f"rate: {rate}"), encoding="utf-8")
+    return path
+
+
+def test_a_run_that_would_not_end_is_refused_with_its_estimate(tmp_path: Path) -> None:
+    busy = _minimal_with_rate(tmp_path, "1000000000/day")
+    result = invoke(str(busy))
+    assert result.exit_code == 2, result.output
+    assert f"{busy}:7:30: arrivals[0].rate: this run would simulate about " in result.output
+    assert "days with" in result.output and "--force runs it anyway" in result.output
+
+
+def test_a_change_that_sets_a_huge_rate_is_refused_too(tmp_path: Path) -> None:
+    calm = _minimal_with_rate(tmp_path, "10/day")
+    result = invoke(str(calm), "--change", "arrivals: {counter: {rate: 1000000000/day}}")
+    assert result.exit_code == 2, result.output
+    assert "this run would simulate about" in result.output
+
+
+def test_an_endless_horizon_is_refused() -> None:
+    result = invoke(MM1, "--horizon", "999999999y")
+    assert result.exit_code == 2
+    assert "--horizon: '999999999y' is longer than 25 years" in result.output
+
+
+def test_force_runs_a_run_over_the_limit_and_shows_the_estimate(monkeypatch) -> None:
+    import bpr.cli.common
+
+    monkeypatch.setattr(bpr.cli.common, "MAX_SECONDS_UNFORCED", 0.0)
+    assert invoke(MM1, *FAST).exit_code == 2
+    result = invoke(MM1, *FAST, "--force")
+    assert result.exit_code == 0, result.output
+    assert "note: this run would simulate about" in result.output and "running it as --force asks" in result.output

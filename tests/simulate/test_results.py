@@ -44,6 +44,28 @@ def test_estimate_is_the_t_interval() -> None:
     assert (est.low, est.high) == (pytest.approx(low), pytest.approx(high))
 
 
+def test_interval_of_a_measure_stays_within_its_range() -> None:
+    # two replications that completed 1 and 10 cases: the t interval alone reaches -51.7
+    count = Estimate.of([1, 10], floor=0.0)
+    assert count.mean - count.half_width < -50 and count.low == 0.0
+    assert count.high == pytest.approx(5.5 + count.half_width)
+    ratio = Estimate.of([0.9, 1.0], floor=0.0, ceiling=1.0)
+    assert ratio.high == 1.0 and ratio.to_dict()["ci95"][1] == 1.0
+    assert Estimate.of([1, 10]).low < -50, "differences (after - before) keep the whole interval"
+
+
+def test_no_interval_of_a_non_negative_measure_goes_below_zero() -> None:
+    rare = mm1("3/day")  # a few cases a replication: intervals from two replications are very wide
+    result = simulate(rare, SimConfig(horizon="3d", warm_up="0m", replications=2, seed=7))
+    data = result.to_dict()
+    assert data["cases"]["completed"]["ci95"][0] >= 0 and data["cases"]["arrived"]["ci95"][0] >= 0
+    assert all(kpi["p50_ci95"][0] >= 0 and kpi["p90_ci95"][0] >= 0 and kpi["ci95"][0] >= 0
+               for kpi in data["kpis"].values() if kpi["ci95"][0] is not None)
+    for role in data["roles"].values():
+        low, high = role["utilisation"]["ci95"]
+        assert 0 <= low <= high <= 1
+
+
 def test_difference_is_paired_and_knows_significance() -> None:
     before = [10.0, 12.0, 9.0, 11.0]
     after = [9.0, 11.2, 8.1, 10.0]  # about 1 less in every pair, although the pairs vary a lot

@@ -1,0 +1,95 @@
+"""Worker processes end with the bpr process that started them, however it ends: Ctrl-C, SIGTERM, SIGKILL,
+an out-of-memory kill, a closed terminal.
+
+A worker busy with a long replication reads nothing from its owner, so the owner's end goes unnoticed until
+the replication is over (a run of 1e9 arrivals a day left two workers at 10 GB each for as long as anyone
+let them). Pipes do not tell either: ``forkserver`` hands every worker a copy of the owner's end of its own
+liveness pipe, so the forkserver and its workers keep each other alive. So :func:`end_with`, called first
+thing in a worker, sets up two guards of its own:
+
+- a daemon thread that waits for the owner to end and then ends the worker: on Linux it waits on a pidfd
+  of the owner (which tells exactly that process's end), elsewhere it checks every :data:`POLL_SECONDS`;
+- where the owner is the worker's parent (``spawn`` workers) on Linux, the kernel also sends the worker
+  SIGKILL when the owner ends (``prctl(PR_SET_PDEATHSIG)``), even if the thread could not run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import select
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["POLL_SECONDS", "end_with"]
+
+POLL_SECONDS = 0.5
+"""How often a worker checks its owner where the system cannot wait for a process's end."""
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_ORPHANED = 70  # exit status of a worker whose owner went away (EX_SOFTWARE)
+
+
+def end_with(owner: int, ignore_interrupt: bool = True) -> None:
+    """End this worker when process ``owner`` ends (see module doc); at once if it has ended already.
+
+    With ``ignore_interrupt`` Ctrl-C is left to the owner, which stops its workers itself: a terminal sends
+    SIGINT to every process of its foreground group, and a worker would print a traceback of its own."""
+    if ignore_interrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux") and os.getppid() == owner:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl here: the thread below still guards
+            pass
+    watch = _wait_for_end(owner) if hasattr(os, "pidfd_open") else None
+    if watch is None:
+        if _ended(owner):
+            os._exit(_ORPHANED)
+        watch = functools.partial(_poll_for_end, owner)
+    threading.Thread(target=watch, name="bpr-lifeline", daemon=True).start()
+
+
+def _wait_for_end(owner: int) -> Callable[[], None] | None:
+    """A function that blocks until ``owner`` ends and then ends this process (``None`` without pidfds)."""
+    try:
+        pidfd = os.pidfd_open(owner)
+    except ProcessLookupError:  # ended (and reaped) already
+        os._exit(_ORPHANED)
+    except OSError:  # an old kernel, or not allowed: poll instead
+        return None
+
+    def wait() -> None:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)  # readable once the process has ended
+        while not poller.poll():
+            pass
+        os._exit(_ORPHANED)
+
+    return wait
+
+
+def _poll_for_end(owner: int) -> None:
+    while not _ended(owner):
+        time.sleep(POLL_SECONDS)
+    os._exit(_ORPHANED)
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` is gone, or has ended and waits to be reaped (a zombie)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, under another user: not ours, but alive
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):  # no /proc here
+        return False
