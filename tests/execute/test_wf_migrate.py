@@ -46,13 +46,19 @@ def case_at(workflow: Workflow, step: str, amount: int = 30_000_000) -> int:
         workflow.complete(HOLDERS[item["role"]], item["id"], "approve" if item["kind"] == "approval" else "done")
 
 
-@pytest.fixture
-def before_and_after(store_url: str, clock: Any, repo_root: Path) -> Any:
+def before_deployed(store_url: str, clock: Any, repo_root: Path) -> Workflow:
+    """A store with before.yaml deployed, a holder of each of its roles and an auditor."""
     workflow = Workflow(store_url, clock=clock)
     workflow.deploy(load_process(repo_root / "scenarios" / "purchase_ringi" / "before.yaml"))
     for role, user in HOLDERS.items():
         workflow.add_user(user, user, [role])
     workflow.add_user("audit", "監査", [], auditor=True)
+    return workflow
+
+
+@pytest.fixture
+def before_and_after(store_url: str, clock: Any, repo_root: Path) -> Any:
+    workflow = before_deployed(store_url, clock, repo_root)
     cases = {step: case_at(workflow, step) for step in EXPECTED}
     workflow.deploy(load_process(repo_root / "scenarios" / "purchase_ringi" / "after.yaml"))
     yield workflow, cases
@@ -91,11 +97,7 @@ def test_migration_places_a_case_from_every_step_of_before(before_and_after: Any
 
 
 def test_a_decider_changed_by_delegation_releases_the_claim(store_url: str, clock: Any, repo_root: Path) -> None:
-    workflow = Workflow(store_url, clock=clock)
-    workflow.deploy(load_process(repo_root / "scenarios" / "purchase_ringi" / "before.yaml"))
-    for role, user in HOLDERS.items():
-        workflow.add_user(user, user, [role])
-    workflow.add_user("audit", "監査", [], auditor=True)
+    workflow = before_deployed(store_url, clock, repo_root)
     case_id = case_at(workflow, "kessai", amount=3_000_000)
     workflow.claim("fuku", open_items(workflow, case_id)[0]["id"])
     workflow.deploy(load_process(repo_root / "scenarios" / "purchase_ringi" / "after.yaml"))
