@@ -25,13 +25,14 @@ from sqlalchemy.engine import Connection
 
 from bpr.execute.access import Acting, acting_on, check_authority
 from bpr.execute.audit import append
+from bpr.execute.deadlines import due_after
 from bpr.execute.definitions import Definition
 from bpr.execute.errors import BadInput, Conflict, Forbidden, NotFound, Refused
 from bpr.execute.people import User
 from bpr.execute.runtime import (
     CaseRow, apply_move, check_attributes, decode_state, encode_state, get_case, open_item, save_case,
 )
-from bpr.execute.store import cases, comments, items, timers, to_db
+from bpr.execute.store import cases, comments, dumps, items, timers, to_db
 from bpr.model.routing import (
     APPROVAL, APPROVED, DONE, REJECTED, RETURNED, TASK, CaseState, Move, RoutingError, WORK_KINDS,
 )
@@ -81,11 +82,9 @@ def start_case(conn: Connection, definition: Definition, drafter: User, attribut
     process = definition.process
     due = None
     if process.deadline is not None:
-        from bpr.execute.deadlines import due_after
-
         due = due_after(at, process.deadline.within, process.calendar)
     case_id = int(conn.execute(insert(cases).values(
-        definition_id=definition.id, status="open", outcome="", end_step="", attributes=_json(values),
+        definition_id=definition.id, status="open", outcome="", end_step="", attributes=dumps(values),
         state=encode_state(definition, CaseState(values)), drafter=drafter.id, started_at=to_db(at),
         due_at=to_db(due) if due else None, version=1)).inserted_primary_key[0])  # type: ignore[index]
     if due is not None:
@@ -96,12 +95,6 @@ def start_case(conn: Connection, definition: Definition, drafter: User, attribut
     claim_for = {w.step: drafter.id for w in move.opened if w.role >= 0 and roles[w.role] in drafter.roles}
     apply_move(conn, case, definition, move, at, drafter.id, claim_for)
     return case_id
-
-
-def _json(value: Any) -> str:
-    from bpr.execute.store import dumps
-
-    return dumps(value)
 
 
 def _item(conn: Connection, item_id: int) -> Any:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from bpr.execute.audit import AuditRow, append
 from bpr.execute.errors import BadInput
 from bpr.execute.store import (
-    audit, audit_archiving, cases, comments, definitions, items, metadata, notifications, timers, to_db,
+    action, audit, audit_archiving, cases, comments, definitions, items, metadata, notifications, timers, to_db,
 )
 
 __all__ = ["ArchiveResult", "archive_cases", "open_archive", "read_archive_audit"]
@@ -89,8 +89,6 @@ def _batches(conn: Connection, before: datetime) -> Iterator[list[int]]:
 def archive_cases(store: Engine, path: str | os.PathLike[str], older_than_days: int, now: datetime,
                   by: str) -> ArchiveResult:
     """Move finished cases that ended more than ``older_than_days`` ago into the archive at ``path``."""
-    from bpr.execute.store import action
-
     if older_than_days < 0:
         raise BadInput(f"--older-than {older_than_days}: a number of days from 0")
     before = now - timedelta(days=older_than_days)

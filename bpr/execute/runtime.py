@@ -96,7 +96,7 @@ def check_attributes(definition: Definition, attributes: Mapping[str, Any]) -> d
     for name, dist in declared.items():
         value = attributes[name]
         if isinstance(dist, Choice):
-            allowed = [v for v in dist.values]
+            allowed = list(dist.values)
             if value not in allowed:
                 raise BadInput(f"attribute {name!r} is {value!r}, not one of {allowed}")
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or \
