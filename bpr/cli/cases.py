@@ -46,6 +46,8 @@ Now = Annotated[str | None, typer.Option(
 Actor = Annotated[str, typer.Option("--as", help="The user who acts (trusted here; REST users log in).")]
 Admin = Annotated[str, typer.Option("--as", help="Who the audit trail records as doing it.")]
 Format = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
+CHOICE_EXAMPLE = "complete=to_payment"
+"""A decision taken by a person (a decision by probability in the file), as --choice names it."""
 
 
 class Act(str, enum.Enum):
@@ -68,13 +70,13 @@ def _moment(text: str, option: str) -> datetime:
     return moment
 
 
-def _pairs(texts: list[str] | None, option: str, numbers: bool) -> dict[str, Any]:
+def _pairs(texts: list[str] | None, option: str, numbers: bool, example: str) -> dict[str, Any]:
     """``NAME=VALUE`` options as a dict; with ``numbers``, values that read as numbers become numbers."""
     out: dict[str, Any] = {}
     for text in texts or []:
         name, sep, value = text.partition("=")
         if not sep or not name.strip():
-            fail(f"{option} {text!r}: write NAME=VALUE, e.g. {option} amount=3000000")
+            fail(f"{option} {text!r}: write NAME=VALUE, e.g. {option} {example}")
         out[name.strip()] = _number(value.strip()) if numbers else value.strip()
     return out
 
@@ -209,8 +211,8 @@ def start(
     database: Database = None, now: Now = None,
 ) -> None:
     """Start a case as its drafter (起案); its first work is claimed for them."""
-    attributes = _pairs(attr, "--attr", numbers=True)
-    choices = _pairs(choice, "--choice", numbers=False)
+    attributes = _pairs(attr, "--attr", numbers=True, example="amount=3000000")
+    choices = _pairs(choice, "--choice", numbers=False, example=CHOICE_EXAMPLE)
     with _engine(database, now) as workflow:
         case_id = workflow.start(actor, process, attributes, choices or None)
     _say(f"case {case_id} started by {actor}")
@@ -233,7 +235,7 @@ def act(
     """Act on a work item: claim or release it, finish a task (done), approve, reject, or return it (差戻し)."""
     if to is not None and what is not Act.return_:
         fail(f"--to {to!r} goes with return, not {what.value}", code=2)
-    choices = _pairs(choice, "--choice", numbers=False) or None
+    choices = _pairs(choice, "--choice", numbers=False, example=CHOICE_EXAMPLE) or None
     with _engine(database, now) as workflow:
         if what is Act.claim:
             workflow.claim(actor, item, version)

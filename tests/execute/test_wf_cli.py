@@ -102,6 +102,7 @@ def test_start_puts_the_draft_in_the_drafters_inbox(ringi: Workflow, store_url: 
     (["--as", "sato", "--attr", "amount=1", "--attr", "colour=red"], "has no attribute 'colour'"),
     (["--as", "sato"], "a case of purchase_ringi@1 needs 'amount'"),
     (["--as", "suzuki", "--attr", "amount=1"], "suzuki may not start purchase_ringi@1: its first work is for tanto"),
+    (["--as", "sato", "--attr", "amount=1", "--choice", "needs_mayor"], "--choice 'needs_mayor': write NAME=VALUE"),
     (["--as", "sato", "--attr", "amount=1", "--now", "2027-04-05T09:30"], "say which time zone"),
     (["--as", "sato", "--attr", "amount=1", "--now", "next monday"], "not a date and time"),
 ])

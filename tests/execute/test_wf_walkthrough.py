@@ -93,6 +93,13 @@ def run(command: str, shell_env: dict[str, str] | None) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
+def test_blocks_pair_each_command_block_with_the_output_shown_right_after() -> None:
+    page = ("```sh\nbpr a\nbpr b \\\n  --x  # exit 2\n```\n\n```text\nout 1\n\nout 2\n```\n"
+            "prose\n```sh\nbpr c\n```\nprose\n```text\nnot its output\n```\n")
+    assert blocks(page) == [Block(("bpr a", "bpr b    --x  # exit 2"), ("out 1", "out 2"), 1),
+                            Block(("bpr c",), (), 13)]
+
+
 def test_the_page_has_the_whole_story() -> None:
     text = DOC.read_text(encoding="utf-8")
     commands = " ".join(c for block in blocks(text) for c in block.commands)
