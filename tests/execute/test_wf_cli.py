@@ -348,3 +348,35 @@ def test_a_database_that_cannot_be_opened_is_exit_2() -> None:
     result = runner.invoke(app, ["cases", "user", "list", "--database", "nosuchdb://x"])
     assert result.exit_code == 2 and result.stderr.startswith("cannot open the database nosuchdb://x: ")
     assert "Traceback" not in result.output
+
+
+TINY = """format: 1
+id: tiny
+name: 小さな手続
+roles:
+  clerk: {name: 担当, staff: 1}
+arrivals:
+  - {channel: counter, rate: 10/day}
+steps:
+  - {id: draft, name: 起案, type: task, role: clerk, duration: 10m, next: complete}
+  - id: complete
+    name: 書類はそろっているか
+    type: decision
+    next:
+      - {to: fix, probability: 0.2}
+      - {to: done, probability: 0.8}
+  - {id: fix, name: 補正, type: task, role: clerk, duration: 5m, next: done}
+  - {id: done, name: 完了, type: end}
+"""
+
+
+def test_a_decision_by_probability_is_the_persons_choice(store_url: str, write_file: Any) -> None:
+    bpr(store_url, "cases", "deploy", str(write_file("tiny.yaml", TINY)))
+    bpr(store_url, "cases", "user", "add", "a", "--role", "clerk")
+    bpr(store_url, "cases", "start", "tiny", "--as", "a", "--now", NOW)
+    assert refused(store_url, "cases", "act", "1", "done", "--as", "a", "--now", NOW).strip() == (
+        "decision 'complete' is taken by a person: say which way it goes — give choice complete=fix|done")
+    assert "give choice complete=fix|done" in refused(store_url, "cases", "act", "1", "done", "--as", "a", "--choice",
+                                                      "complete=nowhere", "--now", NOW)
+    bpr(store_url, "cases", "act", "1", "done", "--as", "a", "--choice", "complete=fix", "--now", NOW)
+    assert [i["step"] for i in as_json(store_url, "inbox", "a", "--now", NOW)["items"]] == ["fix"]
