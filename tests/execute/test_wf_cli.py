@@ -380,3 +380,15 @@ def test_a_decision_by_probability_is_the_persons_choice(store_url: str, write_f
                                                       "complete=nowhere", "--now", NOW)
     bpr(store_url, "cases", "act", "1", "done", "--as", "a", "--choice", "complete=fix", "--now", NOW)
     assert [i["step"] for i in as_json(store_url, "inbox", "a", "--now", NOW)["items"]] == ["fix"]
+
+
+def test_files_that_cannot_be_used_are_exit_2(ringi: Workflow, store_url: str, tmp_path: Path,
+                                              write_file: Any) -> None:
+    not_an_archive = write_file("notes.txt", "not a database\n" * 100)
+    for args in (["verify", "--archive", str(not_an_archive)],
+                 ["export", str(tmp_path / "log.csv"), "--archive", str(not_an_archive)],
+                 ["archive", "--older-than", "0", "--to", str(not_an_archive)]):
+        assert refused(store_url, "cases", *args).startswith("the database refused: (sqlite3.DatabaseError) file is "
+                                                             "not a database — check --database")
+    assert not_an_archive.read_text(encoding="utf-8") == "not a database\n" * 100
+    assert refused(store_url, "cases", "export", str(tmp_path)).strip() == f"{tmp_path}: Is a directory"
