@@ -339,9 +339,10 @@ def show(
     for item in found["items"]:
         who = item["done_by"] or item["claimed_by"] or f"role {item['role'] or '-'}"
         behalf = f" for {item['on_behalf_of']}" if item["on_behalf_of"] else ""
-        outcome = f" {item['outcome']}" if item["outcome"] else ""
+        state = item["outcome"] if item["status"] == "done" and item["outcome"] else (
+            f"{item['status']} ({item['outcome']})" if item["outcome"] else item["status"])
         due = f" due {_when(item['due_at'])}" if item["due_at"] and item["status"] in ("open", "claimed") else ""
-        _say(f"  item {item['id']:<4} {item['step']:18} {item['status']}{outcome} ({who}{behalf}){due}")
+        _say(f"  item {item['id']:<4} {item['step']:18} {state:10} {who}{behalf}{due}")
     _say("history:")
     for row in found["history"]:
         behalf = f" for {row['on_behalf_of']}" if row["on_behalf_of"] else ""
