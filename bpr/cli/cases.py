@@ -175,6 +175,29 @@ def user_add(
     _say(f"token: {token}  (shown once: the REST face's Bearer token for {user.id})")
 
 
+@users_app.command("roles")
+def user_roles(
+    user_id: Annotated[str, typer.Argument(metavar="ID", help="The user's id.")],
+    role: Annotated[list[str] | None, typer.Option("--role", help="Every role they hold from now on (repeat).")] = None,
+    database: Database = None, now: Now = None, by: Admin = "admin",
+) -> None:
+    """Replace a user's roles (a transfer, a promotion); their open claims stay theirs."""
+    with _engine(database, now) as workflow:
+        user = workflow.set_roles(user_id, role or [], by=by)
+    _say(f"{user.id}: roles {', '.join(sorted(user.roles)) or 'none'}")
+
+
+@users_app.command("token")
+def user_token(
+    user_id: Annotated[str, typer.Argument(metavar="ID", help="The user's id.")],
+    database: Database = None, now: Now = None, by: Admin = "admin",
+) -> None:
+    """Issue a new REST token (the old one stops working); printed once."""
+    with _engine(database, now) as workflow:
+        token = workflow.new_token(user_id, by=by)
+    _say(f"token: {token}  (shown once: the REST face's Bearer token for {user_id}; the old one no longer works)")
+
+
 @users_app.command("list")
 def user_list(database: Database = None, output: Format = OutputFormat.text) -> None:
     """List users, their roles, and who is an auditor."""

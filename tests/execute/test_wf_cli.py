@@ -79,6 +79,16 @@ def test_user_add_prints_a_token_that_authenticates_once(store_url: str) -> None
         {"id": "audit", "name": "audit", "roles": [], "auditor": True},
         {"id": "sato", "name": "佐藤", "roles": ["kakaricho", "tanto"], "auditor": False}]
     assert refused(store_url, "cases", "user", "add", "sato").strip() == "user 'sato' exists already"
+    assert bpr(store_url, "cases", "user", "roles", "sato", "--role", "kacho") == "sato: roles kacho\n"
+    new = bpr(store_url, "cases", "user", "token", "sato").split()[1]
+    workflow = Workflow(store_url)
+    try:
+        assert workflow.authenticate(token) is None
+        renewed = workflow.authenticate(new)
+        assert renewed is not None and renewed.roles == {"kacho"}
+    finally:
+        workflow.close()
+    assert "no user 'ghost'" in refused(store_url, "cases", "user", "token", "ghost")
     assert "'2bad' is not an id" in refused(store_url, "cases", "user", "add", "2bad")
 
 
