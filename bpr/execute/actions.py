@@ -222,11 +222,11 @@ def return_to_sender(conn: Connection, user: User, item_id: int, at: datetime, d
         raise BadInput(f"{target!r} is not a work step")
     move = _routed(lambda: definition.router.advance(case.state, route.index, RETURNED, to=target_route.index))
     _finish(conn, item, acting, RETURNED, at, case)
+    conn.execute(update(items).where(items.c.id == item.id).values(returned_to=target, returned_to_user=person))
     append(conn, at, user.id, "return", case_id=case.id, item_id=item.id, definition_id=definition.id,
            on_behalf_of=acting.on_behalf_of, detail={"step": item.step, "to": target, "to_user": person,
                                                      "note": note})
-    claim_for = {target_route.index: person} if person and person != "system" else None
-    _, opened = apply_move(conn, case, definition, move, at, user.id, claim_for)
+    _, opened = apply_move(conn, case, definition, move, at, user.id)
     return opened
 
 

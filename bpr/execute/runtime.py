@@ -23,7 +23,7 @@ from bpr.execute.audit import append
 from bpr.execute.deadlines import before_due, due_after
 from bpr.execute.definitions import Definition
 from bpr.execute.errors import BadInput, Conflict, NotFound
-from bpr.execute.store import cases, dumps, from_db, items, loads, timers, to_db
+from bpr.execute.store import cases, dumps, from_db, items, loads, timers, to_db, user_roles
 from bpr.model.distributions import Choice
 from bpr.model.routing import (
     DONE, HANDOFF, KIND_NAMES, WAIT, Block, CaseState, Move, RoutingError, Token, WorkItem,
@@ -179,6 +179,22 @@ def last_role(conn: Connection, case_id: int) -> str:
     return "" if row is None else str(row.role)
 
 
+def _returned_to(conn: Connection, case_id: int, step: str, role: str) -> str | None:
+    """The previous actor a return to sender (差戻し) named for ``step``, if the work opening there is that
+    return's (no item at ``step`` was opened since) and they still hold the role."""
+    back = conn.execute(select(items.c.id, items.c.returned_to_user).where(
+        items.c.case_id == case_id, items.c.returned_to == step).order_by(items.c.id.desc()).limit(1)).first()
+    if back is None or not back.returned_to_user:
+        return None
+    later = conn.execute(select(items.c.id).where(items.c.case_id == case_id, items.c.step == step,
+                                                  items.c.id > back.id).limit(1)).first()
+    if later is not None:
+        return None
+    holds = conn.execute(select(user_roles.c.user_id).where(user_roles.c.user_id == back.returned_to_user,
+                                                            user_roles.c.role == role)).first()
+    return str(back.returned_to_user) if holds is not None else None
+
+
 def apply_move(conn: Connection, case: CaseRow, definition: Definition, move: Move, at: datetime, actor: str,
                claim_for: Mapping[int, str] | None = None, **case_values: Any) -> tuple[CaseState, list[int]]:
     """Store what the core decided: items for the opened work (handoffs pass at once, asking the core again),
@@ -207,7 +223,7 @@ def apply_move(conn: Connection, case: CaseRow, definition: Definition, move: Mo
             role = last_role(conn, case.id)
         else:
             role = definition.routing.roles[work.role] if work.role >= 0 else ""
-        claimer = (claim_for or {}).get(work.step)
+        claimer = (claim_for or {}).get(work.step) or _returned_to(conn, case.id, route.id, role)
         new_items.append(open_item(conn, case.id, definition, work.step, role, at, claimer))
     values: dict[str, Any] = dict(case_values)
     if state.ended:

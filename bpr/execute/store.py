@@ -131,6 +131,8 @@ items = Table(
     Column("due_at", DateTime),
     Column("escalations", Integer, nullable=False),
     Column("state_before", Text),  # the case state before this item was completed (for withdraw)
+    Column("returned_to", String(ID)),  # 差戻し: the step the case was sent back to ...
+    Column("returned_to_user", String(ID)),  # ... and the person it goes back to (the previous actor)
     Column("version", Integer, nullable=False),
     Index("ix_items_case", "case_id"),
     Index("ix_items_open_role", "status", "role"),

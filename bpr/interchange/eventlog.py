@@ -98,7 +98,8 @@ def write_csv(records: Iterable[ActivityRecord], target: Target) -> int:
 def read_csv(source: Target) -> list[ActivityRecord]:
     """The records of a CSV event log written by :func:`write_csv`, in file order."""
     if isinstance(source, (str, os.PathLike)):
-        with open(source, encoding="utf-8", newline="") as handle:
+        # utf-8-sig: the same file after a round through a spreadsheet that added a byte-order mark.
+        with open(source, encoding="utf-8-sig", newline="") as handle:
             return _read_rows(handle, str(source))
     return _read_rows(source, str(getattr(source, "name", "<input>")))
 

@@ -9,8 +9,8 @@ id), ``time:timestamp`` (``2027-04-01T09:00:00.000+09:00``), ``activity_name``, 
 ``org:role``, ``org:resource``, ``channel`` and ``on_behalf_of``; the ``complete`` event also carries the
 ``outcome``.
 
-The file is written as it goes, a trace at a time: a log of millions of events never sits in memory as a
-tree. The records of a case must therefore come together (as :func:`~bpr.interchange.eventlog.sort_records`
+Within a trace the events are in time order. The file is written as it goes, a trace at a time: a log of
+millions of events never sits in memory (as a tree or otherwise), only the events of one case. The records of a case must therefore come together (as :func:`~bpr.interchange.eventlog.sort_records`
 orders them); a case met again after other cases is refused.
 """
 
@@ -78,7 +78,8 @@ def _timestamp(value: datetime, record: ActivityRecord) -> str:
     return value.isoformat(timespec="milliseconds")
 
 
-def _events(record: ActivityRecord) -> Iterator[str]:
+def _events(record: ActivityRecord) -> Iterator[tuple[datetime, str]]:
+    """The XES events of one record, each with its time."""
     common = [f'      <string key="concept:name" value={_quote(record.activity, record)}/>']
     optional = [("org:role", record.role), ("org:resource", record.resource),
                 ("activity_name", record.activity_name), ("channel", record.channel),
@@ -95,7 +96,7 @@ def _events(record: ActivityRecord) -> Iterator[str]:
         if transition == COMPLETE:
             lines.append(outcome)
         lines.append("    </event>")
-        yield "\n".join(lines) + "\n"
+        yield at, "\n".join(lines) + "\n"
 
 
 def write_xes(records: Iterable[ActivityRecord], target: Target, log_name: str = "bpr event log") -> int:
@@ -110,19 +111,27 @@ def _write(records: Iterable[ActivityRecord], handle: TextIO, log_name: str) -> 
     handle.write(f"  <string key=\"concept:name\" value={_quote(log_name, None)}/>\n")
     done: set[str] = set()
     current: str | None = None
+    events: list[tuple[datetime, str]] = []  # of the current case
+
+    def close_trace() -> None:
+        # In time order within the trace (records come by end time, so one activity's start may come after
+        # another's completion); sorted() is stable, so ties keep the order of the records.
+        handle.writelines(text for _, text in sorted(events, key=lambda event: event[0]))
+        handle.write("  </trace>\n")
+
     for record in records:
         if record.case_id != current:
             if record.case_id in done:
                 raise EventLogError(f"case {record.case_id!r} comes again after other cases: the records "
                                     "of a case must come together (sort them with sort_records)")
             if current is not None:
-                handle.write("  </trace>\n")
-                done.add(current)
+                close_trace()
+                events.clear()
             current = record.case_id
+            done.add(current)
             handle.write(f'  <trace>\n    <string key="concept:name" value={_quote(current, record)}/>\n')
-        handle.writelines(_events(record))
+        events.extend(_events(record))
     if current is not None:
-        handle.write("  </trace>\n")
-        done.add(current)
+        close_trace()
     handle.write("</log>\n")
     return len(done)

@@ -131,8 +131,8 @@ class Plan:
     priorities: bool  # some streams differ in priority: roles queue by priority
     # For the event log, per step index: display names (an end step's route holds none) and the outcome an
     # end step gives its case (End.outcome, or "ended"; "" for other steps).
-    step_names: tuple[str, ...] = ()
-    end_outcomes: tuple[str, ...] = ()
+    step_names: tuple[str, ...]
+    end_outcomes: tuple[str, ...]
 
     def role_index(self, role_id: str) -> int:
         for role in self.roles:

@@ -55,6 +55,8 @@ def test_write_then_read_gives_the_same_records(tmp_path: Path) -> None:
     assert back == records
     assert [r.end.utcoffset() for r in back] == [r.end.utcoffset() for r in records]  # offsets kept, not UTC
     assert read_csv(io.StringIO(path.read_text(encoding="utf-8"))) == records
+    path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8-sig")  # saved again by a spreadsheet
+    assert read_csv(path) == records
 
 
 def test_a_time_without_a_zone_is_refused_and_nothing_is_written(tmp_path: Path) -> None:

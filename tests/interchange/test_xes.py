@@ -69,6 +69,18 @@ def test_declares_the_standard_extensions_and_writes_a_trace_per_case() -> None:
     assert (end_c2["concept:name"], end_c2["outcome"]) == ("done", "refused")
 
 
+def test_events_of_a_trace_are_in_time_order_when_activities_overlap() -> None:
+    legal = ActivityRecord("c1", "legal", "法務", "legal", "legal#1", at(0), at(0), at(30), "approved")
+    budget = ActivityRecord("c1", "budget", "財政", "budget", "budget#1", at(0), at(10), at(60), "approved")
+    end = ActivityRecord("c1", "done", "完了", "", "", at(60), at(60), at(60), "ended")
+    [trace] = parse([legal, budget, end]).findall("x:trace", NS)  # records by end time, as sort_records gives
+    events = [attributes(e) for e in trace.findall("x:event", NS)]
+    assert [(e["concept:name"], e["lifecycle:transition"]) for e in events] == [
+        ("legal", "schedule"), ("legal", "start"), ("budget", "schedule"), ("budget", "start"),
+        ("legal", "complete"), ("budget", "complete"), ("done", "complete"),
+    ]
+
+
 def test_escapes_markup_quotes_newlines_and_keeps_japanese() -> None:
     name = '見積 <比較> & "相見積" \'稟議\'\n二行目\t終'
     record = case('c<&">')[0]._replace(activity='a&b', activity_name=name, resource="山田 <太郎>")

@@ -95,6 +95,8 @@ def upgrade() -> None:
         sa.Column("due_at", sa.DateTime),
         sa.Column("escalations", sa.Integer, nullable=False),
         sa.Column("state_before", sa.Text),
+        sa.Column("returned_to", sa.String(ID)),
+        sa.Column("returned_to_user", sa.String(ID)),
         sa.Column("version", sa.Integer, nullable=False),
     )
     op.create_index("ix_items_case", "items", ["case_id"])
