@@ -106,9 +106,8 @@ def _engine(database: str | None, now: str | None) -> Iterator[Workflow]:
         yield workflow
     except BprError as error:
         fail(error)
-    except SQLAlchemyError as error:  # e.g. an --archive or --to file that is not a database
-        fail(f"the database refused: {str(error).splitlines()[0]} — check --database and the files named by "
-             "--archive or --to (archive files are written by bpr cases archive)")
+    except SQLAlchemyError as error:  # the database went away or refused mid-command
+        fail(f"the database refused: {str(error).splitlines()[0]} — check --database")
     except OSError as error:
         fail(f"{error.filename2 or error.filename or ''}: {error.strerror or error}")
     finally:

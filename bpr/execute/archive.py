@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, delete, insert, select
+from sqlalchemy import Table, create_engine, delete, insert, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.engine import Connection, Engine
 
 from bpr.execute.audit import AuditRow, append
@@ -52,8 +53,18 @@ def open_archive(path: str | os.PathLike[str], create: bool = False) -> Engine:
     if create and target.exists() and not target.is_file():
         raise BadInput(f"{str(target)!r} is not a regular file", "name a file for the archive")
     engine = create_engine(f"sqlite:///{target}")
-    if create:
-        metadata.create_all(engine, tables=[definitions, cases, items, comments, audit])
+    try:
+        if create:
+            metadata.create_all(engine, tables=[definitions, cases, items, comments, audit])
+        missing = {"definitions", "cases", "items", "audit"} - set(inspect(engine).get_table_names())
+    except SQLAlchemyError:
+        engine.dispose()
+        raise BadInput(f"{str(target)!r} is not an archive file (not an SQLite database)",
+                       "archive files are written by bpr cases archive") from None
+    if missing:
+        engine.dispose()
+        raise BadInput(f"{str(target)!r} is not an archive file (it has no {', '.join(sorted(missing))} table)",
+                       "archive files are written by bpr cases archive")
     return engine
 
 

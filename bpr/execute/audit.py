@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -49,7 +49,7 @@ class AuditRow:
 
     def as_dict(self) -> dict[str, Any]:
         out = {name: getattr(self, name) for name in self.__slots__}
-        out["at"] = self.at.isoformat()
+        out["at"] = self.at.replace(tzinfo=UTC).isoformat()  # stored as naive UTC
         return out
 
 

@@ -398,7 +398,8 @@ def test_files_that_cannot_be_used_are_exit_2(ringi: Workflow, store_url: str, t
     for args in (["verify", "--archive", str(not_an_archive)],
                  ["export", str(tmp_path / "log.csv"), "--archive", str(not_an_archive)],
                  ["archive", "--older-than", "0", "--to", str(not_an_archive)]):
-        assert refused(store_url, "cases", *args).startswith("the database refused: (sqlite3.DatabaseError) file is "
-                                                             "not a database — check --database")
+        assert refused(store_url, "cases", *args).strip() == (
+            f"{str(not_an_archive)!r} is not an archive file (not an SQLite database) — archive files are written "
+            "by bpr cases archive")
     assert not_an_archive.read_text(encoding="utf-8") == "not a database\n" * 100
     assert refused(store_url, "cases", "export", str(tmp_path)).strip() == f"{tmp_path}: Is a directory"

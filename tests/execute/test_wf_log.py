@@ -94,3 +94,8 @@ def test_the_archive_refuses_what_is_not_a_file(ringi: Workflow, tmp_path: Path)
         ringi.archive(1, tmp_path)
     with pytest.raises(BadInput, match="no archive file"):
         read_archive_audit(tmp_path / "missing.db")
+    (tmp_path / "notes.txt").write_text("not a database", encoding="utf-8")
+    with pytest.raises(BadInput, match="not an archive file"):
+        read_archive_audit(tmp_path / "notes.txt")
+    with pytest.raises(BadInput, match="not an archive file"):
+        ringi.archive(1, tmp_path / "notes.txt")
