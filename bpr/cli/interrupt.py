@@ -2,7 +2,7 @@
 
 The first signal prints ``stopping…`` and raises in the main thread (``KeyboardInterrupt`` for Ctrl-C,
 ``SystemExit(143)`` for SIGTERM), so that what runs cleans up: the simulation stops its worker processes
-(:func:`bpr.simulate.runner`), half-written files are removed. A second signal ends the command at once;
+(:mod:`bpr.simulate.runner`), half-written files are removed. A second signal ends the command at once;
 its workers then end with it (:mod:`bpr.simulate.lifeline`).
 
 This module imports nothing heavy: :func:`install` runs before the libraries load, so a Ctrl-C during
