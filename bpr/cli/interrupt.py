@@ -2,7 +2,7 @@
 
 The first signal prints ``stopping…`` and raises in the main thread (``KeyboardInterrupt`` for Ctrl-C,
 ``SystemExit(143)`` for SIGTERM), so that what runs cleans up: the simulation stops its worker processes
-(:func:`bpr.simulate.runner`), half-written files are removed. A second signal ends the command at once;
+(:mod:`bpr.simulate.runner`), half-written files are removed. A second signal ends the command at once;
 its workers then end with it (:mod:`bpr.simulate.lifeline`).
 
 This module imports nothing heavy: :func:`install` runs before the libraries load, so a Ctrl-C during
@@ -16,7 +16,7 @@ import signal
 import sys
 from types import FrameType
 
-__all__ = ["install"]
+__all__ = ["install", "leave_to_the_server"]
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
@@ -30,6 +30,13 @@ def install() -> None:
     _stopping = False
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
+
+
+def leave_to_the_server() -> None:
+    """Give SIGINT and SIGTERM back to Python's defaults for a server that shuts down by itself on them
+    (uvicorn stops gracefully, stops the workers through the app's shutdown, then re-raises the signal)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:

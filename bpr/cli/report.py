@@ -107,6 +107,7 @@ class _Bar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
 
 
 def _read_redesign(path: Path) -> dict[str, Any]:
@@ -124,9 +125,9 @@ def _run_redesign(process: Any, seed: int, workers: int) -> dict[str, Any]:
     try:
         result = redesign(process, DEFAULT_CONFIG.model_copy(update={"seed": seed, "workers": workers}), bar)
     except BprError as error:
-        bar.close()
         fail(error)
-    bar.close()
+    finally:  # a Ctrl-C too: the bar gives the terminal back
+        bar.close()
     return result.to_dict()
 
 
@@ -190,9 +191,9 @@ def report_command(
     try:
         run = simulate_report(process_before, process_after, config, changes, impact_steps=impact_steps, progress=bar)
     except BprError as error:
-        bar.close()
         fail(error)
-    bar.close()
+    finally:  # a Ctrl-C too: the bar gives the terminal back
+        bar.close()
     command = f"bpr report {before} {after} -o {output} --lang {lang.value} -r {replications} --horizon {horizon} " \
               f"--seed {seed}"
     report = build_report(run, today=date.today(), lang=lang.value, files=(str(before), str(after)),

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from bpr.cli.common import fail
+from bpr.cli.interrupt import leave_to_the_server
 
 
 def serve(
@@ -42,6 +43,7 @@ def serve(
     except ValidationError as error:
         fail("\n".join(f"bpr serve: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
     app = create_app(settings)
+    leave_to_the_server()
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, timeout_graceful_shutdown=5,
                 log_config=_log_config(log_level))
 

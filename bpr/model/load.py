@@ -248,11 +248,16 @@ def read_yaml(raw: bytes | str, file: str = "<input>") -> tuple[Any, Locations]:
                                 hint=refused.hint)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = lines.at(mark)
         message = (error.problem or error.context or "invalid YAML").strip()
         if message.startswith("but ") and error.context:  # the composer splits one sentence in two
             message = f"{error.context.strip()}, {message}"
         hint = None
+        if "end of stream" in message and error.context and error.context_mark is not None:
+            # an unclosed quote or bracket: where it was opened says more than the end of the file
+            message = f"{error.context.strip()} that never ends"
+            mark = error.context_mark
+            hint = "close the quote or bracket opened here"
+        where = lines.at(mark)
         if "'\\t'" in message or "tab" in message:  # PyYAML shows a tab escaped: '\t'
             hint = "YAML does not allow tabs for indentation; use spaces"
         elif "expected a single document" in message or "but found another document" in message:
@@ -402,6 +407,13 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
     elif kind == "finite_number":
         message = f"must be a finite number, got {_show(value)}"
         hint = _FINITE_HINT
+    elif kind in ("bool_type", "bool_parsing"):
+        message = f"expected true or false, got {_show(value)}"
+    elif kind in ("tuple_type", "list_type"):
+        message = f"expected a list, got {_KINDS.get(type(value), 'a mapping' if isinstance(value, dict) else 'a value')}"
+        hint = "write each entry on a line starting with '- '"
+    elif kind == "string_too_long":
+        message = f"is longer than {ctx.get('max_length')} characters: {_show(value, 30)}"
     elif kind == "string_type":
         message = f"expected text, got {_show(value)}"
         if isinstance(value, (bool, int, float)):  # YAML read `version: 1.10` as a number

@@ -78,7 +78,7 @@ def parse_duration(text: object) -> float:
         raise ValueError(f"unknown time unit {unit!r} in {text!r}; use s, m, h, d or w")
     value = float(number) * MINUTES_PER_UNIT[unit]
     if not math.isfinite(value):
-        raise ValueError(f"duration {text!r} is not finite")
+        raise ValueError(f"duration {_cut(str(text))} is not finite")
     return value
 
 

@@ -69,7 +69,7 @@ class SimConfig(BaseModel):
     @classmethod
     def _span(cls, value: str | None) -> str | None:
         if value is not None and parse_span(value) > MAX_SPAN_YEARS * MINUTES_PER_YEAR:
-            raise ValueError(f"{value!r} is longer than {MAX_SPAN_YEARS} years; "
+            raise ValueError(f"{value!r} is longer than the limit of {MAX_SPAN_YEARS} years; "
                              f"a run covers a few years at most (write e.g. 1y)")
         return value
 

@@ -30,7 +30,7 @@ def test_bad_file_gives_json_issues(command: str) -> None:
 
 
 @pytest.mark.parametrize(("args", "path", "fragment"), [
-    (["simulate", MM1, "--horizon", "99y"], "--horizon", "longer than 25 years"),
+    (["simulate", MM1, "--horizon", "99y"], "--horizon", "longer than the limit of 25 years"),
     (["simulate", MM1, MM1, "--change", "remove: serve"], "", "not both"),
     (["simulate", MM1, "--change", "remove: nothing"], "changes[0].remove", "nothing"),
     (["whatif", MM1, "--change", "remove: nothing"], "changes[0].remove", "nothing"),

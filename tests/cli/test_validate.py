@@ -137,7 +137,7 @@ def test_every_invalid_file_exits_2_without_a_traceback(name: str) -> None:
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith(str(INVALID / name))
+    assert result.stderr.startswith(str(INVALID) + "/")  # the file, or a change list's base or partner in a circle
 
 
 def test_shipped_scenarios_are_valid() -> None:

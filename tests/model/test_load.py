@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from pydantic import BaseModel
 
+from bpr.changes import load_process as load_any  # process files and change lists
 from bpr.errors import Issue, ModelError
 from bpr.model import schema
 from bpr.model.distributions import (
@@ -141,12 +142,98 @@ CORPUS: dict[str, str] = {
     "unreachable.yaml": "unreachable.yaml:34:5: steps[4]: step 'archive' can never be reached — route a step to it, or delete it",
     "utf16.yaml": 'utf16.yaml:1:1: file is UTF-16, not UTF-8 — save it as UTF-8',
     "version_number.yaml": 'version_number.yaml:3:10: version: expected text, got 1.1 — put it in quotes to keep it as written',
+    # hardening (issue 11): numbers, limits, line breaks, change lists and their bases
+    "arrival_calendar_unknown.yaml": "arrival_calendar_unknown.yaml:6:48: arrivals[0].calendar: no calendar 'weekend' — declare it under 'calendars:' or use 'always'",
+    "arrival_start_unknown.yaml": "arrival_start_unknown.yaml:6:45: arrivals[0].start: no step 'recieve' — did you mean 'receive'?",
+    "arrivals_empty.yaml": 'arrivals_empty.yaml:5:11: arrivals: needs at least 1 entry, has 0',
+    "attribute_mean_infinite.yaml": "attribute_mean_infinite.yaml:7:32: attributes.amount.mean: '.inf' is not a finite number — write an ordinary number: no .inf, .nan or exponent beyond 1e308",
+    "attribute_unknown_dist.yaml": "attribute_unknown_dist.yaml:8:16: attributes.kind.dist: unknown distribution 'chioce' — did you mean 'choice'?",
+    "authority_too_high.yaml": 'authority_too_high.yaml:5:32: roles.chief.authority: must be at most 20, got 99',
+    "batch_time_invalid.yaml": "batch_time_invalid.yaml:18:81: steps[2].batch[1]: cannot read time of day '99:00'; write HH:MM such as '08:30'",
+    "calendar_always_text.yaml": "calendar_always_text.yaml:3:20: calendar.always: expected true or false, got 'sometimes'",
+    "calendar_days_empty_name.yaml": "calendar_days_empty_name.yaml:3:24: calendar.days[1]: '' is not allowed; expected 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun'",
+    "changes_base_invalid.yaml": "tabs.yaml:4:1: invalid YAML: found character '\\t' that cannot start any token — YAML does not allow tabs for indentation; use spaces",
+    "changes_base_is_a_device.yaml": "changes_base_is_a_device.yaml:1:7: base: base '/dev/zero' is a device, not a process file — base: names the process file (a regular .yaml file) it changes",
+    "changes_base_is_a_folder.yaml": "changes_base_is_a_folder.yaml:1:7: base: base '.' is a folder, not a process file — base: names the process file (a regular .yaml file) it changes",
+    "changes_base_missing.yaml": "changes_base_missing.yaml:1:7: base: no base file 'befor.yaml' next to this change list — did you mean 'binary.yaml'?",
+    "changes_base_name_too_long.yaml": "changes_base_name_too_long.yaml:1:7: base: base 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…': cannot read file: File name too long — base: names the process file (a regular .yaml file) it changes",
+    "changes_base_not_text.yaml": "changes_base_not_text.yaml:1:7: base: a change list needs 'base:' naming the process file it changes — base: before.yaml",
+    "changes_circle_a.yaml": 'changes_circle_b.yaml:1:7: base: change lists are based on each other in a circle: changes_circle_a.yaml -> changes_circle_b.yaml -> changes_circle_a.yaml — one of them must be based on the process file itself',
+    "changes_circle_b.yaml": 'changes_circle_a.yaml:1:7: base: change lists are based on each other in a circle: changes_circle_b.yaml -> changes_circle_a.yaml -> changes_circle_b.yaml — one of them must be based on the process file itself',
+    "changes_cost_infinite.yaml": "changes_cost_infinite.yaml:3:36: changes[0].set.duration: '.inf' is not a finite number — write an ordinary number: no .inf, .nan or exponent beyond 1e308",
+    "changes_digitize_unknown_step.yaml": "changes_digitize_unknown_step.yaml:3:16: changes[0].digitize[0]: step 'recieve' does not exist — did you mean 'receive'?",
+    "changes_missing.yaml": "changes_missing.yaml:1:1: changes: 'changes:' must be a list of changes — write a list such as 'changes: [{remove: step_id}]'",
+    "changes_not_a_list.yaml": "changes_not_a_list.yaml:2:10: changes: 'changes:' must be a list of changes — write a list such as 'changes: [{remove: step_id}]'",
+    "changes_remove_unknown_step.yaml": "changes_remove_unknown_step.yaml:3:13: changes[0].remove: step 'recieve' does not exist — did you mean 'receive'?",
+    "changes_set_unknown_field.yaml": "changes_set_unknown_field.yaml:3:34: changes[0].set.colour: a task step has no field 'colour'; fields: name, description, control, feasibility, role, duration, medium, rekey, citizen_present, stamp, digital_duration, simple, next",
+    "changes_staff_unknown_role.yaml": "changes_staff_unknown_role.yaml:3:21: changes[0].staff.clerck: role 'clerck' does not exist — did you mean 'clerk'?",
+    "changes_staff_zero.yaml": 'changes_staff_zero.yaml:3:20: changes[0].staff.clerk: staff must be between 1 and 100000, got 0',
+    "changes_unknown_field.yaml": "changes_unknown_field.yaml:2:1: change: unknown field in a change list; allowed: base, changes, name, description — did you mean 'changes'?",
+    "changes_unknown_kind.yaml": "changes_unknown_kind.yaml:3:5: changes[0].remvoe: unknown change 'remvoe' — did you mean 'remove'?",
+    "choice_negative.yaml": 'choice_negative.yaml:8:9: attributes.kind: probabilities must not be negative',
+    "choice_not_one.yaml": 'choice_not_one.yaml:8:9: attributes.kind: probabilities sum to 0.9, not 1',
+    "closed_date_invalid.yaml": "closed_date_invalid.yaml:3:21: calendar.closed[0]: closed date '13-45' is not a day of the calendar (month 13, day 45) — e.g. '12-29' every year or '2026-05-01' once",
+    "condition_empty.yaml": 'condition_empty.yaml:16:30: steps[1].next[0].when: condition is empty',
+    "condition_power.yaml": "condition_power.yaml:16:30: steps[1].next[0].when: unexpected character '*' at column 8 in condition 'amount ** 2 > 100000'; only comparisons, and/or/not, numbers, strings and attribute names are allowed",
+    "condition_semicolon.yaml": "condition_semicolon.yaml:16:30: steps[1].next[0].when: unexpected character ';' at column 11 in condition 'amount > 1; import os'; only comparisons, and/or/not, numbers, strings and attribute names are allowed",
+    "condition_subscript.yaml": 'condition_subscript.yaml:16:30: steps[1].next[0].when: expected \'and\', \'or\' or the end, got \'[\' at column 5 in condition "kind[0] == \'n\'"; only comparisons, and/or/not, numbers, strings and attribute names are allowed',
+    "cost_infinite.yaml": "cost_infinite.yaml:4:24: roles.clerk.hourly_cost: '.inf' is not a finite number — write an ordinary number: no .inf, .nan or exponent beyond 1e308",
+    "cost_nan.yaml": "cost_nan.yaml:4:24: roles.clerk.hourly_cost: '.nan' is not a finite number — write an ordinary number: no .inf, .nan or exponent beyond 1e308",
+    "cost_negative.yaml": 'cost_negative.yaml:4:24: roles.clerk.hourly_cost: must be at least 0, got -3000',
+    "cost_overflow.yaml": "cost_overflow.yaml:4:24: roles.clerk.hourly_cost: '1.0e+400' is not a finite number — write an ordinary number: no .inf, .nan or exponent beyond 1e308",
+    "cr_dangling_next.yaml": "cr_dangling_next.yaml:8:64: steps[0].next: no step 'dnoe' — did you mean 'done'?",
+    "crlf_dangling_next.yaml": "crlf_dangling_next.yaml:8:64: steps[0].next: no step 'dnoe' — did you mean 'done'?",
+    "document_end_then_more.yaml": "document_end_then_more.yaml:11:1: invalid YAML: expected '<document start>', but found '<block mapping start>'",
+    "duplicate_top_key.yaml": "duplicate_top_key.yaml:3:1: duplicate key 'id' — each key may appear once in a mapping",
+    "duration_not_finite.yaml": "duration_not_finite.yaml:8:54: steps[0].duration: duration '99999999999999999999999999999…' is not finite",
+    "empirical_negative.yaml": "empirical_negative.yaml:8:54: steps[0].duration: duration '-1m' is negative; a duration is 0 or more",
+    "empirical_too_many.yaml": 'empirical_too_many.yaml:8:80: steps[0].duration.values: has 10001 entries; at most 10,000 are accepted',
+    "end_with_next.yaml": 'end_with_next.yaml:9:27: steps[1].next: unknown field; allowed: id, name, description, control, feasibility, type, outcome',
+    "escape_character.yaml": 'escape_character.yaml:2:9: character U+001B is not allowed in a YAML file — delete it: YAML allows printable characters, tabs and line breaks',
+    "exponential_mean_zero.yaml": 'exponential_mean_zero.yaml:8:80: steps[0].duration.mean: must be greater than 0, got 0.0',
+    "format_two.yaml": 'format_two.yaml:1:9: format: 2 is not allowed; expected 1',
+    "hours_not_a_span.yaml": "hours_not_a_span.yaml:3:20: calendar.hours[0]: cannot read working hours '9 to 5'; write a span such as '08:30-12:00'",
+    "id_starts_with_digit.yaml": "id_starts_with_digit.yaml:8:10: steps[0].id: '1receive' is not a valid id: use ASCII letters, digits and '_', starting with a letter — put Japanese text in 'name:'",
+    "id_too_long.yaml": "id_too_long.yaml:1:5: id: is longer than 64 characters: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaa…",
+    "id_with_space.yaml": "id_with_space.yaml:8:10: steps[0].id: 'receive form' is not a valid id: use ASCII letters, digits and '_', starting with a letter — put Japanese text in 'name:'",
+    "lognormal_sd_zero.yaml": 'lognormal_sd_zero.yaml:8:87: steps[0].duration.sd: must be greater than 0, got 0.0',
+    "medium_unknown.yaml": "medium_unknown.yaml:8:66: steps[0].medium: 'fax' is not allowed; expected 'paper' or 'digital'",
+    "name_is_a_list.yaml": "name_is_a_list.yaml:2:7: name: expected text, got ['最小', '手続']",
+    "nesting_too_deep.yaml": 'nesting_too_deep.yaml:4:78: YAML nested deeper than 64 levels — a process file is a few levels deep',
+    "paragraph_separator.yaml": 'paragraph_separator.yaml:2:9: character U+2029 (paragraph separator) is not allowed in a YAML file — YAML reads it as a line break that editors do not show; delete it or use a space',
+    "profile_hour_24.yaml": 'profile_hour_24.yaml:6:54: arrivals[0].profile.hour[24]: must be at most 23, got 24',
+    "profile_negative.yaml": 'profile_negative.yaml:6:63: arrivals[0].profile.weekday.mon: must be at least 0, got -1',
+    "profile_unknown_weekday.yaml": "profile_unknown_weekday.yaml:6:58: arrivals[0].profile.weekday.funday: 'funday' is not allowed; expected 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun'",
+    "rate_negative.yaml": "rate_negative.yaml:6:30: arrivals[0].rate: cannot read rate '-10/day'; write a count per period: 3/hour, 40/day, 1200/year",
+    "rate_not_finite.yaml": "rate_not_finite.yaml:6:30: arrivals[0].rate: rate '10000000000000000000000000000…' is not a finite number",
+    "reject_probability_negative.yaml": 'reject_probability_negative.yaml:18:86: steps[2].reject.probability: must be at least 0, got -0.1',
+    "reject_to_unknown.yaml": "reject_to_unknown.yaml:18:95: steps[2].reject.to: no step 'recieve' — did you mean 'receive'?",
+    "required_authority_too_high.yaml": 'required_authority_too_high.yaml:18:93: steps[2].required_authority[0].level: must be at most 20, got 30',
+    "role_calendar_unknown.yaml": "role_calendar_unknown.yaml:4:21: roles.clerk.calendar: no calendar 'parttime' — declare it under 'calendars:' or use 'always'",
+    "roles_a_list.yaml": "roles_a_list.yaml:4:3: roles: expected a mapping of fields, got ['clerk']",
+    "staff_fraction.yaml": "staff_fraction.yaml:4:18: roles.clerk.staff: staff must be a whole number from 1 to 100000, or 'unlimited'; got 1.5",
+    "staff_huge_integer.yaml": "staff_huge_integer.yaml:4:18: roles.clerk.staff: cannot read '10000000000000000000'… as a value — write a shorter number, or quote it as text",
+    "staff_negative.yaml": "staff_negative.yaml:4:18: roles.clerk.staff: staff must be a whole number from 1 to 100000, or 'unlimited'; got -2",
+    "staff_too_many.yaml": "staff_too_many.yaml:4:18: roles.clerk.staff: staff must be a whole number from 1 to 100000, or 'unlimited'; got 1000000",
+    "staff_zero.yaml": "staff_zero.yaml:4:18: roles.clerk.staff: staff must be a whole number from 1 to 100000, or 'unlimited'; got 0",
+    "stamp_not_bool.yaml": "stamp_not_bool.yaml:18:71: steps[2].stamp: expected true or false, got 'maybe'",
+    "step_type_null.yaml": "step_type_null.yaml:9:22: steps[1].type: unknown step type 'None' — use one of task, approval, handoff, wait, decision, parallel, join, end",
+    "steps_a_mapping.yaml": "steps_a_mapping.yaml:8:3: steps: expected a list, got a mapping — write each entry on a line starting with '- '",
+    "steps_empty.yaml": 'steps_empty.yaml:7:8: steps: needs at least 1 entry, has 0',
+    "tag_binary.yaml": "tag_binary.yaml:2:7: tag 'tag:yaml.org,2002:binary' is not allowed — process files use plain YAML only",
+    "tag_local.yaml": "tag_local.yaml:4:10: tag '!role' is not allowed — process files use plain YAML only",
+    "tag_set.yaml": "tag_set.yaml:2:7: tag 'tag:yaml.org,2002:set' is not allowed — process files use plain YAML only",
+    "too_many_values.yaml": 'too_many_values.yaml:7:89956: the file holds more than 30,000 values — a process file holds a few thousand; summarise long lists (e.g. an empirical duration as a fitted distribution)',
+    "top_level_key_null.yaml": 'top_level_key_null.yaml:1:4: None: Keys should be strings',
+    "top_level_key_number.yaml": 'top_level_key_number.yaml:1:1: [1]: Keys should be strings (got 1)',
+    "unclosed_quote.yaml": 'unclosed_quote.yaml:2:7: invalid YAML: while scanning a quoted scalar that never ends — close the quote or bracket opened here',
+    "uniform_max_below_min.yaml": 'uniform_max_below_min.yaml:8:54: steps[0].duration: max (5.0) must not be below min (10.0)',
 }
 
 
 def _first_line(name: str) -> str:
     with pytest.raises(ModelError) as caught:
-        load_process(name)
+        load_any(name)
     return str(caught.value).splitlines()[0]
 
 
@@ -165,9 +252,10 @@ def test_corpus_and_table_agree() -> None:
 def test_issues_carry_what_the_line_shows(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(INVALID)
     with pytest.raises(ModelError) as caught:
-        load_process(name)
+        load_any(name)
     issues = caught.value.issues
-    assert issues and all(isinstance(issue, Issue) and issue.file == name for issue in issues)
+    on_disk = {path.name for path in INVALID.iterdir()}  # a change list's issue may be in its (bad) base
+    assert issues and all(isinstance(issue, Issue) and issue.file in on_disk for issue in issues)
     assert [issue.format() for issue in issues] == str(caught.value).splitlines()
     assert all("\n" not in issue.format() for issue in issues), "one issue, one line"
 

@@ -170,7 +170,7 @@ def test_a_change_that_sets_a_huge_rate_is_refused_too(tmp_path: Path) -> None:
 def test_an_endless_horizon_is_refused() -> None:
     result = invoke(MM1, "--horizon", "999999999y")
     assert result.exit_code == 2
-    assert "--horizon: '999999999y' is longer than 25 years" in result.output
+    assert "--horizon: '999999999y' is longer than the limit of 25 years" in result.output
 
 
 def test_force_runs_a_run_over_the_limit_and_shows_the_estimate(monkeypatch) -> None:
