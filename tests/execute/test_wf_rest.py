@@ -1,16 +1,29 @@
 """The REST face of the workflow engine, on SQLite and PostgreSQL: every endpoint, and what an attacker tries.
 
 The per-user token decides who acts; the engine's refusals keep their status (404 hides what a user may not
-read); hostile input is a 4xx with issues, never a 500. The crash test (``kill -9`` of ``bpr serve`` during a
-burst of actions) is in test_wf_rest_crash.py.
+read); hostile input is a 4xx with issues, never a 500. Last, ``kill -9`` of ``bpr serve`` during a burst of
+actions from several client threads: every acknowledged action survives, none is half done.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy import select
 from fastapi.testclient import TestClient
 from wfhelp import ADMIN_TOKEN, bearer, rest_settings
 
@@ -341,3 +354,134 @@ def test_huge_and_strange_inputs_are_4xx_not_500(rest: TestClient, tokens: dict[
     for params in ({"limit": 0}, {"limit": 10**9}, {"offset": -1}, {"offset": 10**30}, {"due_before": "tomorrow"}):
         assert rest.get("/v1/inbox", params=params, headers=sato).status_code == 422, params
     assert rest.get("/v1/audit/verify", headers=bearer(tokens["audit"])).json()["ok"]
+
+
+# --- kill -9 of the server during a burst of actions -------------------------------------------------------
+
+BURST = {"sato": "complete", "suzuki": "approve", "zai": "approve", "kei": "approve"}
+"""One client thread per user: the 担当 drafts and orders, the others approve what reaches their inbox."""
+AUDITED = {"complete": "done", "approve": "approve"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 90.0,
+              server: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` (and the server's exit) when it does not."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if server is not None and server.poll() is not None:
+            pytest.fail(f"the server exited with {server.returncode} while waiting for {what}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds} s for {what}")
+        time.sleep(0.05)
+
+
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def _serve(url: str, folder: Path, repo_root: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``bpr serve`` on a free port and the store ``url``, in a process group of its own that is killed
+    (SIGKILL) on the way out, whatever happened."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(repo_root), "BPR_API_DB": str(folder / "jobs.sqlite"),
+           "BPR_API_WORKERS": "1", "BPR_API_WARM_WORKERS": "false", "BPR_TIMER_SECONDS": "3600"}
+    log = open(folder / f"serve-{port}.log", "wb")  # noqa: SIM115 - closed below, after the process is gone
+    server = subprocess.Popen([sys.executable, "-m", "bpr", "serve", "--port", str(port), "--database", url,
+                               "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _healthy(base), f"{base}/healthz", server=server)
+        yield base, server
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        log.close()
+
+
+def _drive(base: str, user: str, token: str, stop: threading.Event, acked: list[tuple[str, int, str]]) -> None:
+    """Act on the user's inbox until told to stop or the server is gone; record each acknowledged action."""
+    action = BURST[user]
+    with httpx.Client(base_url=base, headers=bearer(token), timeout=10) as client:
+        while not stop.is_set():
+            try:
+                inbox = client.get("/v1/inbox", params={"limit": 5}).json()
+                if not inbox:
+                    stop.wait(0.02)
+                    continue
+                item = inbox[0]
+                answer = client.post(f"/v1/items/{item['id']}/{action}", json={"version": item["version"]})
+            except (httpx.HTTPError, ValueError):
+                return  # the server was killed: this action may or may not have happened, and was not promised
+            if answer.status_code == 200:
+                acked.append((user, item["id"], AUDITED[action]))
+
+
+def test_kill_9_during_a_burst_loses_no_acknowledged_action(ringi: Workflow, tokens: dict[str, str], clock: Any,
+                                                           tmp_path: Path, repo_root: Path) -> None:
+    clock.now = datetime.now(UTC)  # the cases start now, as the server's actions happen now
+    cases_started = [ringi.start("sato", "purchase_ringi", {"amount": SMALL}) for _ in range(40)]
+    acked: list[tuple[str, int, str]] = []
+    stop = threading.Event()
+    threads = []
+    try:
+        with _serve(ringi.url, tmp_path, repo_root) as (base, server):
+            threads = [threading.Thread(target=_drive, args=(base, user, tokens[user], stop, acked))
+                       for user in BURST]
+            began = time.monotonic()
+            for thread in threads:
+                thread.start()
+            _wait_for(lambda: len(acked) >= 60, "60 acknowledged actions", server=server)
+            os.killpg(server.pid, signal.SIGKILL)  # mid-burst: the threads are still sending
+            server.wait()
+            took = time.monotonic() - began
+            print(f"\n{len(acked)} actions acknowledged in {took:.2f} s ({len(acked) / took:.0f}/s) before kill -9")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+
+    with _serve(ringi.url, tmp_path, repo_root) as (base, _server):
+        verified = httpx.get(f"{base}/v1/audit/verify", headers=bearer(tokens["audit"]), timeout=30).json()
+        assert verified["ok"], verified["problems"]
+        after = httpx.get(f"{base}/v1/inbox", headers=bearer(tokens["suzuki"]), timeout=30)
+        assert after.status_code == 200  # the restarted server serves the same store
+    _assert_nothing_lost_nothing_half_done(ringi, acked, cases_started)
+
+
+def _assert_nothing_lost_nothing_half_done(workflow: Workflow, acked: list[tuple[str, int, str]],
+                                           cases_started: list[int]) -> None:
+    from bpr.execute.store import audit, cases, items, loads
+
+    with workflow.engine.connect() as conn:
+        item_rows = {row.id: row for row in conn.execute(select(items))}
+        audit_rows = list(conn.execute(select(audit).where(audit.c.item_id.is_not(None))))
+        case_rows = list(conn.execute(select(cases)))
+    finished = {(row.actor, row.item_id, row.action) for row in audit_rows
+                if row.action in ("done", "approve", "reject", "return")}
+    for user, item_id, action in acked:  # every acknowledged action is there, whole
+        assert (user, item_id, action) in finished, f"acknowledged {action} of item {item_id} by {user} is lost"
+        row = item_rows[item_id]
+        assert (row.status, row.done_by) == ("done", user), (item_id, row.status, row.done_by)
+    done_work = {row.id for row in item_rows.values() if row.status == "done" and row.kind in ("task", "approval")}
+    assert done_work == {item_id for _, item_id, _ in finished}, "an item done without its audit row, or vice versa"
+    assert {row.id for row in case_rows} == set(cases_started)
+    for case in case_rows:
+        if case.status != "open":
+            continue
+        waiting = sorted(step for step, _inside in loads(case.state)["tokens"])
+        open_items = sorted(row.step for row in item_rows.values()
+                            if row.case_id == case.id and row.status in ("open", "claimed"))
+        assert open_items == waiting, f"case {case.id}: items {open_items}, routing state {waiting}"
