@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -354,6 +354,60 @@ def test_huge_and_strange_inputs_are_4xx_not_500(rest: TestClient, tokens: dict[
     for params in ({"limit": 0}, {"limit": 10**9}, {"offset": -1}, {"offset": 10**30}, {"due_before": "tomorrow"}):
         assert rest.get("/v1/inbox", params=params, headers=sato).status_code == 422, params
     assert rest.get("/v1/audit/verify", headers=bearer(tokens["audit"])).json()["ok"]
+
+
+# --- the service around the endpoints: settings and timers ------------------------------------------------
+
+PERMIT_WITH_DEADLINE = """\
+id: permit
+name: 許可申請
+calendar: always
+deadline: 1 days
+roles:
+  clerk: {name: 担当, staff: 2}
+  chief: {name: 係長, staff: 1, authority: 2}
+arrivals:
+  - {channel: counter, rate: 2/hour}
+steps:
+  - {id: receive, name: 受付, type: task, role: clerk, duration: 10m, next: check}
+  - {id: check, name: 審査, type: approval, role: chief, duration: 5m, next: done}
+  - {id: done, type: end}
+"""
+
+
+def test_the_database_comes_from_bpr_database_or_sits_beside_the_jobs_file(tmp_path: Path) -> None:
+    from bpr.api import Settings
+    from bpr.api.cases_runtime import database_url
+
+    given = Settings.from_env({"BPR_DATABASE": "postgresql+psycopg://u@h/db", "BPR_TIMER_SECONDS": "5"})
+    assert (given.database, given.timer_seconds) == ("postgresql+psycopg://u@h/db", 5.0)
+    assert database_url(given) == "postgresql+psycopg://u@h/db"
+    default = Settings.from_env({"BPR_API_DB": str(tmp_path / "data" / "jobs.sqlite")})
+    assert database_url(default) == f"sqlite:///{tmp_path / 'data' / 'bpr-cases.db'}"
+    assert Settings.from_env({}, database="sqlite:///x.db").database == "sqlite:///x.db"  # bpr serve --database
+
+
+def test_the_timer_thread_fires_due_timers_and_stops_at_shutdown(ringi: Workflow, clock: Any, tmp_path: Path) -> None:
+    settings = rest_settings(ringi.url, tmp_path, timer_seconds=0.05)
+    with TestClient(create_app(settings)) as rest:
+        deployed = rest.post("/v1/definitions", json={"process_yaml": PERMIT_WITH_DEADLINE},
+                             headers=bearer(ADMIN_TOKEN))
+        assert deployed.status_code == 201, deployed.text
+        _, token = ringi.add_user("clerk1", "窓口", ["clerk"])
+        clock.now = datetime.now(UTC) - timedelta(days=3)  # started three days ago: one day allowed
+        case_id = ringi.start("clerk1", "permit", {})
+        timers = rest.app.state.timers  # type: ignore[attr-defined]
+
+        def notified() -> bool:
+            found = rest.get("/v1/notifications", headers=bearer(token)).json()
+            return any(n["kind"] == "overdue" and n["case_id"] == case_id for n in found)
+
+        _wait_for(notified, "the overdue notice of the timer thread")
+        assert timers.running
+    assert not timers.running
+    assert not [t for t in threading.enumerate() if t.name == "bpr-timers"]
+    rows = ringi.history("audit", case_id)
+    assert [r["action"] for r in rows].count("case_overdue") == 1  # fired once, however many ticks ran
 
 
 # --- kill -9 of the server during a burst of actions -------------------------------------------------------
