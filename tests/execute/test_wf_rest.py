@@ -326,6 +326,16 @@ def test_sql_ish_text_is_stored_as_text(rest: TestClient, tokens: dict[str, str]
     assert rest.get("/v1/audit/verify", headers=bearer(tokens["audit"])).json()["ok"]
 
 
+def test_the_engine_refuses_a_nul_in_a_comment_on_both_databases(ringi: Workflow) -> None:
+    """The REST model refuses it first; the CLI reaches the engine directly, where PostgreSQL would fail."""
+    from bpr.execute import BadInput
+
+    case_id = ringi.start("sato", "purchase_ringi", {"amount": SMALL})
+    with pytest.raises(BadInput, match="NUL"):
+        ringi.comment("sato", case_id, "a\x00b")
+    assert ringi.verify().ok
+
+
 def test_huge_and_strange_inputs_are_4xx_not_500(rest: TestClient, tokens: dict[str, str]) -> None:
     case_id = _start(rest, tokens["sato"])
     kian = _item(rest, tokens["sato"], "kian")
