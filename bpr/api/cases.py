@@ -39,6 +39,7 @@ __all__ = ["add_cases"]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": IssuesResponse, "description": text}
     for code, text in {
+        400: "the body could not be read (not UTF-8, or not a body this endpoint takes)",
         401: "missing or unknown bearer token: every call acts as the user its token names",
         403: "the user may not do this (not their role, not the drafter, not an auditor)",
         404: "no such case or item, or not the user's to see (the same answer, so existence is not revealed)",
@@ -55,6 +56,8 @@ _user_token = HTTPBearer(auto_error=False, scheme_name="UserToken",
 CaseId = Annotated[int, PathParam(ge=1, le=DB_INT, description="the case's id")]
 ItemId = Annotated[int, PathParam(ge=1, le=DB_INT, description="the item's id (from the inbox or the case)")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+NO_BODY, NO_RETURN_BODY, NO_WITHDRAW_BODY = ItemAction(), ReturnAction(), WithdrawIn()
+"""What an action without a body means (never changed: the endpoints only read them)."""
 Offset = Annotated[int, Query(ge=0, le=DB_INT)]
 
 
@@ -86,12 +89,14 @@ Engine = Annotated[Workflow, Depends(_workflow)]
 
 def _admin(settings: Settings) -> Any:
     def check(credentials: HTTPAuthorizationCredentials | None = Depends(_user_token)) -> None:  # noqa: B008
+        given = credentials.credentials if credentials is not None else ""
+        if not given:
+            raise _unauthorized("deploying needs the server's administrator token (BPR_API_TOKEN)")
         if settings.token is None:
             error = WorkflowError("deploying definitions is switched off on this server",
                                   "set BPR_API_TOKEN for the administrator, or deploy with the CLI")
             error.status = 403
             raise error
-        given = credentials.credentials if credentials is not None else ""
         if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), settings.token.encode("utf-8")):
             raise _unauthorized("deploying needs the server's administrator token (BPR_API_TOKEN)")
 
@@ -147,9 +152,10 @@ def _router(settings: Settings) -> APIRouter:
         return workflow.history(user.id, case_id)
 
     @router.post("/cases/{case_id}/withdraw", response_model=WithdrawOut, tags=["cases"])
-    def withdraw(case_id: CaseId, user: Me, workflow: Engine, body: WithdrawIn | None = None) -> dict[str, int]:
+    def withdraw(case_id: CaseId, user: Me, workflow: Engine,
+                 body: WithdrawIn = NO_WITHDRAW_BODY) -> dict[str, int]:
         """引戻し: the drafter takes the case back while the next actor has not started."""
-        item = workflow.withdraw(user.id, case_id, note=body.note if body else "")
+        item = workflow.withdraw(user.id, case_id, note=body.note)
         return {"case": case_id, "item": item}
 
     @router.post("/cases/{case_id}/comments", response_model=CreatedOut, status_code=201, tags=["cases"])
@@ -175,45 +181,41 @@ def _router(settings: Settings) -> APIRouter:
     items: dict[str, Any] = {"tags": ["items"], "response_model": ActionOut}
 
     @router.post("/items/{item_id}/claim", **items)
-    def claim(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction | None = None) -> dict[str, Any]:
+    def claim(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction = NO_BODY) -> dict[str, Any]:
         """Take an open item: it leaves the others' inboxes until released."""
-        workflow.claim(user.id, item_id, version=(body or ItemAction()).version)
+        workflow.claim(user.id, item_id, version=body.version)
         return {"item": item_id, "action": "claim", "opened": []}
 
     @router.post("/items/{item_id}/release", **items)
-    def release(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction | None = None) -> dict[str, Any]:
+    def release(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction = NO_BODY) -> dict[str, Any]:
         """Give a claimed item back to its role."""
-        workflow.release(user.id, item_id, version=(body or ItemAction()).version)
+        workflow.release(user.id, item_id, version=body.version)
         return {"item": item_id, "action": "release", "opened": []}
 
     @router.post("/items/{item_id}/complete", **items)
-    def complete(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction | None = None) -> dict[str, Any]:
+    def complete(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction = NO_BODY) -> dict[str, Any]:
         """Finish a task or record a wait's reply; answers the items it opened."""
-        given = body or ItemAction()
-        opened = workflow.complete(user.id, item_id, "done", version=given.version, choice=given.choice,
-                                   note=given.note)
+        opened = workflow.complete(user.id, item_id, "done", version=body.version, choice=body.choice,
+                                   note=body.note)
         return {"item": item_id, "action": "complete", "opened": opened}
 
     @router.post("/items/{item_id}/approve", **items)
-    def approve(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction | None = None) -> dict[str, Any]:
+    def approve(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction = NO_BODY) -> dict[str, Any]:
         """Approve (決裁・合議): needs the authority the step's required_authority sets for the case."""
-        given = body or ItemAction()
-        opened = workflow.approve(user.id, item_id, version=given.version, choice=given.choice, note=given.note)
+        opened = workflow.approve(user.id, item_id, version=body.version, choice=body.choice, note=body.note)
         return {"item": item_id, "action": "approve", "opened": opened}
 
     @router.post("/items/{item_id}/reject", **items)
-    def reject(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction | None = None) -> dict[str, Any]:
+    def reject(item_id: ItemId, user: Me, workflow: Engine, body: ItemAction = NO_BODY) -> dict[str, Any]:
         """Reject: the case goes where the file's reject.to says."""
-        given = body or ItemAction()
-        opened = workflow.reject(user.id, item_id, version=given.version, choice=given.choice, note=given.note)
+        opened = workflow.reject(user.id, item_id, version=body.version, choice=body.choice, note=body.note)
         return {"item": item_id, "action": "reject", "opened": opened}
 
     @router.post("/items/{item_id}/return", **items)
     def return_to_sender(item_id: ItemId, user: Me, workflow: Engine,
-                         body: ReturnAction | None = None) -> dict[str, Any]:
+                         body: ReturnAction = NO_RETURN_BODY) -> dict[str, Any]:
         """差戻し: back to the previous actor, or to the earlier step `to` of the case's history."""
-        given = body or ReturnAction()
-        opened = workflow.return_to_sender(user.id, item_id, to=given.to, version=given.version, note=given.note)
+        opened = workflow.return_to_sender(user.id, item_id, to=body.to, version=body.version, note=body.note)
         return {"item": item_id, "action": "return", "opened": opened}
 
     @router.get("/absences", response_model=list[AbsenceOut], tags=["people"])
