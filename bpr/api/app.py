@@ -20,6 +20,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
 
+from bpr.api.cases import add_cases
+from bpr.api.cases_runtime import open_cases
 from bpr.api.errors import ApiError, install_error_handlers, issues_of
 from bpr.api.inputs import check_size, list_scenarios, resolve_changes, resolve_process, sim_config
 from bpr.api.gate import RequestGate, token_matches
@@ -81,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs, app.state.replicas, app.state.warmer = service.jobs, service.replicas, service.warmer
         service.start()  # the warm-up, in the background: the server answers at once
         try:
-            yield
+            async with open_cases(app, settings):  # the workflow engine's store and timers
+                yield
         finally:
             await service.close()
 
@@ -110,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1 = APIRouter(prefix="/v1", dependencies=dependencies, responses=_ERRORS)
     _routes(v1, settings)
     app.include_router(v1)
+    add_cases(app, settings)  # per-user tokens: not behind BPR_API_TOKEN, which only deploys there
 
     @app.get("/healthz", response_model=HealthResponse, tags=["service"])
     async def healthz(request: Request) -> dict[str, Any]:

@@ -9,6 +9,9 @@ service will accept. Environment variables of HTTP (all optional; the runtime's 
 ``BPR_API_PORT``           port (default 8000)
 ``BPR_API_TOKEN``          when set, every ``/v1`` request needs ``Authorization: Bearer <token>``
 ``BPR_API_CORS_ORIGINS``   comma-separated origins allowed by CORS (default none: CORS off)
+``BPR_DATABASE``           the workflow engine's database URL (default ``sqlite:///…/bpr-cases.db``
+                           beside the jobs file; ``postgresql+psycopg://…`` for a whole city hall)
+``BPR_TIMER_SECONDS``      how often the engine's timers (reminders, escalations) are fired (default 30)
 =========================  ==================================================================
 
 Every limit below can be set the same way, by its field name in capitals: ``BPR_API_MAX_REPLICATIONS=50``,
@@ -30,11 +33,16 @@ class Settings(ServiceSettings):
     """What the service binds to, who may call it, how large a request may be, and the runtime's settings."""
 
     ENV_LISTS: ClassVar[frozenset[str]] = ServiceSettings.ENV_LISTS | {"cors_origins"}
+    ENV_NAMES: ClassVar[dict[str, str]] = ServiceSettings.ENV_NAMES | {"database": "BPR_DATABASE",
+                                                                       "timer_seconds": "BPR_TIMER_SECONDS"}
 
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8000
     token: str | None = Field(default=None, description="bearer token; None means no authentication")
     cors_origins: tuple[str, ...] = ()
+    database: str | None = Field(default=None, description="the workflow engine's database URL; None: "
+                                                           "bpr-cases.db beside the jobs file (db_path)")
+    timer_seconds: Annotated[float, Field(gt=0)] = 30.0
 
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
     max_steps: Annotated[int, Field(ge=1)] = 500

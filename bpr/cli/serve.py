@@ -27,6 +27,10 @@ def serve(
                                               "with the default options, so that the first what-if on one is "
                                               "quick (env BPR_API_WARM; default off). /healthz shows progress."),
     ] = None,
+    database: Annotated[
+        str | None, typer.Option(help="The workflow engine's database URL (env BPR_DATABASE; default "
+                                      "sqlite:///…/bpr-cases.db beside the jobs file).")
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level: warning, info, debug.")] = "info",
 ) -> None:
     """Run the REST service: POST /v1/validate, /v1/analyze, /v1/simulate, /v1/whatif, /v1/render; docs at /docs.
@@ -39,7 +43,8 @@ def serve(
     from bpr.api import Settings, create_app
 
     try:
-        settings = Settings.from_env(host=host, port=port, db_path=db, workers=workers, warm=warm)
+        settings = Settings.from_env(host=host, port=port, db_path=db, workers=workers, warm=warm,
+                                     database=database)
     except ValidationError as error:
         fail("\n".join(f"bpr serve: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
     app = create_app(settings)

@@ -260,6 +260,8 @@ def comment(conn: Connection, user: User, case_id: int, text: str, at: datetime)
         raise BadInput("an empty comment")
     if len(text) > 10_000:
         raise BadInput(f"a comment of {len(text)} characters", "keep comments under 10,000 characters")
+    if "\x00" in text:  # PostgreSQL cannot store it: refuse it here, on both databases, not as a crash there
+        raise BadInput("a comment with a NUL character", "send plain text")
     comment_id = int(conn.execute(insert(comments).values(case_id=case_id, author=user.id, at=to_db(at),
                                                           text=text)).inserted_primary_key[0])  # type: ignore[index]
     append(conn, at, user.id, "comment", case_id=case_id, definition_id=_definition_id(conn, case_id),

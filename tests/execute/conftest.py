@@ -61,3 +61,21 @@ def ringi(store_url: str, clock: Clock, repo_root: Path) -> Iterator[Workflow]:
     workflow.close()
 
 
+
+from fastapi.testclient import TestClient  # noqa: E402 - the REST face's fixtures, added after the engine's
+
+
+@pytest.fixture
+def tokens(ringi: Workflow) -> dict[str, str]:
+    """A fresh bearer token for every user of ``ringi``."""
+    return {user.id: ringi.new_token(user.id) for user in ringi.users()}
+
+
+@pytest.fixture
+def rest(ringi: Workflow, tmp_path: Path) -> Iterator[TestClient]:
+    """The REST service on ``ringi``'s store (its clock is the real one: the requests are now)."""
+    from bpr.api import create_app
+    from wfhelp import rest_settings
+
+    with TestClient(create_app(rest_settings(ringi.url, tmp_path))) as client:
+        yield client

@@ -41,3 +41,20 @@ def item_at(workflow: Workflow, user: str, step: str) -> Any:
     found = [item for item in workflow.inbox(user) if item.step == step]
     assert len(found) == 1, f"{user}'s inbox: {[i.step for i in workflow.inbox(user)]}"
     return found[0]
+
+
+ADMIN_TOKEN = "admin-token-for-tests"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def rest_settings(url: str, folder: Any, **overrides: Any) -> Any:
+    """Settings of a REST service on the store ``url``: one simulation worker, not started, the admin token."""
+    from bpr.api import Settings
+
+    values: dict[str, Any] = {"db_path": folder / "jobs.sqlite", "workers": 1, "warm_workers": False,
+                              "database": url, "token": ADMIN_TOKEN, "timer_seconds": 3600}
+    values.update(overrides)
+    return Settings(**values)
