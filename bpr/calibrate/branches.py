@@ -120,7 +120,7 @@ def _probabilities(process: Process, path: str, step: Decision, shares: list[flo
         note = ""
         if j == 0 and best is not None and best.accuracy > max(shares) + 2 * math.sqrt(max(shares) * (1 - max(shares)) / n):
             op = ">" if best.above else "<="
-            note = (f"'{best.attribute} {op} {nice_between(best.lo, best.hi):g}' explains {best.accuracy:.0%} of the "
+            note = (f"'{best.attribute} {op} {_plain(nice_between(best.lo, best.hi))}' explains {best.accuracy:.0%} of the "
                     f"choices, a probability {max(shares):.0%}: consider a decision by condition")
         out.append(Parameter(f"{path}.next[{j}].probability", f"{step.id} → {branch.to}: probability",
                              f"{branch.probability:g}", f"{p:g}", n, f"±{1.96 * se:.3f} (95%)", p, note,
@@ -146,7 +146,7 @@ def _condition(process: Process, path: str, step: Decision, shares: list[float],
         return [Parameter(f"{path}.next[0].when", f"{step.id}: branches taken", when, share_text, n, "", None,
                           file_note + "; the log splits the other way round", _line(process, f"{path}.next[0].when"))]
     threshold = nice_between(best.lo, best.hi)
-    fitted = f"{attribute} {op} {threshold:g}" if abs(threshold) < 1e15 else when
+    fitted = f"{attribute} {op} {_plain(threshold)}" if abs(threshold) < 1e15 else when
     if right is not None and best.right <= round(right * n) and fitted != when:
         fitted = when  # the file's threshold already classifies as well as any
     return [Parameter(f"{path}.next[0].when", f"{step.id} → {first.to}: condition", when, fitted, n,
@@ -172,6 +172,11 @@ def _file_right(step: Decision, log: Log, choices: list[tuple[str, int]]) -> flo
         total += 1
         right += chosen == branch
     return right / total if total else None
+
+
+def _plain(x: float) -> str:
+    """A number as a condition reads it: no exponent (``1000000``, ``0.25``)."""
+    return str(int(x)) if x == int(x) else f"{x:.10f}".rstrip("0")
 
 
 def _line(process: Process, path: str) -> int | None:
