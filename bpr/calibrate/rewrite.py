@@ -146,8 +146,8 @@ def _replace(lines: list[str], row: int, col: int, value: Any, is_collection: bo
     last = _block_end(lines, row, start, text[start] == "-")
     if isinstance(value, dict):  # a block mapping stays one: a key a line, each value in flow style
         new = [" " * start + f"{key}: {flow(item)}" for key, item in value.items()]
-    else:
-        new = [" " * start + flow(value)]
+    else:  # a block sequence may sit at its key's indent; a flow one must sit deeper
+        new = [" " * (start + 2 if text[start] == "-" else start) + flow(value)]
     lines[row:last + 1] = new
 
 
