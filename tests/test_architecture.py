@@ -27,6 +27,7 @@ ALLOWED = {
     "redesign": {"errors", "model", "analysis", "simulate", "study", "changes"},
     "service": {"errors", "model", "analysis", "simulate", "study", "redesign", "changes"},
     "execute": {"errors", "model", "changes", "simulate", "interchange"},
+    "calibrate": {"errors", "model", "changes", "simulate", "interchange"},
     "cli": None,  # faces may import everything
     "api": None,
 }

@@ -15,7 +15,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-COMMANDS = ["validate", "analyze", "simulate", "render", "schema", "whatif", "serve", "redesign", "report", "cases"]
+COMMANDS = ["validate", "analyze", "simulate", "render", "schema", "whatif", "serve", "redesign", "report",
+            "cases", "calibrate"]
 """Modules of bpr.cli that each add their command(s) with ``register(app)``; order is the help order."""
 
 for _name in COMMANDS:
