@@ -29,6 +29,7 @@ ALLOWED = {
     "execute": {"errors", "model", "changes", "simulate", "interchange"},
     "cli": None,  # faces may import everything
     "api": None,
+    "web": None,
 }
 
 

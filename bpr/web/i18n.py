@@ -1,0 +1,103 @@
+"""The words of the pages, Japanese first (the staff's language), English for visitors and vendors.
+
+One table, so that a missing translation shows as the Japanese word rather than as a key.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGS", "TEXT", "translate"]
+
+LANGS = ("ja", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app": ("電子決裁", "e-Approval"),
+    "inbox": ("受信箱", "Inbox"),
+    "start": ("起案", "New case"),
+    "absence": ("代決の設定", "Substitute (absence)"),
+    "dashboard": ("状況", "Dashboard"),
+    "sign_in": ("サインイン", "Sign in"),
+    "sign_out": ("サインアウト", "Sign out"),
+    "token": ("利用者トークン", "User token"),
+    "token_help": ("管理者から配布されたトークンを入力してください。", "The token your administrator gave you."),
+    "bad_token": ("トークンが正しくありません。", "That token is not valid."),
+    "signed_in_as": ("利用者", "Signed in as"),
+    "total": ("件数", "Items"),
+    "overdue": ("期限超過", "Overdue"),
+    "overdue_only": ("期限超過のみ", "Overdue only"),
+    "process": ("業務", "Process"),
+    "step": ("工程", "Step"),
+    "all": ("すべて", "All"),
+    "filter": ("絞り込み", "Filter"),
+    "case": ("案件", "Case"),
+    "due": ("期限", "Due"),
+    "received": ("受信", "Received"),
+    "for_user": ("代決（代理元）", "On behalf of"),
+    "no_items": ("処理待ちの案件はありません。", "Nothing is waiting for you."),
+    "due_today": ("本日期限", "due today"),
+    "days_left": ("あと{n}営業日", "{n} business days left"),
+    "days_over": ("{n}営業日超過", "{n} business days overdue"),
+    "no_due": ("期限なし", "no deadline"),
+    "attributes": ("案件の属性", "Attributes"),
+    "status": ("状態", "Status"),
+    "drafter": ("起案者", "Drafter"),
+    "started": ("起案日時", "Started"),
+    "timeline": ("経過", "Timeline"),
+    "diagram": ("業務フロー（現在の工程を強調）", "Process (current steps highlighted)"),
+    "diagram_alt": ("業務フロー図。現在の工程: {steps}", "Process diagram. Current steps: {steps}"),
+    "actions": ("操作", "Actions"),
+    "no_actions": ("この案件であなたが行える操作はありません。", "There is nothing for you to do on this case."),
+    "comment": ("コメント", "Comment"),
+    "comment_note": ("コメント（任意、操作に添えて記録）", "Comment (optional, recorded with the action)"),
+    "comments": ("コメント", "Comments"),
+    "post_comment": ("コメントを投稿", "Post comment"),
+    "approve": ("承認", "Approve"),
+    "reject": ("否認", "Reject"),
+    "return": ("差戻し", "Return to sender"),
+    "withdraw": ("引戻し", "Withdraw"),
+    "done": ("完了", "Done"),
+    "acting_for": ("{user} さんの代決として", "on behalf of {user}"),
+    "attachments": ("添付書類", "Attachments"),
+    "attach_button": ("添付する", "Attach"),
+    "file": ("ファイル（PDF・画像、10MBまで）", "File (PDF or image, up to 10 MB)"),
+    "no_attachments": ("添付書類はありません。", "No attachments."),
+    "new_case": ("起案（新しい案件）", "Start a case"),
+    "start_button": ("起案する", "Start"),
+    "choose_process": ("業務を選んでください", "Choose a process"),
+    "absence_from": ("不在の開始", "Away from"),
+    "absence_to": ("不在の終了", "Away until"),
+    "substitute": ("代決者", "Substitute"),
+    "save": ("登録", "Save"),
+    "absences": ("登録済みの不在", "Recorded absences"),
+    "open_cases": ("処理中の案件", "Open cases"),
+    "by_step": ("工程別", "By step"),
+    "lead_time": ("経過日数（平均）", "Days open (mean)"),
+    "days": ("{n}日", "{n} days"),
+    "error": ("操作できませんでした", "That did not work"),
+    "forbidden": ("フォームの有効期限が切れています。ページを読み込み直してください。",
+                  "The form has expired: reload the page and try again."),
+    "not_signed_in": ("サインインしてください。", "Please sign in."),
+    "internal": ("内部エラーが発生しました。管理者に連絡してください。",
+                 "Something went wrong on the server; the administrator has the details."),
+    "back": ("戻る", "Back"),
+    "language": ("English", "日本語"),
+    "open": ("処理中", "open"),
+    "ended": ("完了", "ended"),
+    "withdrawn": ("取下げ", "withdrawn"),
+    "who": ("担当", "Who"),
+    "when": ("日時", "When"),
+    "what": ("内容", "What"),
+    "note": ("所見", "Note"),
+    "claim": ("受付", "Claimed"),
+    "release": ("受付解除", "Released"),
+    "attach": ("添付", "Attached"),
+    "remind": ("督促", "Reminder"),
+    "escalate": ("上位へ回付", "Escalated"),
+    "case_overdue": ("案件の期限超過", "Case overdue"),
+    "skip": ("本文へ移動", "Skip to content"),
+}
+
+
+def translate(key: str, lang: str, **values: object) -> str:
+    ja, en = TEXT.get(key, (key, key))
+    text = en if lang == "en" else ja
+    return text.format(**values) if values else text
