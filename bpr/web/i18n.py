@@ -93,6 +93,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "remind": ("督促", "Reminder"),
     "escalate": ("上位へ回付", "Escalated"),
     "case_overdue": ("案件の期限超過", "Case overdue"),
+    "end": ("終了", "Ended"),
+    "migrate": ("版の移行", "Moved to a new version"),
     "skip": ("本文へ移動", "Skip to content"),
 }
 

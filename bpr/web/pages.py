@@ -230,7 +230,7 @@ def _timeline_row(row: dict[str, Any]) -> dict[str, Any]:
     at = datetime.fromisoformat(row["at"])  # the trail keeps naive UTC
     return {"at": at if at.tzinfo else at.replace(tzinfo=UTC), "actor": row["actor"],
             "on_behalf_of": row["on_behalf_of"], "action": row["action"], "step": detail.get("step", ""),
-            "note": detail.get("note") or detail.get("text") or detail.get("name") or ""}
+            "note": detail.get("note") or detail.get("text") or detail.get("name") or detail.get("outcome") or ""}
 
 
 def _local_time(web: WebContext, text: str) -> datetime:

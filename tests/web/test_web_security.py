@@ -210,3 +210,12 @@ def test_a_failure_inside_a_page_shows_no_traceback(staff: Any, client_for: Any,
     assert answer.status_code == 500
     assert "内部エラー" in answer.text
     assert "Traceback" not in answer.text and "hunter2" not in answer.text
+
+
+def test_the_diagram_outlines_the_current_steps_only(staff: Any, client_for: Any, case_id: int) -> None:
+    import re as regex
+
+    svg = client_for("sato").http.get(f"/cases/{case_id}/diagram.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    marked = regex.findall(r'<g id="[^"]+" class="node bpr-current">\s*<title>([^<]+)</title>', svg.text)
+    assert marked == ["kakaricho_check"]
