@@ -269,7 +269,8 @@ def test_every_field_is_labelled_and_the_forms_work_by_keyboard(site: dict[str, 
     ActionChains(browser).send_keys(Keys.TAB).perform()  # to the button beside it
     pages.leads_on(lambda: ActionChains(browser).send_keys(Keys.ENTER).perform())
     assert [c.find_element("css selector", "p").text for c in pages.all("li.comment")] == ["キーボードだけで入力"]
-    tab_to(f"note-{site['workflow'].inbox('sato')[0].id}")  # the action's own comment box, then its button
+    [kian] = [i for i in site["workflow"].inbox("sato") if i.case_id == case_id]
+    tab_to(f"note-{kian.id}")  # the action's own comment box, then its button
     ActionChains(browser).send_keys("起案します").perform()
     ActionChains(browser).send_keys(Keys.TAB).perform()
     pages.leads_on(lambda: ActionChains(browser).send_keys(Keys.ENTER).perform())
