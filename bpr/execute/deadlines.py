@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bpr.model.schema import Calendar, parse_deadline
 from bpr.simulate.calendar import MINUTES_PER_DAY, work_calendar
 
-__all__ = ["due_after", "before_due"]
+__all__ = ["before_due", "business_days_left", "due_after"]
 
 
 def _local(moment: datetime, calendar: Calendar) -> datetime:
@@ -65,3 +65,15 @@ def before_due(due: datetime, lead: str, calendar: Calendar) -> datetime:
         if table.is_open_day(day * MINUTES_PER_DAY):
             found += 1
     return _aware(table.datetime_of(day * MINUTES_PER_DAY + (t % MINUTES_PER_DAY)), calendar)
+
+
+def business_days_left(now: datetime, due: datetime, calendar: Calendar) -> int:
+    """Open days of the calendar from ``now``'s day to ``due``'s day, both local: 0 when due today, 2 when due
+    the second open day from today, -1 when it was due on the last open day before today (overdue). Staff
+    read deadlines this way (あと2営業日), not in hours."""
+    today, due_day = _local(now, calendar).date(), _local(due, calendar).date()
+    first, last = min(today, due_day), max(today, due_day)
+    table = work_calendar(calendar, first, 1.0)
+    span = (last - first).days
+    count = sum(1 for day in range(1, span + 1) if table.is_open_day(day * MINUTES_PER_DAY))
+    return count if due_day >= today else -count

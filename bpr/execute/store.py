@@ -26,6 +26,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    LargeBinary,
     ForeignKey,
     Index,
     Integer,
@@ -42,7 +43,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
 __all__ = [
-    "absences", "action", "audit", "audit_archiving", "audit_head", "cases", "comments", "definitions", "dumps", "items", "loads",
+    "absences", "action", "attachments", "audit", "audit_archiving", "audit_head", "cases", "comments", "definitions", "dumps", "items", "loads",
     "metadata", "notifications", "open_store", "reading", "timers", "to_db", "from_db", "user_roles", "users",
     "utc_now",
 ]
@@ -203,6 +204,22 @@ audit_head = Table(
 audit_archiving = Table(
     "audit_archiving", metadata,  # a row here, only inside the archive's transaction, lets it move audit rows
     Column("id", Integer, primary_key=True, autoincrement=False),
+)
+
+# Added by schema revision 0002. No foreign key to cases: archiving deletes cases from the working tables,
+# and a file must not stop that (the archive does not carry files yet).
+attachments = Table(
+    "attachments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, nullable=False),
+    Column("name", Text, nullable=False),  # the file name as uploaded: shown, never used as a path
+    Column("media_type", String(64), nullable=False),  # from the content's first bytes, not from the name
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_by", String(ID), nullable=False),
+    Column("uploaded_at", DateTime, nullable=False),
+    Index("ix_attachments_case", "case_id"),
 )
 
 

@@ -25,6 +25,7 @@ from bpr.execute.errors import BadInput, Forbidden
 from bpr.execute.eventlog import case_records
 from bpr.execute.inbox import InboxItem, inbox, inbox_counts
 from bpr.execute.migrate import Migration, migrate_case, plan_migration
+from bpr.execute.permissions import CaseActions, allowed_actions
 from bpr.execute.people import (
     Absence, User, add_absence, add_user, get_user, list_absences, list_users, new_token, set_roles, user_for_token,
 )
@@ -215,6 +216,11 @@ class Workflow:
                                conn.execute(select(comments).where(comments.c.case_id == case_id)
                                             .order_by(comments.c.id))]
             return out
+
+    def allowed_actions(self, user_id: str, case_id: int) -> CaseActions:
+        """What ``user_id`` may do on the case now (:mod:`bpr.execute.permissions`): the buttons to show."""
+        with reading(self.engine) as conn:
+            return allowed_actions(conn, get_user(conn, user_id), case_id, self.clock(), self.definition_of)
 
     def history(self, user_id: str, case_id: int) -> list[dict[str, Any]]:
         """The audit rows of one case (who did what, when), for its readers."""
