@@ -101,7 +101,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(RequestGate, token=settings.token, router=app.router)  # inside the size limit: 413, then 401, then 415
+    dependencies = [Depends(_bearer(settings.token))] if settings.token else []
+    v1 = APIRouter(prefix="/v1", dependencies=dependencies, responses=_ERRORS)
+    # inside the size limit: 413, then 401 (for v1's routes; the workflow's have per-user tokens), then 415
+    app.add_middleware(RequestGate, token=settings.token, router=app.router, guarded=v1)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:  # added last, so outermost: error answers carry the CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
@@ -109,8 +112,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            expose_headers=["Location", "Retry-After", "X-BPR-Job", "X-BPR-From-Store",
                                            "X-BPR-Replications-Run"])
 
-    dependencies = [Depends(_bearer(settings.token))] if settings.token else []
-    v1 = APIRouter(prefix="/v1", dependencies=dependencies, responses=_ERRORS)
     _routes(v1, settings)
     app.include_router(v1)
     add_cases(app, settings)  # per-user tokens: not behind BPR_API_TOKEN, which only deploys there

@@ -45,6 +45,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         404: "no such case or item, or not the user's to see (the same answer, so existence is not revealed)",
         409: "someone changed the item first: reload and try again",
         413: "the body is larger than this server accepts",
+        415: "the body is not sent as JSON (Content-Type: application/json)",
         422: "invalid request, or the process refuses it (authority too low, the next actor has started…)",
         503: "the case database cannot be reached",
     }.items()

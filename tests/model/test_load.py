@@ -165,7 +165,7 @@ CORPUS: dict[str, str] = {
     "changes_missing.yaml": "changes_missing.yaml:1:1: changes: 'changes:' must be a list of changes — write a list such as 'changes: [{remove: step_id}]'",
     "changes_not_a_list.yaml": "changes_not_a_list.yaml:2:10: changes: 'changes:' must be a list of changes — write a list such as 'changes: [{remove: step_id}]'",
     "changes_remove_unknown_step.yaml": "changes_remove_unknown_step.yaml:3:13: changes[0].remove: step 'recieve' does not exist — did you mean 'receive'?",
-    "changes_set_unknown_field.yaml": "changes_set_unknown_field.yaml:3:34: changes[0].set.colour: a task step has no field 'colour'; fields: name, description, control, feasibility, role, duration, medium, rekey, citizen_present, stamp, digital_duration, simple, next",
+    "changes_set_unknown_field.yaml": "changes_set_unknown_field.yaml:3:34: changes[0].set.colour: a task step has no field 'colour'; fields: name, description, control, feasibility, role, duration, medium, rekey, citizen_present, stamp, digital_duration, simple, deadline, next",
     "changes_staff_unknown_role.yaml": "changes_staff_unknown_role.yaml:3:21: changes[0].staff.clerck: role 'clerck' does not exist — did you mean 'clerk'?",
     "changes_staff_zero.yaml": 'changes_staff_zero.yaml:3:20: changes[0].staff.clerk: staff must be between 1 and 100000, got 0',
     "changes_unknown_field.yaml": "changes_unknown_field.yaml:2:1: change: unknown field in a change list; allowed: base, changes, name, description — did you mean 'changes'?",
