@@ -12,7 +12,7 @@ import asyncio
 import logging
 import secrets
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -95,7 +95,7 @@ class WebPages:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         pages = getattr(self.app.state, "web", None)
         if pages is None:
             answer = error_response(503, [Issue("the case database is not open yet", file="<request>",
