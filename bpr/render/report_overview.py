@@ -57,6 +57,10 @@ class _Measure:
     spell: Callable[[float, str], str]
     direction: str  # words of ci_phrase: time, save, count, rate
     lower_is_better: bool = True
+    interval: Callable[[float, str], str] | None = None  # how intervals spell an amount (default: ``spell``)
+
+    def amount(self, value: float, lang: str) -> str:
+        return (self.interval or self.spell)(value, lang)
 
 
 def _points(value: float, lang: str) -> str:
@@ -64,7 +68,7 @@ def _points(value: float, lang: str) -> str:
 
 
 _MEASURES: tuple[_Measure, ...] = (
-    _Measure("lead_days", "o_lead", fmt_lead_days, "time"),
+    _Measure("lead_days", "o_lead", fmt_lead_days, "time", interval=fmt_days),
     _Measure("business_days", "o_business", fmt_days, "time"),
     _Measure("touch_time", "o_touch", lambda v, lang: fmt_time(v, TOUCH_UNIT, lang), "time"),
     _Measure("counter_wait", "o_counter", lambda v, lang: fmt_time(v, TOUCH_UNIT, lang), "time"),
@@ -93,7 +97,7 @@ def _interval(measure: _Measure, estimate: Any, lang: str) -> str:
     if estimate.n < 2 or estimate.low == estimate.high:
         return ""
     sep = "〜" if lang == "ja" else " to "
-    return f"{t('i_ci', lang)} {measure.spell(estimate.low, lang)}{sep}{measure.spell(estimate.high, lang)}"
+    return f"{t('i_ci', lang)} {measure.amount(estimate.low, lang)}{sep}{measure.amount(estimate.high, lang)}"
 
 
 def _option_cell(measure: _Measure, comparison: Comparison, label: str, lang: str) -> Cell:
@@ -105,7 +109,7 @@ def _option_cell(measure: _Measure, comparison: Comparison, label: str, lang: st
     else:
         low, high = d.low, d.high
     spell: Callable[[float], str] = (lambda v: _points(v, lang)) if measure.direction == "rate" else (
-        lambda v: measure.spell(v, lang))
+        lambda v: measure.amount(v, lang))
     words = "" if d.mean == 0 and d.low == d.high else ci_phrase(low, high, measure.direction, lang, spell)
     tone = "neutral"
     if diff.significant:
