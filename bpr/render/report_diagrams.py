@@ -37,7 +37,7 @@ _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([0-9.]+)pt"\s+height="([0-9.]+)pt"', re.DOTALL)
 _ID = re.compile(r'\bid="([^"]+)"')
-_INTERNAL_TITLE = re.compile(r"<title>(?:cluster[^<]*|[^<]*-&gt;[^<]*|_[^<]*)</title>")
+_INTERNAL_TITLE = re.compile(r"<title>(?:cluster[^<]*|[^<]*(?:-|&#45;)&gt;[^<]*|(?:[ab]_)?_[^<]*)</title>")
 """Graphviz's tooltips for lanes (``cluster_lane0``), edges (``a->b``) and helper nodes: layout names, not
 words of the process; step nodes keep theirs (the step id)."""
 _REF = re.compile(r'(xlink:href|href)="#([^"]+)"|url\(#([^)]+)\)')

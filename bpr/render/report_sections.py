@@ -392,7 +392,7 @@ def charts_section(versions: Sequence[tuple[str, Process, SimulationResult]], la
                 share_label=t("c_share", lang),
                 ticks=[tick * unit.minutes for tick in ticks],
                 markers=[(mean, f"{label} {t('c_mean', lang)} {fmt_lead(mean, lang)}", colour)
-                         for label, mean, colour in zip(labels, means, colours)],
+                         for label, mean, colour in zip(labels, means, colours) if _finite(mean)],
             )),
             "caption": t("c_lead_caption_n", lang, counts=sep.join(
                 t("c_cases_of", lang, label=label, n=num(len(lead))) for label, lead in zip(labels, leads))),
