@@ -187,7 +187,8 @@ def _headline_text(comparison: Comparison) -> str:
         if unit == "%":
             text = f"{value:+.1f}% (95% CI {low:+.1f} … {high:+.1f})" if low is not None else f"{value:+.1f}%"
         else:
-            text = f"{_fmt(value, unit)} (95% CI {_fmt(low, unit)} … {_fmt(high, unit)})"
+            text = f"{_fmt(value, unit)} (95% CI {_fmt(math.nan if low is None else low, unit)} … " \
+                   f"{_fmt(math.nan if high is None else high, unit)})"
         return f"{label}: [bold]{text}[/bold]{'' if item['significant'] else ' [dim](not significant)[/dim]'}"
 
     return "\n".join([

@@ -156,7 +156,7 @@ def _steps(versions: Sequence[tuple[str, Process]], lang: str) -> list[dict[str,
         owner = next(process for _, process in versions if step_id in process.step_ids)
         step = owner.step(step_id)
         base = _step_facts(first.step(step_id), first, lang) if step_id in first.step_ids else None
-        cells = []
+        cells: list[dict[str, Any]] = []
         for index, (_, process) in enumerate(versions):
             if step_id not in process.step_ids:
                 cells.append({"state": "absent" if index == 0 else "removed"})
