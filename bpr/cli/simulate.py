@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -84,21 +85,21 @@ def _after(before: Process, changes: list[str], changes_file: Path | None) -> Pr
 # --- numbers as text -------------------------------------------------------------------------------------
 
 
-def _time_unit(minutes: float) -> tuple[str, float]:
-    magnitude = abs(minutes) if math.isfinite(minutes) else 0.0
-    if magnitude >= 2 * 1440:
-        return "d", 1440.0
-    if magnitude >= 120:
-        return "h", 60.0
-    return "min", 1.0
+TOUCH_MEASURES = ("touch_time", "path_touch", "counter_wait")
+"""Measures of staff working on a case, or of a citizen at the counter: said in minutes. Every other time
+(the lead time and the waiting it is made of) is said in days (docs/results.md, the same in the report)."""
+
+
+def _scale(name: str) -> tuple[str, float]:
+    return ("min", 1.0) if name in TOUCH_MEASURES else ("d", 1440.0)
 
 
 def _fmt(value: float, unit: str, scale: tuple[str, float] | None = None) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     if unit == "minutes":
-        name, size = scale or _time_unit(value)
-        return f"{value / size:,.1f} {name}"
+        name, size = scale or ("min", 1.0)
+        return f"{value / size:,.{2 if size >= 1440 else 1}f} {name}"
     if unit == "ratio":
         return f"{value:.1%}"
     if unit == "yen":
@@ -137,7 +138,7 @@ def _result_text(result: SimulationResult) -> None:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for name in TEXT_KPIS:
         kpi = result.kpis[name]
-        scale = _time_unit(kpi.mean.mean) if kpi.unit == "minutes" else None
+        scale = _scale(name) if kpi.unit == "minutes" else None
         table.add_row(kpi.label, _fmt(kpi.mean.mean, kpi.unit, scale), _ci(kpi.mean, kpi.unit, scale),
                       _fmt(kpi.p50.mean, kpi.unit, scale), _fmt(kpi.p90.mean, kpi.unit, scale))
     console.print(table)
@@ -175,29 +176,38 @@ def _result_text(result: SimulationResult) -> None:
 def _headline_text(comparison: Comparison) -> str:
     h = comparison.headline
 
-    def part(key: str, unit: str, label: str) -> str:
+    def part(key: str, unit: str, label: str, factor: float = 1.0) -> str:
         item = h[key]
         value = item["value"]
         if value is None:
             return f"{label}: —"
         low, high = item["ci95"]
+        value = value * factor
+        low, high = (None if low is None else low * factor), (None if high is None else high * factor)
         if unit == "%":
             text = f"{value:+.1f}% (95% CI {low:+.1f} … {high:+.1f})" if low is not None else f"{value:+.1f}%"
         else:
-            text = f"{_fmt(value, unit)} (95% CI {_fmt(low, unit)} … {_fmt(high, unit)})"
+            text = f"{_fmt(value, unit)} (95% CI {_fmt(math.nan if low is None else low, unit)} … " \
+                   f"{_fmt(math.nan if high is None else high, unit)})"
         return f"{label}: [bold]{text}[/bold]{'' if item['significant'] else ' [dim](not significant)[/dim]'}"
 
     return "\n".join([
-        part("processing_time_reduction_percent", "%", "processing time reduction"),
-        part("lead_time_saved_minutes", "minutes", "lead time saved per case"),
+        part("processing_time_reduction_percent", "%", "lead time reduction"),
+        part("lead_time_saved_minutes", "days", "lead time saved per case", 1 / 1440),
         part("staff_hours_saved_per_year", "hours", "staff-hours saved per year"),
         part("fte_saved", "FTE", "FTE saved"),
         part("yen_saved_per_year", "yen", "staff cost saved per year"),
         part("counter_wait_reduction_percent", "%", "counter waiting time reduction"),
+        part("counter_wait_saved_minutes", "minutes", "counter waiting saved per case"),
     ])
 
 
 def _comparison_text(comparison: Comparison) -> None:
+    comparison_text(comparison, console)
+
+
+def comparison_text(comparison: Comparison, console: Console) -> None:
+    """The comparison as tables on ``console`` (``bpr simulate BEFORE AFTER``, ``bpr whatif``)."""
     before, after = comparison.before, comparison.after
     config = before.config
     names = f"[bold]{escape(before.process_name)}[/bold] → [bold]{escape(after.process_name)}[/bold]"
@@ -214,7 +224,7 @@ def _comparison_text(comparison: Comparison) -> None:
     for name in (*TEXT_KPIS, *TEXT_YEARLY):
         unit, label = KPIS[name] if name in KPIS else YEARLY[name]
         diff = comparison.differences[name]
-        scale = _time_unit(max(abs(diff.before), abs(diff.after))) if unit == "minutes" else None
+        scale = _scale(name) if unit == "minutes" else None
         d = diff.difference
         change = diff.percent_change
         table.add_row(
