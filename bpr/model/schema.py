@@ -94,43 +94,145 @@ class Model(BaseModel):
 # --- calendars -------------------------------------------------------------------------------------
 
 
+YEAR_END = "year_end"
+"""The name of the year-end closure of Japanese municipal offices (年末年始, 29 December to 3 January) in
+``closed:``; it is also the default of ``closed``."""
+YEAR_END_DATES: tuple[str, ...] = ("12-29", "12-30", "12-31", "01-01", "01-02", "01-03")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _check_date(text: str) -> str:
+    from datetime import date
+
+    if not _DATE.match(text):
+        raise ValueError(f"cannot read date {text!r}; write 'YYYY-MM-DD' such as '2026-04-09'")
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day of the calendar") from None
+    return text
+
+
+DateText = Annotated[str, AfterValidator(_check_date)]
+"""A date written ``YYYY-MM-DD``, kept as text (YAML 1.1 would read it as a date)."""
+
+
+def _check_hours(value: tuple[str, ...]) -> tuple[str, ...]:
+    spans = sorted(tuple(clock_minutes(part) for part in span.split("-")) for span in value)
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        if start < end:
+            raise ValueError(f"working hours overlap: {list(value)}")
+    return value
+
+
+Hours = Annotated[tuple[Span, ...], AfterValidator(_check_hours)]
+
+
+def _periods(hours: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted((clock_minutes(span.partition("-")[0]), clock_minutes(span.partition("-")[2]))
+                        for span in hours))
+
+
+class CalendarException(Model):
+    """A period (``first`` to ``last``, both included) in which the calendar keeps other days or hours, or is
+    closed: the busy season's longer counter hours, a committee that does not sit in August, a system
+    migration."""
+
+    first: DateText = Field(description="first day of the period (YYYY-MM-DD)")
+    last: DateText = Field(description="last day of the period (YYYY-MM-DD), included")
+    days: tuple[Weekday, ...] | None = Field(default=None, description="the working weekdays in the period")
+    hours: Hours | None = Field(default=None, description="the working hours of every open day in the period")
+    closed: bool = Field(default=False, description="closed on every day of the period")
+
+    @model_validator(mode="after")
+    def _order(self) -> CalendarException:
+        if self.last < self.first:
+            raise ValueError(f"the period ends ({self.last}) before it starts ({self.first})")
+        if self.closed and (self.days is not None or self.hours is not None):
+            raise ValueError("a closed period has no days or hours; give 'closed: true' or days/hours, not both")
+        return self
+
+
 class Calendar(Model):
-    """When work (or arrival) can happen. ``always: true`` is 24/7, used for theory checks and online forms."""
+    """When work (or arrival) can happen. ``always: true`` is 24/7, used for theory checks and online forms.
+
+    A day is open when every rule holds: its weekday is in ``days`` (in an exception period, the period's),
+    it is one of the ``nth`` of its weekday in the month, in one of the ``every_weeks`` weeks counted from
+    ``weeks_from``, one of the ``month_days``, and not a public holiday nor ``closed``. Which days are open
+    is decided in :mod:`bpr.model.volume`.
+    """
 
     always: bool = False
     days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
-    hours: tuple[Span, ...] = ("08:30-12:00", "13:00-17:15")
+    hours: Hours = ("08:30-12:00", "13:00-17:15")
+    weekday_hours: dict[Weekday, Hours] = Field(
+        default={}, description="working hours of some weekdays instead of 'hours' (thu: ['08:30-19:00'])")
+    nth: tuple[Annotated[int, Field(ge=-1, le=5)], ...] | None = Field(
+        default=None, description="only the n-th of each weekday in its month (2, 4: the 2nd and 4th; -1: the last)")
+    every_weeks: Annotated[int, Field(ge=1, le=52)] | None = Field(
+        default=None, description="only every N-th week, counted from the week of 'weeks_from'")
+    weeks_from: DateText | None = Field(default=None, description="a day of the first week of 'every_weeks'")
+    month_days: tuple[Annotated[int, Field(ge=-1, le=31)], ...] | None = Field(
+        default=None, description="only these days of the month (1-31; -1: the last day)")
     holidays: str | None = Field(default="JP", description="country code for public holidays, or null")
     closed: tuple[str, ...] = Field(
-        default=("12-29", "12-30", "12-31", "01-02", "01-03"),
-        description="extra closed dates: 'MM-DD' every year or 'YYYY-MM-DD' once (default: year-end closure)",
+        default=(YEAR_END,),
+        description="extra closed dates: 'MM-DD' every year, 'YYYY-MM-DD' once, or 'year_end' (12-29 to 01-03; "
+                    "the default)",
     )
+    exceptions: tuple[CalendarException, ...] = Field(
+        default=(), description="periods with other days or hours, or closed")
     timezone: str = "Asia/Tokyo"
 
     @field_validator("closed")
     @classmethod
     def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for text in value:
-            if not re.match(r"^(\d{4}-)?\d{2}-\d{2}$", text):
-                raise ValueError(f"cannot read closed date {text!r}; write 'MM-DD' or 'YYYY-MM-DD'")
+            if text != YEAR_END and not re.match(r"^(\d{4}-)?\d{2}-\d{2}$", text):
+                raise ValueError(f"cannot read closed date {text!r}; write 'MM-DD', 'YYYY-MM-DD' or 'year_end'")
         return value
 
-    @field_validator("hours")
+    @field_validator("nth", "month_days")
     @classmethod
-    def _no_overlap(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        spans = sorted(tuple(clock_minutes(part) for part in span.split("-")) for span in value)
-        for (_, end), (start, _) in zip(spans, spans[1:]):
-            if start < end:
-                raise ValueError(f"working hours overlap: {value}")
+    def _no_zero(cls, value: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("an empty list would close every day; leave the field out (or null) instead")
+            if 0 in value:
+                raise ValueError("0 is not a position; count from 1, or write -1 for the last")
         return value
+
+    @model_validator(mode="after")
+    def _weeks(self) -> Calendar:
+        if (self.every_weeks is None) != (self.weeks_from is None):
+            raise ValueError("'every_weeks' and 'weeks_from' go together: every_weeks: 2, weeks_from: '2026-04-06'")
+        return self
+
+    def __hash__(self) -> int:
+        # Compiled calendars and open-day tables are cached by calendar; ``weekday_hours`` is a dict.
+        return hash(tuple(tuple(sorted(v.items())) if isinstance(v, dict) else v for v in self.__dict__.values()))
 
     def periods(self) -> tuple[tuple[int, int], ...]:
-        """Working spans of a day as (start, end) minutes after midnight, sorted."""
+        """Working spans of an ordinary open day (``hours``) as (start, end) minutes after midnight, sorted."""
         if self.always:
             return ((0, 1440),)
-        return tuple(sorted(tuple(clock_minutes(p) for p in span.split("-")) for span in self.hours))  # type: ignore[misc]
+        return _periods(self.hours)
+
+    def periods_on(self, weekday: int) -> tuple[tuple[int, int], ...]:
+        """Working spans of an open day of ``weekday`` (0 = Monday) outside exception periods."""
+        if self.always:
+            return ((0, 1440),)
+        hours = self.weekday_hours.get(WEEKDAYS[weekday])  # type: ignore[call-overload]
+        return _periods(hours) if hours is not None else _periods(self.hours)
+
+    @property
+    def uniform(self) -> bool:
+        """Whether every open day has the same hours (no ``weekday_hours``, no exception with hours)."""
+        return self.always or (not self.weekday_hours and all(e.hours is None for e in self.exceptions))
 
     def minutes_per_day(self) -> int:
+        """Open minutes of an ordinary open day (of ``hours``; see :attr:`uniform`)."""
         return sum(end - start for start, end in self.periods())
 
 
