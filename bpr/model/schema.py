@@ -9,6 +9,7 @@ the exact path of each problem. Construct processes through :mod:`bpr.model.load
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Annotated, Literal, Union
 
 from pydantic import (
@@ -103,8 +104,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _check_date(text: str) -> str:
-    from datetime import date
-
     if not _DATE.match(text):
         raise ValueError(f"cannot read date {text!r}; write 'YYYY-MM-DD' such as '2026-04-09'")
     try:
@@ -314,11 +313,40 @@ class Profile(Model):
     hour: dict[Annotated[int, Field(ge=0, le=23)], Annotated[float, Field(ge=0)]] = {}
 
 
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """``"2026-04-10 16:55"`` (or ``T`` between, seconds optional) -> a local datetime (no time zone)."""
+    match = _TIMESTAMP.match(text.strip())
+    if not match:
+        raise ValueError(f"cannot read instant {text!r}; write local time as 'YYYY-MM-DD HH:MM' "
+                         "(seconds optional), e.g. '2026-04-10 16:55'")
+    day, hour, minute, second = match.groups()
+    try:
+        return datetime.fromisoformat(f"{day}T{hour}:{minute}:{second or '00'}")
+    except ValueError:
+        raise ValueError(f"{text!r} is not an instant of the calendar") from None
+
+
+def _check_timestamp(text: str) -> str:
+    parse_timestamp(text)
+    return text
+
+
+Timestamp = Annotated[str, AfterValidator(_check_timestamp)]
+"""A local date and time, ``YYYY-MM-DD HH:MM[:SS]``, kept as text."""
+
+
 class Arrival(Model):
-    """A stream of new cases through one channel."""
+    """A stream of new cases through one channel: at a ``rate``, or replayed at given instants (``times``, a
+    real period's arrivals; ``at``, a single case)."""
 
     channel: Channel
-    rate: Rate
+    rate: Rate | None = Field(default=None, description="e.g. '40/day'; or give 'times' or 'at'")
+    times: Annotated[tuple[Timestamp, ...], Field(min_length=1)] | None = Field(
+        default=None, description="replay: one case at each of these local instants ('2026-04-10 09:12')")
+    at: Timestamp | None = Field(default=None, description="a single case at this local instant")
     pattern: Literal["poisson", "regular"] = "poisson"
     calendar: Id | None = Field(default=None, description="when cases arrive; default the process calendar")
     start: Id | None = Field(default=None, description="first step for this channel; default the process start")
@@ -326,8 +354,31 @@ class Arrival(Model):
     attributes: dict[Id, AttributeDistribution] = Field(default={}, description="per-channel attribute overrides")
     priority: int = 0
 
+    @model_validator(mode="after")
+    def _one_source(self) -> Arrival:
+        given = [name for name in ("rate", "times", "at") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'rate' (e.g. '40/day'), 'times' (a list of instants to replay) "
+                             "or 'at' (one case at an instant)" + (f"; got {', '.join(given)}" if given else ""))
+        return self
+
+    @property
+    def replayed(self) -> tuple[str, ...] | None:
+        """The instants of a replayed stream (``times``, or ``at`` as one), or ``None`` for a rate."""
+        if self.times is not None:
+            return self.times
+        return (self.at,) if self.at is not None else None
+
     def rate_value(self) -> tuple[float, str]:
-        return parse_rate(self.rate)
+        """``(count, period)`` of the rate; a replayed stream counts its cases per year of the span they cover
+        (at least a day)."""
+        replayed = self.replayed
+        if replayed is None:
+            assert self.rate is not None  # one of rate, times, at (checked above)
+            return parse_rate(self.rate)
+        instants = sorted(parse_timestamp(text) for text in replayed)
+        span_days = max((instants[-1] - instants[0]).total_seconds() / 86400.0, 1.0)
+        return len(instants) * 365.0 / span_days, "year"
 
 
 # --- steps -----------------------------------------------------------------------------------------

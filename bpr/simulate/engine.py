@@ -326,8 +326,12 @@ class _Replication:
 
         Poisson: exponential gaps in open time of the stream's calendar at ``rate x peak`` of the profile,
         mapped to wall time, kept with probability ``profile(t) / peak`` (thinning). Regular: the k-th case
-        at ``k / rate`` of open time, the first at the first opening.
+        at ``k / rate`` of open time, the first at the first opening. Replayed: the stream's instants as
+        they are (those before the start date lie outside the run), the same in every replication.
         """
+        if arrival.times is not None:
+            yield from (t for t in arrival.times if t >= 0.0)
+            return
         rng = self.streams.get(f"arrivals:{stream_name}")
         calendar = self.calendar(arrival.calendar)
         profile = None if arrival.regular else arrival.profile

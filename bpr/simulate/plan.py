@@ -12,7 +12,7 @@ that holds a case for a while (:class:`WorkStep` for tasks and approvals, :class
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, Union
 
 from bpr.errors import SimulationError
@@ -31,7 +31,7 @@ from bpr.model.routing import (
     compile_routing,
 )
 from bpr.interchange.eventlog import ENDED
-from bpr.model.schema import Approval, Arrival, Calendar, End, Handoff, Process, Task, Wait
+from bpr.model.schema import Approval, Arrival, Calendar, End, Handoff, Process, Task, Wait, parse_timestamp
 from bpr.model.volume import profile_shape, rate_per_open_minute
 
 __all__ = ["Plan", "RolePlan", "PlanStep", "WorkStep", "TransitStep", "WaitStep", "ArrivalPlan", "build_plan",
@@ -117,6 +117,7 @@ class ArrivalPlan:
     attributes: tuple[tuple[str, Any], ...]  # (name, distribution), sorted by name
     profile: tuple[tuple[float, ...], tuple[float, ...]] | None  # (weekday x7, hour x24) multipliers, normalised
     profile_max: float
+    times: tuple[float, ...] | None = None  # a replayed stream: its instants in minutes since the start, sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +195,17 @@ def build_plan(process: Process, start_date: date) -> Plan:
     arrivals = []
     for a, arrival in enumerate(process.arrivals):
         calendar = process.calendar_of(arrival.calendar)
-        try:
-            rate = rate_per_open_minute(process, arrival, start_date.year)
-        except ValueError as error:
-            raise SimulationError(f"arrivals[{a}] ({arrival.channel}): {error}") from None
+        replayed = arrival.replayed
+        times = None
+        if replayed is not None:
+            origin = datetime.combine(start_date, time())
+            times = tuple(sorted((parse_timestamp(text) - origin).total_seconds() / 60.0 for text in replayed))
+            rate = len(times) / 525_600.0  # informative only: a replayed stream draws nothing
+        else:
+            try:
+                rate = rate_per_open_minute(process, arrival, start_date.year)
+            except ValueError as error:
+                raise SimulationError(f"arrivals[{a}] ({arrival.channel}): {error}") from None
         attributes = dict(process.attributes)
         attributes.update(arrival.attributes)
         profile, peak = _profile(arrival, calendar)
@@ -213,6 +221,7 @@ def build_plan(process: Process, start_date: date) -> Plan:
                 attributes=tuple(sorted(attributes.items())),
                 profile=profile,
                 profile_max=peak,
+                times=times,
             )
         )
     priorities = len({arrival.priority for arrival in process.arrivals}) > 1

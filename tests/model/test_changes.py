@@ -655,7 +655,7 @@ def test_parse_reports_every_problem_with_lines():
         (["remove x"], "<input>: changes[0]: expected a one-key mapping such as 'remove: chief_check', got 'remove x' — kinds: "
          + ", ".join(CHANGE_KINDS)),
         ([{"arrivals": {"online": {"share": 0.5, "rate": "3/day"}}}],
-         "<input>: changes[0].arrivals.online: give exactly one of 'share' (e.g. 0.5) or 'rate' (e.g. '20/day')"),
+         "<input>: changes[0].arrivals.online: give exactly one of 'share' (e.g. 0.5), 'rate' (e.g. '20/day'), 'times' (instants to replay) or 'at' (one case at an instant)"),
         ([{"arrivals": {"online": {"share": 0.5}, "mail": {"rate": "3/day"}}}],
          "<input>: changes[0].arrivals: mix of 'share' and 'rate' in one change; write them as two changes"),
         ([{"arrivals": {"online": {"share": 0.8}, "mail": {"share": 0.3}}}],
