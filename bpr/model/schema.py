@@ -230,9 +230,29 @@ class Calendar(Model):
         """Whether every open day has the same hours (no ``weekday_hours``, no exception with hours)."""
         return self.always or (not self.weekday_hours and all(e.hours is None for e in self.exceptions))
 
+    def without_breaks(self) -> Calendar:
+        """The same calendar with every day's breaks worked: each list of hours becomes one span from its first
+        opening to its last closing (a counter staffed through lunch by rotation)."""
+        if self.always:
+            return self
+        return self.model_copy(update={
+            "hours": _one_span(self.hours),
+            "weekday_hours": {day: _one_span(hours) for day, hours in self.weekday_hours.items()},
+            "exceptions": tuple(e.model_copy(update={"hours": _one_span(e.hours)}) if e.hours else e
+                                for e in self.exceptions),
+        })
+
     def minutes_per_day(self) -> int:
         """Open minutes of an ordinary open day (of ``hours``; see :attr:`uniform`)."""
         return sum(end - start for start, end in self.periods())
+
+
+def _one_span(hours: tuple[str, ...]) -> tuple[str, ...]:
+    if len(hours) < 2:
+        return hours
+    periods = _periods(hours)
+    first, last = periods[0][0], max(end for _, end in periods)
+    return (f"{first // 60:02d}:{first % 60:02d}-{last // 60:02d}:{last % 60:02d}",)
 
 
 def _calendar_shorthand(value: object) -> object:
@@ -304,6 +324,8 @@ class Role(Model):
     hourly_cost: Annotated[float, Field(ge=0)] = 0.0
     calendar: Id | None = None
     external: bool = Field(default=False, description="not city staff (the applicant, a contractor): no staff cost")
+    through_lunch: bool = Field(
+        default=False, description="staffed through the breaks of its calendar by rotation (a counter open at lunch)")
 
 
 class Profile(Model):

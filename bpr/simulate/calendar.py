@@ -395,6 +395,42 @@ class WorkCalendar:
             self._grow()
         return bisect_right(self._open_days, d1) - bisect_right(self._open_days, d0)
 
+    def close_of_day(self, day: int) -> float:
+        """The closing time of day ``day`` (days since the start): the end of its last open interval, or of
+        the day itself when it has none."""
+        if self.always:
+            return (day + 1) * MINUTES_PER_DAY
+        midnight = (day + 1) * MINUTES_PER_DAY
+        self._cover(midnight)
+        j = bisect_left(self._starts, midnight) - 1
+        if j < 0 or self._ends[j] <= day * MINUTES_PER_DAY:
+            return midnight
+        return self._ends[j]
+
+    def due_time(self, t: float, count: int, unit: str) -> float:
+        """When a deadline of ``count`` ``unit`` counted from ``t`` runs out (docs/format.md, Deadlines).
+
+        ``days``: the end (24:00) of the ``count``-th day after ``t``'s day. ``business_days``: the close of
+        the ``count``-th open day after ``t``'s day. ``working_hours``: when ``count`` hours of open time
+        have passed since ``t``.
+        """
+        day = int(t // MINUTES_PER_DAY)
+        if unit == "days":
+            return (day + count + 1) * MINUTES_PER_DAY
+        if unit == "working_hours":
+            return self.finish_time(t, count * 60.0)
+        if unit != "business_days":
+            raise ValueError(f"unknown deadline unit {unit!r}; days, business_days or working_hours")
+        if self.always:
+            return self.close_of_day(day + count)
+        if self.never_open:
+            return math.inf
+        k = bisect_right(self._open_days, day) + count - 1
+        while k >= len(self._open_days):
+            self._grow()
+            k = bisect_right(self._open_days, day) + count - 1
+        return self.close_of_day(self._open_days[k])
+
     # --- wall-clock conversions --------------------------------------------------------------------
 
     def date_of(self, t: float) -> date:

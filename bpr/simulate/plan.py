@@ -31,7 +31,7 @@ from bpr.model.routing import (
     compile_routing,
 )
 from bpr.interchange.eventlog import ENDED
-from bpr.model.schema import Approval, Arrival, Calendar, End, Handoff, Process, Task, Wait, parse_timestamp
+from bpr.model.schema import Approval, Arrival, Calendar, End, Handoff, Process, Task, Wait, parse_deadline, parse_timestamp
 from bpr.model.volume import profile_shape, rate_per_open_minute
 
 __all__ = ["Plan", "RolePlan", "PlanStep", "WorkStep", "TransitStep", "WaitStep", "ArrivalPlan", "build_plan",
@@ -134,6 +134,9 @@ class Plan:
     # end step gives its case (End.outcome, or "ended"; "" for other steps).
     step_names: tuple[str, ...]
     end_outcomes: tuple[str, ...]
+    # The process deadline (標準処理期間) as (count, unit): unit "days", "business_days" or "working_hours".
+    deadline: tuple[int, str] | None = None
+    deadline_text: str = ""
 
     def role_index(self, role_id: str) -> int:
         for role in self.roles:
@@ -167,7 +170,8 @@ def build_plan(process: Process, start_date: date) -> Plan:
             id=role_id,
             name=role.name or role_id,
             staff=None if role.staff == "unlimited" else int(role.staff),
-            calendar=process.calendar_of(role.calendar),
+            calendar=(process.calendar_of(role.calendar).without_breaks() if role.through_lunch
+                      else process.calendar_of(role.calendar)),
             hourly_cost=0.0 if role.external else float(role.hourly_cost),
             external=role.external,
         )
@@ -228,4 +232,6 @@ def build_plan(process: Process, start_date: date) -> Plan:
     return Plan(process.id, process.name, process.calendar, roles, tuple(steps), tuple(arrivals), routing,
                 priorities, step_names=tuple(step.label for step in process.steps),
                 end_outcomes=tuple((step.outcome or ENDED) if isinstance(step, End) else ""
-                                   for step in process.steps))
+                                   for step in process.steps),
+                deadline=parse_deadline(process.deadline.within) if process.deadline is not None else None,
+                deadline_text=process.deadline.within if process.deadline is not None else "")
