@@ -314,6 +314,15 @@ def _staff_count(value: object) -> object:
     raise ValueError(f"staff must be a whole number from 1 to 100000, or 'unlimited'; got {value!r}")
 
 
+class RoleControl(Model):
+    """Marks a role whose every step is a required control: a body the law sets up or requires (a statutory
+    committee such as 介護認定審査会, the doctor whose opinion the law asks for, another agency)."""
+
+    kind: Literal["legal", "external"] = Field(
+        default="legal", description="legal: required by law; external: decided by a body outside the city")
+    basis: str = Field(min_length=1, description="the article that requires it (介護保険法第27条)")
+
+
 class Role(Model):
     """A pool of interchangeable staff: a swimlane in diagrams, a resource in the simulation."""
 
@@ -326,6 +335,8 @@ class Role(Model):
     external: bool = Field(default=False, description="not city staff (the applicant, a contractor): no staff cost")
     through_lunch: bool = Field(
         default=False, description="staffed through the breaks of its calendar by rotation (a counter open at lunch)")
+    control: RoleControl | None = Field(
+        default=None, description="every step of this role is a required control (a statutory committee)")
 
 
 class Profile(Model):
@@ -413,7 +424,7 @@ class Control(Model):
     who prepares a payment must not approve it); a redesign that gives them the same role weakens it.
     """
 
-    kind: Literal["legal", "segregation", "audit", "other"] = "legal"
+    kind: Literal["legal", "external", "segregation", "audit", "other"] = "legal"
     basis: str = Field(min_length=1, description="e.g. the article of the ordinance that requires it")
     separate_from: tuple[Id, ...] = ()
 
@@ -691,6 +702,20 @@ class Process(Model):
         if name == "always":
             return Calendar(always=True)
         return self.calendars[name]
+
+    def required_control(self, step_id: str) -> Control | None:
+        """Why step ``step_id`` must stay, or ``None``: its own ``control``, else the ``control`` of the role
+        that performs it (a task's or approval's role; for an approval, also a role it is delegated to)."""
+        step = self.step(step_id)
+        if step.control is not None:
+            return step.control
+        if isinstance(step, (Task, Approval)):
+            roles = [step.role] + ([d.role for d in step.delegations] if isinstance(step, Approval) else [])
+            for role_id in roles:
+                role = self.roles.get(role_id)
+                if role is not None and role.control is not None:
+                    return Control(kind=role.control.kind, basis=role.control.basis)
+        return None
 
     def role_calendar(self, role_id: str) -> Calendar:
         return self.calendar_of(self.roles[role_id].calendar)
