@@ -46,7 +46,7 @@ from bpr.model.schema import Process
 from bpr.interchange import write_event_log
 from bpr.simulate import Comparison, SimulationResult, compare, simulate
 from bpr.simulate.estimate import Estimate
-from bpr.simulate.results import KPIS, YEARLY, event_records
+from bpr.simulate.results import KPIS, YEARLY, DeadlineResult, event_records
 
 PROGRESS_AFTER = 2.0
 """Seconds a run may take before the progress bar appears."""
@@ -56,7 +56,20 @@ TEXT_KPIS = ("lead_time", "business_days", "touch_time", "waiting", "wait_conten
              "wait_batching", "wait_unavailability", "wait_transport", "wait_external", "wait_rework",
              "counter_wait", "visits", "stamps", "handoffs", "paper_steps", "approvals", "rejections")
 TEXT_YEARLY = ("cases_per_year", "staff_hours_per_year", "fte", "cost_yen_per_year", "e_approval_rate",
-               "online_rate", "wip")
+               "online_rate", "wip", "overtime_hours_per_year")
+_DEADLINE_UNITS = {"days": "days", "business_days": "days", "working_hours": "hours"}
+
+
+def _deadline_text(deadline: DeadlineResult) -> str:
+    """``deadline 30 days: 84.0% of cases within (95% CI …); p90 lead time 27.31 d (…)``."""
+    unit = _DEADLINE_UNITS[deadline.unit]
+    share, p90 = deadline.share_within, deadline.lead_p90
+    shown = "business days" if deadline.unit == "business_days" else "d" if unit == "days" else "h"
+    p90_text = f"{p90.mean:,.2f} {shown}"
+    if p90.n >= 2 and math.isfinite(p90.half_width):
+        p90_text += f" (95% CI {p90.low:,.2f} … {p90.high:,.2f})"
+    return (f"deadline {deadline.within}: [bold]{_fmt(share.mean, 'ratio')}[/bold] of cases within "
+            f"(95% CI {_ci(share, 'ratio')}); p90 lead time {p90_text} against {deadline.limit}")
 
 
 class SimulateFormat(str, enum.Enum):
@@ -132,6 +145,8 @@ def _result_text(result: SimulationResult) -> None:
                   f"{config.replications} replications of {config.horizon} after a {config.warm_up} warm-up "
                   f"from {config.start_date}, seed {config.seed}")
     _warnings(result)
+    if result.deadline is not None:
+        console.print(_deadline_text(result.deadline))
     table = Table(title="per case", title_justify="left")
     for column, justify in (("measure", "left"), ("mean", "right"), ("95% CI", "right"), ("p50", "right"),
                             ("p90", "right")):
@@ -217,6 +232,17 @@ def comparison_text(comparison: Comparison, console: Console) -> None:
     _warnings(before, " (before)")
     _warnings(after, " (after)")
     console.print(Panel(_headline_text(comparison), title="savings (positive = better)", title_align="left"))
+    for version, result in (("before", before), ("after", after)):
+        if result.deadline is not None:
+            console.print(f"{version}: {_deadline_text(result.deadline)}")
+    deadline = comparison.deadline
+    if deadline is not None:
+        change = deadline["share_within_change_points"]
+        if change["value"] is not None:
+            low, high = change["ci95"]
+            ci = f" (95% CI {low:+.1f} … {high:+.1f})" if low is not None else ""
+            console.print(f"cases within the deadline: [bold]{change['value']:+.1f} points[/bold]{ci}"
+                          f"{'' if change['significant'] else ' [dim](not significant)[/dim]'}")
     table = Table(title="before / after", title_justify="left")
     for column, justify in (("measure", "left"), ("before", "right"), ("after", "right"), ("difference", "right"),
                             ("change", "right"), ("95% CI of difference", "right"), ("significant", "center")):

@@ -655,7 +655,7 @@ def test_parse_reports_every_problem_with_lines():
         (["remove x"], "<input>: changes[0]: expected a one-key mapping such as 'remove: chief_check', got 'remove x' — kinds: "
          + ", ".join(CHANGE_KINDS)),
         ([{"arrivals": {"online": {"share": 0.5, "rate": "3/day"}}}],
-         "<input>: changes[0].arrivals.online: give exactly one of 'share' (e.g. 0.5) or 'rate' (e.g. '20/day')"),
+         "<input>: changes[0].arrivals.online: give exactly one of 'share' (e.g. 0.5), 'rate' (e.g. '20/day'), 'times' (instants to replay) or 'at' (one case at an instant)"),
         ([{"arrivals": {"online": {"share": 0.5}, "mail": {"rate": "3/day"}}}],
          "<input>: changes[0].arrivals: mix of 'share' and 'rate' in one change; write them as two changes"),
         ([{"arrivals": {"online": {"share": 0.8}, "mail": {"share": 0.3}}}],
@@ -692,6 +692,8 @@ EXAMPLES: list[dict[str, Any]] = [
     {"set": {"step": "order", "duration": "20m", "medium": "paper"}},
     {"reorder": ["budget_check", "legal_check"]},
     {"triage": {"step": "check", "when": "amount < 100000", "duration": "5m"}},
+    {"calendar": {"name": "committee", "nth": None}},
+    {"calendar": {"role": "board", "use": "always"}},
     {"triage": {"step": "check", "share": 0.6, "duration": "5m", "name": "簡易審査"}},
     {"remove": {"step": "chief_check", "when": "amount < 50000"}},
 ]
@@ -713,7 +715,7 @@ def test_round_trip_of_short_forms_gives_the_canonical_form():
 
 def test_every_kind_has_a_model_and_an_example():
     assert CHANGE_KINDS == (
-        "remove", "digitize", "delegate", "parallelize", "merge", "reorder", "triage", "staff", "arrivals", "batch", "set"
+        "remove", "digitize", "delegate", "parallelize", "merge", "reorder", "triage", "staff", "arrivals", "batch", "calendar", "set"
     )
     assert {next(iter(example)) for example in EXAMPLES} == set(CHANGE_KINDS)
 
