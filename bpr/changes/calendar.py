@@ -13,14 +13,14 @@ from bpr.changes.base import Change, Refused, Words, hint
 from bpr.changes.rewire import find, require_role
 from bpr.model.schema import WEEKDAYS, Calendar, Id, Process
 
-__all__ = ["CalendarChange", "PROCESS_CALENDAR"]
+__all__ = ["CALENDAR_FIELDS_JA", "CalendarChange", "PROCESS_CALENDAR", "calendar_value_ja"]
 
 PROCESS_CALENDAR = "process"
 """The name by which a change means the process calendar (``calendar:`` at the top of the file)."""
 
 _TARGETS = ("name", "role", "step", "channel")
 _WEEKDAYS_JA = dict(zip(WEEKDAYS, "月火水木金土日"))
-_FIELDS_JA = {
+CALENDAR_FIELDS_JA = {
     "always": "24時間", "days": "曜日", "hours": "時間", "weekday_hours": "曜日別の時間", "nth": "第n週",
     "every_weeks": "隔週", "weeks_from": "隔週の起点", "month_days": "日付", "holidays": "祝日",
     "closed": "休業日", "exceptions": "期間の例外", "timezone": "時間帯",
@@ -31,7 +31,7 @@ def _days_ja(days: Any) -> str:
     return "・".join(_WEEKDAYS_JA.get(str(d), str(d)) for d in days)
 
 
-def _value_ja(field: str, value: Any) -> str:
+def calendar_value_ja(field: str, value: Any) -> str:
     """A calendar field's new value as a reader says it (第2・第4, 木 08:30-19:00)."""
     if value is None:
         return {"nth": "毎週", "every_weeks": "毎週", "month_days": "毎日", "holidays": "なし"}.get(field, "既定")
@@ -188,7 +188,7 @@ class CalendarChange(Change):
     def ja(self, words: Words) -> str:
         if self.name is not None:
             what = "庁の勤務カレンダー" if self.name == PROCESS_CALENDAR else f"カレンダー「{self._calendar_ja(words)}」"
-            fields = "、".join(f"{_FIELDS_JA.get(key, key)}を{_value_ja(key, value)}" for key, value in self.values.items())
+            fields = "、".join(f"{CALENDAR_FIELDS_JA.get(key, key)}を{calendar_value_ja(key, value)}" for key, value in self.values.items())
             return f"{what}の{fields}に"
         use = "庁の勤務カレンダー" if self.use is None else "24時間" if self.use == "always" else f"「{self.use}」"
         if self.role is not None:

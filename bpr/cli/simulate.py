@@ -112,7 +112,7 @@ def _fmt(value: float, unit: str, scale: tuple[str, float] | None = None) -> str
         return "—"
     if unit == "minutes":
         name, size = scale or ("min", 1.0)
-        return f"{value / size:,.{2 if size >= 1440 else 1}f} {name}"
+        return f"{value / size:,.{_day_decimals(value / size) if size >= 1440 else 1}f} {name}"
     if unit == "ratio":
         return f"{value:.1%}"
     if unit == "yen":
@@ -120,8 +120,14 @@ def _fmt(value: float, unit: str, scale: tuple[str, float] | None = None) -> str
     if unit in ("hours", "cases") and abs(value) >= 100:
         return f"{value:,.0f}"
     if unit == "days":
-        return f"{value:,.2f} d"
+        return f"{value:,.{_day_decimals(value)}f} d"
     return f"{value:,.2f}"
+
+
+def _day_decimals(days: float) -> int:
+    """Two decimals of a day, more when a case takes minutes (a theory file), so that no figure reads 0.00 d."""
+    size = abs(days)
+    return 2 if size >= 0.1 or size == 0 else 3 if size >= 0.01 else 4
 
 
 def _ci(est: Estimate, unit: str, scale: tuple[str, float] | None = None) -> str:

@@ -263,7 +263,8 @@ def _calendar_shorthand(value: object) -> object:
 
 DEADLINE_UNITS = {"day": "days", "days": "days", "business day": "business_days", "business days": "business_days",
                   "working hour": "working_hours", "working hours": "working_hours"}
-_DEADLINE = re.compile(r"^\s*(\d{1,4})\s*(days?|business\s+days?|working\s+hours?)\s*$")
+DEADLINE_PATTERN = r"^\s*(\d{1,4})\s*(days?|business\s+days?|working\s+hours?)\s*$"
+_DEADLINE = re.compile(DEADLINE_PATTERN)
 
 
 def parse_deadline(text: str) -> tuple[int, str]:
@@ -378,7 +379,7 @@ class Arrival(Model):
     channel: Channel
     rate: Rate | None = Field(default=None, description="e.g. '40/day'; or give 'times' or 'at'")
     times: Annotated[tuple[Timestamp, ...], Field(min_length=1)] | None = Field(
-        default=None, description="replay: one case at each of these local instants ('2026-04-10 09:12')")
+        default=None, description="replay: one case at each of these local instants ('2026-04-10 09:12'), or {csv: FILE, column: NAME}")
     at: Timestamp | None = Field(default=None, description="a single case at this local instant")
     pattern: Literal["poisson", "regular"] = "poisson"
     calendar: Id | None = Field(default=None, description="when cases arrive; default the process calendar")

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bpr.model.distributions import Choice, Fixed
-from bpr.model.schema import Calendar, Process
+from bpr.changes.calendar import CALENDAR_FIELDS_JA, calendar_value_ja
+from bpr.model.schema import YEAR_END, Calendar, Process
 from bpr.model.volume import annual_cases
 from bpr.render.labels import channel_name, format_minutes, format_rate, handoff_mode_name
 from bpr.render.report_text import num, t
@@ -65,16 +66,23 @@ def calendar_facts(calendar: Calendar, lang: str) -> dict[str, str]:
     weekdays = t("weekdays", lang)
     letters = list(weekdays) if lang == "ja" else weekdays.split()
     order = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    # Rules the calendar may carry beyond the basic ones are listed as written, so that none goes unsaid.
+    # Rules the calendar may carry beyond the basic ones (第2・第4, weekday hours, exception periods) are
+    # listed too, so that none goes unsaid.
     extra = {k: v for k, v in calendar.model_dump(mode="json", exclude_defaults=True).items()
              if k not in _KNOWN_CALENDAR_FIELDS}
+    if lang == "ja":
+        rules = "；".join(f"{CALENDAR_FIELDS_JA.get(k, k)} {calendar_value_ja(k, v)}" for k, v in extra.items())
+        closed = calendar_value_ja("closed", calendar.closed) if calendar.closed else "—"
+    else:
+        rules = "; ".join(f"{k}: {v}" for k, v in extra.items())
+        closed = ", ".join("year end (12-29 to 01-03)" if c == YEAR_END else c for c in calendar.closed) or "—"
     return {
         "days": ("" if lang == "ja" else " ").join(letters[order.index(d)] for d in calendar.days),
         "hours": ", ".join(calendar.hours),
         "holidays": t("a_holidays_of", lang, code=_COUNTRIES[lang].get(calendar.holidays, calendar.holidays))
         if calendar.holidays else "—",
-        "closed": ", ".join(calendar.closed) or "—",
-        "rules": "; ".join(f"{k}: {v}" for k, v in extra.items()),
+        "closed": closed,
+        "rules": rules,
     }
 
 

@@ -21,7 +21,7 @@ from bpr.render import charts
 from bpr.render.labels import rule_meaning, rule_title
 from bpr.render.report_changes import change_line, step_name
 from bpr.render.report_warnings import warning_lines
-from bpr.render.report_deadline import deadline_figures, deadline_words
+from bpr.render.report_deadline import deadline_amount, deadline_figures, deadline_words
 from bpr.render.report_text import (
     LEAD_UNIT,
     TOUCH_UNIT,
@@ -286,10 +286,10 @@ def deadline_card(comparison: Comparison, lang: str) -> Card | None:
     lines = [Markup(f"{fig('deadline.share.before', before.share, fmt_ratio(before.share))} → "
                     f"{fig('deadline.share.after', after.share, fmt_ratio(after.share))}")]
     details = [Markup(escape(t("h_deadline_limit", lang, limit=deadline_words(before.limit, lang))))]
-    if before.p90_days is not None and after.p90_days is not None:
+    if before.p90 is not None and after.p90 is not None:
         details.append(Markup(f"{escape(t('h_deadline_p90', lang))} "
-                              f"{fig('deadline.p90_days.before', before.p90_days, fmt_days(before.p90_days, lang))} → "
-                              f"{fig('deadline.p90_days.after', after.p90_days, fmt_days(after.p90_days, lang))}"))
+                              f"{fig('deadline.p90.before', before.p90, deadline_amount(before.p90, before.unit, lang))} → "
+                              f"{fig('deadline.p90.after', after.p90, deadline_amount(after.p90, after.unit, lang))}"))
     intervals = [f"{label}: {t('h_deadline_ci', lang, low=fmt_ratio(f.share_low), high=fmt_ratio(f.share_high))}"
                  for label, f in ((t("before", lang), before), (t("after", lang), after))
                  if _finite(f.share_low) and _finite(f.share_high)]

@@ -19,7 +19,7 @@ from bpr.simulate import SimConfig
 from bpr.study.report import simulate_options, simulate_report
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = sorted(p.parent for p in (ROOT / "scenarios").glob("*/before.yaml"))
+SCENARIOS = sorted(p.parent for p in (ROOT / "scenarios").glob("*/after.yaml"))
 CONFIG = SimConfig(replications=2, horizon="1w", warm_up="1w", seed=3, workers=1)
 TODAY = date(2026, 5, 1)
 ALLOWED = {"bpr", "BPR"}
@@ -126,3 +126,14 @@ def test_options_side_by_side_and_the_process_as_it_is_have_no_english():
     html = build_report(as_is, today=TODAY, lang="ja", files=("before.yaml",)).html
     assert english_words(html, [before]) == []
     assert "現状の業務の姿" in html
+
+
+def test_the_care_certification_options_report_has_no_english_and_shows_the_deadline():
+    """要介護認定: the process as it is and its three options side by side, with the 30-day deadline row."""
+    folder = ROOT / "scenarios" / "care_certification"
+    names = ("before.yaml", "option_a_weekly.yaml", "option_b_digital.yaml", "option_c_both.yaml")
+    before, *options = (load_process(folder / name) for name in names)
+    run = simulate_options(before, [(option, None) for option in options], CONFIG)
+    html = build_report(run, today=TODAY, lang="ja", files=names).html
+    assert english_words(html, [before, *options]) == []
+    assert "案A" in html and "案C" in html and "標準処理期間内に終わる案件の割合（30日）" in html
