@@ -69,6 +69,16 @@ def impact_note_text(run: ReportRun, lang: str) -> str:
     return t("i_skipped", lang, reason=reason)
 
 
+def page_basics(lang: str, today: date) -> dict[str, Any]:
+    """What every report page's template needs: its language, words, style sheet and date."""
+    return {
+        "lang": lang,
+        "T": TEXT[lang],
+        "css": Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+        "today": today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
+    }
+
+
 def build_report(
     run: ReportRun | OptionsRun,
     *,
@@ -131,10 +141,7 @@ def build_report(
     sections += [("assumptions", t("s_assumptions", lang)), ("method", t("s_method", lang))]
     config = comparison.before.config
     context = {
-        "lang": lang,
-        "T": TEXT[lang],
-        "css": Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
-        "today": today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
+        **page_basics(lang, today),
         "before": before,
         "after": after,
         "sections": sections,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -29,9 +28,6 @@ from bpr.study.report import OptionsRun
 
 __all__ = ["build_options_report"]
 
-TEMPLATES = Path(__file__).parent / "templates"
-
-
 def _diagram_titles(name: str, lang: str) -> tuple[str, str]:
     if name == "before":
         return t("d_before", lang), t("d_caption_before", lang)
@@ -44,7 +40,7 @@ def _diagram_titles(name: str, lang: str) -> tuple[str, str]:
 def build_options_report(run: OptionsRun, *, today: date, lang: str, files: Sequence[str], command: str = "",
                          diagrams: Mapping[str, Diagram] | None = None) -> Any:
     """The page (a :class:`~bpr.render.report.Report`) for ``run``'s options, or for the process as it is."""
-    from bpr.render.report import Report, _environment_render, impact_note_text
+    from bpr.render.report import Report, _environment_render, impact_note_text, page_basics
 
     before, baseline = run.before, run.baseline
     labels = run.labels
@@ -89,18 +85,19 @@ def build_options_report(run: OptionsRun, *, today: date, lang: str, files: Sequ
     sections += [("assumptions", t("s_assumptions", lang)), ("method", t("s_method", lang))]
     warnings = [line for label, _, result in versions
                 for line in warning_lines(result, lang, kinds=SHOWN_ABOVE_CARDS, label=label)]
+    options = [{"label": label, "name": name, "process": option.after}
+               for label, name, option in zip(labels, option_names, run.options)]
+    columns = [label for label, _, _ in versions]
     context = {
-        "lang": lang,
-        "T": TEXT[lang],
-        "css": Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
-        "today": today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
+        **page_basics(lang, today),
         "as_is": as_is,
         "title": t("asis_title" if as_is else "options_title", lang),
         "subtitle": t("asis_subtitle" if as_is else "doc_subtitle", lang),
         "before": before,
-        "options": [{"label": label, "name": name, "process": option.after}
-                    for label, name, option in zip(labels, option_names, run.options)],
-        "columns": [label for label, _, _ in versions],
+        "options": options,
+        "columns": columns,
+        "cover_names": [(columns[0], "before", before.name)] + [(name, "after", option.after.name)
+                                                                 for name, option in zip(option_names, run.options)],
         "sections": sections,
         "overview": overview(baseline, [(label, option.comparison) for label, option in zip(labels, run.options)],
                              lang),
