@@ -126,8 +126,8 @@ def translate_condition(text: str) -> str | None:
     for index in range(0, len(parts), 2):
         parts[index] = _CODE_TOKEN.sub(lambda m: " not " if m.group(0) == "!" else _WORDS[m.group(0)], parts[index])
     candidate = " ".join("".join(parts).split())
-    if not candidate:
-        return None
+    if not candidate or re.search(r"\b(?:true|false|null|None)\b", re.sub(r"\"[^\"]*\"|'[^']*'", "", candidate)):
+        return None  # case attributes in bpr are numbers or texts, never true/false
     try:
         parse_condition(candidate)
     except ConditionError:
@@ -251,12 +251,12 @@ def _classify(work: _Flow) -> None:
                 work.flows.remove(item)
                 work.notes.append(ImportNote(NOT_IMPORTED, item.id, item.line, "sequence flow out of an end event"))
     for node in list(work.nodes.values()):
-        if node.kind in ("task", "catch", "start") and len(work.out(node.id)) > 1:
-            outs = work.out(node.id)
-            conditional = any(f.condition or f.id == node.default for f in outs)
+        leaving = work.out(node.id)
+        if node.kind in ("task", "catch", "start") and len(leaving) > 1:
+            conditional = any(f.condition or f.id == node.default for f in leaving)
             gateway = work.add_node(node, "choice" if conditional else "split", "xor" if conditional else "and")
             gateway.default = node.default
-            for item in outs:
+            for item in leaving:
                 item.source = gateway.id
             work.add_flow(node.id, gateway.id)
             work.note(APPROXIMATED if conditional else DEFAULT, node,
@@ -286,6 +286,9 @@ def _collapse(work: _Flow) -> None:
 
 
 def _entries(work: _Flow) -> list[GraphNode]:
+    for node in [n for n in work.nodes.values() if n.kind == "start" and not work.out(n.id)]:
+        work.note(NOT_IMPORTED, node, "start event with no flow out of it")
+        work.remove(node.id)
     starts = [n for n in work.nodes.values() if n.kind == "start"]
     if starts:
         return sorted(starts, key=lambda n: n.order)
@@ -326,8 +329,7 @@ def _distances(work: _Flow, start: str, avoid: str) -> dict[str, int]:
 
 def _match_joins(work: _Flow) -> dict[str, str]:
     """The join of each parallel split: the nearest parallel merge that every branch reaches."""
-    joins = {n.id for n in work.nodes.values() if n.kind == "and" and len(work.into(n.id)) > 1
-             and len(work.out(n.id)) <= 1}
+    joins = {n.id for n in work.nodes.values() if n.kind == "and" and len(work.out(n.id)) <= 1}
     matched: dict[str, str] = {}
     for node in sorted(work.nodes.values(), key=lambda n: n.order):
         if node.kind != "and" or len(work.out(node.id)) < 2:
@@ -343,10 +345,37 @@ def _match_joins(work: _Flow) -> dict[str, str]:
             work.note(APPROXIMATED, node, "parallel split whose branches never meet at a parallel join: read as a "
                       "choice with equal probabilities")
             node.kind = "xor"
+    _unshare_joins(work, matched)
     for join in joins - set(matched.values()):
-        work.note(APPROXIMATED, work.nodes[join], "parallel join that no split opens: read as a merge")
+        if len(work.into(join)) > 1:
+            work.note(APPROXIMATED, work.nodes[join], "parallel join that no split opens: read as a merge")
         work.nodes[join].kind = "pass"
     return matched
+
+
+def _unshare_joins(work: _Flow, matched: dict[str, str]) -> None:
+    """Give each split its own join where BPMN lets nested splits share one (bpr needs one join per split):
+    an inner split's branches meet at a new join that then flows into the shared one."""
+    by_join: dict[str, list[str]] = {}
+    for split, join in matched.items():
+        by_join.setdefault(join, []).append(split)
+    for join, splits in by_join.items():
+        if len(splits) < 2:
+            continue
+        reach = {split: set(_distances(work, split, join)) for split in splits}
+        # innermost first: reached by the most other splits of the group
+        for split in sorted(splits, key=lambda s: -sum(s in reach[o] for o in splits if o != s)):
+            if not any(split in reach[other] for other in splits if other != split):
+                continue  # the outermost keeps the shared join
+            block = reach[split]
+            inner = work.add_node(work.nodes[join], f"join_{split.rsplit('__', 1)[-1]}", "and")
+            for item in work.into(join):
+                if item.source in block:
+                    item.target = inner.id
+            work.add_flow(inner.id, join)
+            matched[split] = inner.id
+            work.note(APPROXIMATED, work.nodes[split], f"shares its join {join!r} with an enclosing split: its "
+                      "branches meet at a join of their own first")
 
 
 def _order(work: _Flow, entries: list[GraphNode]) -> list[GraphNode]:
@@ -383,6 +412,10 @@ def _fields(element: Any, where: str, issues: list[Issue], file: str) -> dict[st
     return out
 
 
+def _text(element: Any) -> str:
+    return "".join(element.itertext()).strip()
+
+
 def _documentation(element: Any) -> str:
     if element is None:
         return ""
@@ -406,8 +439,8 @@ def _duration_text(minutes: float) -> str:
 
 
 STRUCTURAL = {"id", "type", "role", "next", "join", "reject"}
-GENERATED = ("__split", "__choice", "__exit", "__end")
-"""Suffixes of the nodes the import adds (an implicit split, decision or end): they have no fields."""
+GENERATED = re.compile(r"__(?:split|choice|exit|end|join_\w+)$")
+"""Ids of the nodes the import adds (an implicit split, decision, join or end): they have no fields."""
 
 
 class _Builder:
@@ -421,6 +454,7 @@ class _Builder:
         self.roles: dict[str, dict[str, Any]] = {}
         self.role_of_lane: dict[str, str] = {}
         self.attribute_conditions: list[str] = []
+        self.renamed: list[tuple[str, str]] = []
 
     def step_id(self, node: GraphNode) -> str:
         if node.id not in self.ids:
@@ -428,7 +462,7 @@ class _Builder:
             new = bpr_id(raw, self.taken)
             self.ids[node.id] = new
             if new != raw and "__" not in raw:
-                self.work.note(RENAMED, node, f"id {raw!r} is written {new!r} (bpr ids are letters, digits and _)")
+                self.renamed.append((raw, new))
         return self.ids[node.id]
 
     def role(self, node: GraphNode) -> str:
@@ -469,6 +503,13 @@ class _Builder:
                 data.pop("department", None) if "department" not in fields else None
             self.roles[role_id] = data
             self.locations[f"roles.{role_id}"] = (lane.line, None)
+        known = {element.get("id") for element in graph.process_element.getroottree().iter() if element.get("id")}
+        for lane in graph.lanes.values():
+            missing = [_text(ref) for ref in lane.element.findall(q(BPMN, "flowNodeRef")) if _text(ref) not in known]
+            if missing:
+                self.work.notes.append(ImportNote(NOT_IMPORTED, lane.id, lane.line, f"lane {lane.name!r} names "
+                                                  f"{len(missing)} element(s) the file does not hold (e.g. "
+                                                  f"{missing[0]!r}): their work is given to no lane"))
         for lane in graph.lanes.values():  # a node placed in an outer lane only
             if not lane.leaf:
                 self.role_of_lane.setdefault(lane.id, next(iter(self.role_of_lane.values()), DEFAULT_ROLE))
@@ -521,11 +562,18 @@ class _Builder:
                                      hint="bpr writes id, version, calendar, calendars, attributes, arrivals, "
                                           "start and deadline there"))
         data["steps"] = steps
+        if self.renamed:
+            raw, new = self.renamed[0]
+            self.work.notes.append(ImportNote(RENAMED, "", None, f"{len(self.renamed)} element id(s) hold characters "
+                                              f"bpr ids cannot (letters, digits and _ only), e.g. {raw!r} is "
+                                              f"written {new!r}"))
         self.declare_attributes(data)
         self.locations.update({"id": (graph.line, None), "name": (graph.line, None)})
         return data
 
     def entry_of(self, start: GraphNode) -> str:
+        if start.kind != "start":
+            return self.ids[start.id]
         outs = self.work.out(start.id)
         return self.ids[outs[0].target] if outs else ""
 
@@ -554,7 +602,7 @@ class _Builder:
     def step(self, node: GraphNode, joins: dict[str, str], folded: set[str]) -> dict[str, Any]:
         work = self.work
         sid = self.ids[node.id]
-        generated = node.id.endswith(GENERATED)
+        generated = GENERATED.search(node.id) is not None
         fields = {} if generated else _fields(node.element, f"{node.tag} {node.id!r}", self.issues, self.file)
         step: dict[str, Any] = {"id": sid}
         name = node.name
@@ -645,11 +693,15 @@ class _Builder:
         others = [f for f in outs if f is not default]
         if others and all(f.probability is not None for f in others) and default is None:
             return [{"to": self.ids[f.target], "probability": f.probability} for f in others]
+        if self.on_cycle(node) and any(f.condition for f in outs):
+            work.note(APPROXIMATED, node, "a condition decides a loop: in BPMN data changes between passes, in bpr "
+                      "case attributes do not, so this decision is by probability (equal shares; fill in)", "next")
+            return self.equal_shares(outs)
         conditions = {f.id: translate_condition(f.condition) for f in others if f.condition}
         plain = [f for f in others if not f.condition]
         if conditions and all(conditions.values()) and len(plain) <= (0 if default else 1):
             ordered = [f for f in others if f.condition]
-            out = [{"to": self.ids[f.target], "when": conditions[f.id]} for f in ordered]
+            out: list[dict[str, Any]] = [{"to": self.ids[f.target], "when": conditions[f.id]} for f in ordered]
             self.attribute_conditions.extend(str(c) for c in conditions.values())
             last = default or (plain[0] if plain else None)
             if last is not None:
@@ -665,10 +717,28 @@ class _Builder:
                       + " — branches taken with equal probabilities")
         else:
             work.note(DEFAULT, node, "branch probabilities not in BPMN: equal shares", "next")
+        return self.equal_shares(outs)
+
+    def equal_shares(self, outs: list[GraphFlow]) -> list[dict[str, Any]]:
         share = round(1 / len(outs), 6)
-        out = [{"to": self.ids[f.target], "probability": share} for f in outs]
-        out[-1]["probability"] = round(1 - share * (len(outs) - 1), 6)
-        return out
+        shares: list[dict[str, Any]] = [{"to": self.ids[f.target], "probability": share} for f in outs]
+        shares[-1]["probability"] = round(1 - share * (len(outs) - 1), 6)
+        return shares
+
+    def on_cycle(self, node: GraphNode) -> bool:
+        """Whether a branch of ``node`` comes back to it through steps that have one way out each: a loop
+        that only this decision can end (BPMN's "repeat while x < 2", where x changes on the way)."""
+        for item in self.work.out(node.id):
+            current, seen = item.target, set()
+            while current not in seen:
+                if current == node.id:
+                    return True
+                seen.add(current)
+                leaving = self.work.out(current)
+                if len(leaving) != 1:
+                    break
+                current = leaving[0].target
+        return False
 
     def declare_attributes(self, data: dict[str, Any]) -> None:
         declared = set(data.get("attributes", {})) | set(BUILTIN_ATTRIBUTES)
@@ -718,9 +788,10 @@ def read_bpmn(source: str | os.PathLike[str] | bytes, *, file: str | None = None
         root = parse_xml(data, name)
     except XmlError as error:
         raise BpmnImportError([Issue(error.message, file=name, line=error.line, hint=error.hint)]) from None
-    if root.tag != q(BPMN, "definitions"):
-        namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else "no namespace"
-        raise BpmnImportError([Issue(f"not a BPMN 2.0 file: the root element is <{local(root.tag)}> ({namespace})",
+    tag = str(root.tag)
+    if tag != q(BPMN, "definitions"):
+        namespace = tag[1:].split("}")[0] if tag.startswith("{") else "no namespace"
+        raise BpmnImportError([Issue(f"not a BPMN 2.0 file: the root element is <{local(tag)}> ({namespace})",
                                      file=name, line=root.sourceline,
                                      hint=f"BPMN 2.0 files start with <definitions xmlns=\"{BPMN}\">; export the "
                                           "model as BPMN 2.0 XML from the modelling tool")])
@@ -751,6 +822,10 @@ def read_bpmn(source: str | os.PathLike[str] | bytes, *, file: str | None = None
             work.add_flow(node.id, end.id)
             work.note(DEFAULT, node, "nothing follows: an end is added after it")
     order = _order(work, entries)
+    if not any(node.kind != "start" for node in order):
+        raise BpmnImportError([Issue(f"process {graph.process_id!r} holds nothing bpr can import (no task, event "
+                                     "or gateway reachable from a start)", file=name, line=graph.line,
+                                     hint="see the notes for what was met")], tuple(work.notes))
     builder = _Builder(work, name)
     process_data = builder.build(order, joins, entries)
     notes = tuple(work.notes)
@@ -785,9 +860,13 @@ def draft_yaml(data: dict[str, Any], notes: tuple[ImportNote, ...], source: str)
     for note in notes:
         if note.kind == DEFAULT and note.path:
             path = _data_path(note, data)
-            where = locations.get(path) or locations.get(path.rsplit(".", 1)[0])
-            if where:
-                marks.setdefault(where[0] - 1, "default from bpr import: fill in")
+            paths = [path]
+            if path.endswith("].next"):  # a decision's shares: mark each probability
+                paths = [key for key in locations if key.startswith(path + "[") and key.endswith(".probability")]
+            for each in paths:
+                where = locations.get(each) or locations.get(each.rsplit(".", 1)[0])
+                if where:
+                    marks.setdefault(where[0] - 1, "default from bpr import: fill in")
     for index, comment in marks.items():
         if 0 <= index < len(lines):
             lines[index] += f"  # {comment}"

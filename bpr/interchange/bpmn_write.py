@@ -270,7 +270,7 @@ def write_bpmn(process: Process, *, graph: BpmnGraph | None = None, exporter_ver
     graph = graph or flow_graph(process)
     step_ids = set(process.step_ids)
     process_id = process.id if process.id not in step_ids else f"process-{process.id}"
-    root = etree.Element(q(BPMN, "definitions"), nsmap=NSMAP)  # type: ignore[arg-type]
+    root = etree.Element(q(BPMN, "definitions"), nsmap=NSMAP)
     root.set("id", f"definitions-{process.id}")
     root.set("targetNamespace", f"urn:bpr:process:{process.id}")
     root.set("exporter", "bpr")
