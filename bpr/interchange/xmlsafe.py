@@ -91,6 +91,9 @@ def parse_xml(data: bytes, file: str = "<input>", limit: int = MAX_BYTES) -> etr
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
+        if "Excessive depth" in str(error.msg):
+            raise XmlError("elements are nested more than 256 levels deep", file, error.lineno,
+                           hint="a BPMN model is a few levels deep: this is not one") from None
         raise XmlError(f"not well-formed XML: {error.msg}", file, error.lineno) from None
     if root is None:
         raise XmlError("no XML element found", file)
