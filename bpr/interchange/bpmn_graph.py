@@ -26,10 +26,14 @@ EVENT_DEFINITIONS = ("timerEventDefinition", "messageEventDefinition", "signalEv
                      "compensateEventDefinition", "linkEventDefinition", "terminateEventDefinition",
                      "cancelEventDefinition")
 
+_NOT_FLOW = {"documentation", "extensionElements", "laneSet", "sequenceFlow", "incoming", "outgoing",
+             "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "auditing", "monitoring",
+             "supportedInterfaceRef", "ioSpecification", "ioBinding"}
+"""Children of a process or sub-process read elsewhere, or that belong to the container itself."""
+
 # Children of a process that carry no flow and that bpr has no use for: listed, never an error.
 _DOCUMENTATION_ONLY = {"textAnnotation", "association", "group", "category", "dataObject", "dataObjectReference",
-                       "dataStoreReference", "dataInputAssociation", "dataOutputAssociation", "property",
-                       "ioSpecification", "ioBinding"}
+                       "dataStoreReference", "dataInputAssociation", "dataOutputAssociation", "property"}
 
 
 @dataclass
@@ -204,8 +208,12 @@ def _read_container(container: Any, graph: FlowGraph, processes: dict[Any, Any],
             continue  # comments, and elements of other namespaces (a tool's own extensions)
         raw_id = child.get("id") or f"{tag}{child.sourceline}"
         node_id = prefix + raw_id
-        if tag in ("documentation", "extensionElements", "laneSet", "sequenceFlow"):
+        if tag in _NOT_FLOW:
             continue
+        for marker in ("multiInstanceLoopCharacteristics", "standardLoopCharacteristics"):
+            if child.find(q(BPMN, marker)) is not None:
+                graph.skipped.append(Skipped(node_id, tag, child.sourceline, f"{marker}: done once per case in bpr "
+                                             "(repeat it as steps, or raise its duration)"))
         kind = _kind(tag, child)
         if tag in ("subProcess", "callActivity", "transaction", "adHocSubProcess"):
             inner, target_name = _called(child, processes, tag)

@@ -232,10 +232,8 @@ def _classify(work: _Flow) -> None:
                         "complex": "complex gateway: taken as exclusive"}[node.kind]
                 work.note(APPROXIMATED, node, what)
                 node.kind = "xor"
-            else:
-                if node.kind == "or" and ins > 1:
-                    work.note(APPROXIMATED, node, "inclusive join: taken as a merge (it does not wait)")
-                node.kind = "pass"
+            else:  # an inclusive join waits for all the branches that came: after a parallel split, a join
+                node.kind = "orjoin" if node.kind == "or" and ins > 1 else "pass"
         elif node.kind == "xor" and outs <= 1:
             node.kind = "pass"
         elif node.kind == "and":
@@ -329,7 +327,7 @@ def _distances(work: _Flow, start: str, avoid: str) -> dict[str, int]:
 
 def _match_joins(work: _Flow) -> dict[str, str]:
     """The join of each parallel split: the nearest parallel merge that every branch reaches."""
-    joins = {n.id for n in work.nodes.values() if n.kind == "and" and len(work.out(n.id)) <= 1}
+    joins = {n.id for n in work.nodes.values() if n.kind in ("and", "orjoin") and len(work.out(n.id)) <= 1}
     matched: dict[str, str] = {}
     for node in sorted(work.nodes.values(), key=lambda n: n.order):
         if node.kind != "and" or len(work.out(node.id)) < 2:
@@ -346,9 +344,13 @@ def _match_joins(work: _Flow) -> dict[str, str]:
                       "choice with equal probabilities")
             node.kind = "xor"
     _unshare_joins(work, matched)
+    for join in set(matched.values()) & joins:
+        work.nodes[join].kind = "and"
     for join in joins - set(matched.values()):
         if len(work.into(join)) > 1:
-            work.note(APPROXIMATED, work.nodes[join], "parallel join that no split opens: read as a merge")
+            what = "inclusive" if work.nodes[join].kind == "orjoin" else "parallel"
+            work.note(APPROXIMATED, work.nodes[join], f"{what} join that no parallel split opens: read as a merge "
+                      "(it does not wait)")
         work.nodes[join].kind = "pass"
     return matched
 
