@@ -370,10 +370,16 @@ def _unshare_joins(work: _Flow, matched: dict[str, str]) -> None:
             if not any(split in reach[other] for other in splits if other != split):
                 continue  # the outermost keeps the shared join
             block = reach[split]
+            moving = [item for item in work.into(join) if item.source in block]
+            if len(moving) < 2:  # its branches do not come to the join each on their own way
+                del matched[split]
+                work.nodes[split].kind = "xor"
+                work.note(APPROXIMATED, work.nodes[split], "parallel split whose branches do not meet at a join of "
+                          "their own: read as a choice with equal probabilities")
+                continue
             inner = work.add_node(work.nodes[join], f"join_{split.rsplit('__', 1)[-1]}", "and")
-            for item in work.into(join):
-                if item.source in block:
-                    item.target = inner.id
+            for item in moving:
+                item.target = inner.id
             work.add_flow(inner.id, join)
             matched[split] = inner.id
             work.note(APPROXIMATED, work.nodes[split], f"shares its join {join!r} with an enclosing split: its "
@@ -829,7 +835,12 @@ def read_bpmn(source: str | os.PathLike[str] | bytes, *, file: str | None = None
                                      "or gateway reachable from a start)", file=name, line=graph.line,
                                      hint="see the notes for what was met")], tuple(work.notes))
     builder = _Builder(work, name)
-    process_data = builder.build(order, joins, entries)
+    try:
+        process_data = builder.build(order, joins, entries)
+    except (KeyError, IndexError, ValueError, TypeError) as error:  # a shape of model this import does not know
+        raise BpmnImportError([Issue(f"cannot map this model to a process ({type(error).__name__}: {error})",
+                                     file=name, line=graph.line, hint="please report it with the file; the "
+                                     "notes say what was read so far")], tuple(work.notes)) from None
     notes = tuple(work.notes)
     if builder.issues:
         raise BpmnImportError(builder.issues, notes)
