@@ -463,6 +463,7 @@ class _Builder:
         self.role_of_lane: dict[str, str] = {}
         self.attribute_conditions: list[str] = []
         self.renamed: list[tuple[str, str]] = []
+        self.step_nodes: list[str] = []  # the graph node of each step, in order
 
     def step_id(self, node: GraphNode) -> str:
         if node.id not in self.ids:
@@ -537,6 +538,7 @@ class _Builder:
                 continue
             step = self.step(node, joins, folded)
             self.locations[f"steps[{len(steps)}]"] = (node.line, None)
+            self.step_nodes.append(node.id)
             steps.append(step)
         data: dict[str, Any] = {"id": process_fields.pop("id", None) or bpr_id(graph.process_id, set(), "process"),
                                 "name": graph.process_name or graph.pool_name or graph.process_id}
@@ -829,26 +831,60 @@ def read_bpmn(source: str | os.PathLike[str] | bytes, *, file: str | None = None
             end = work.add_node(node, "end", "end")
             work.add_flow(node.id, end.id)
             work.note(DEFAULT, node, "nothing follows: an end is added after it")
-    order = _order(work, entries)
-    if not any(node.kind != "start" for node in order):
-        raise BpmnImportError([Issue(f"process {graph.process_id!r} holds nothing bpr can import (no task, event "
-                                     "or gateway reachable from a start)", file=name, line=graph.line,
-                                     hint="see the notes for what was met")], tuple(work.notes))
-    builder = _Builder(work, name)
-    try:
-        process_data = builder.build(order, joins, entries)
-    except (KeyError, IndexError, ValueError, TypeError) as error:  # a shape of model this import does not know
-        raise BpmnImportError([Issue(f"cannot map this model to a process ({type(error).__name__}: {error})",
-                                     file=name, line=graph.line, hint="please report it with the file; the "
-                                     "notes say what was read so far")], tuple(work.notes)) from None
+    for _ in range(MAX_REPAIRS + 1):
+        order = _order(work, entries)
+        if not any(node.kind != "start" for node in order):
+            raise BpmnImportError([Issue(f"process {graph.process_id!r} holds nothing bpr can import (no task, "
+                                         "event or gateway reachable from a start)", file=name, line=graph.line,
+                                         hint="see the notes for what was met")], tuple(work.notes))
+        builder = _Builder(work, name)
+        kept = len(work.notes)  # the notes of a build that is tried again are made again
+        try:
+            process_data = builder.build(order, joins, entries)
+        except (KeyError, IndexError, ValueError, TypeError) as error:  # a shape of model this import does not know
+            raise BpmnImportError([Issue(f"cannot map this model to a process ({type(error).__name__}: {error})",
+                                         file=name, line=graph.line, hint="please report it with the file; the "
+                                         "notes say what was read so far")], tuple(work.notes)) from None
+        if builder.issues:
+            raise BpmnImportError(builder.issues, tuple(work.notes))
+        try:
+            process = process_from_data(process_data, name, builder.locations)
+        except ModelError as error:
+            built_notes = work.notes[kept:]
+            del work.notes[kept:]
+            if _loosen_parallel(work, joins, builder, error):
+                continue  # a split whose branches leave its block: read it as a choice, and try again
+            raise BpmnImportError([_with_element(issue, process_data) for issue in error.issues],
+                                  tuple(work.notes + built_notes)) from None
+        break
     notes = tuple(work.notes)
-    if builder.issues:
-        raise BpmnImportError(builder.issues, notes)
-    try:
-        process = process_from_data(process_data, name, builder.locations)
-    except ModelError as error:
-        raise BpmnImportError([_with_element(issue, process_data) for issue in error.issues], notes) from None
     return BpmnImport(process, process_data, notes, name)
+
+
+MAX_REPAIRS = 50
+"""Parallel splits read as choices, at most, when a model's branches leave their block (discovered models)."""
+
+
+def _loosen_parallel(work: _Flow, joins: dict[str, str], builder: _Builder, error: ModelError) -> bool:
+    """Read as a choice each parallel split that an issue of ``error`` is about; whether any was."""
+    changed = False
+    for issue in error.issues:
+        match = re.match(r"steps\[(\d+)\]", issue.path)
+        if not match or int(match.group(1)) >= len(builder.step_nodes):
+            continue
+        node = work.nodes.get(builder.step_nodes[int(match.group(1))])
+        if node is None or node.id not in joins or "join" not in issue.message:
+            continue
+        join = joins.pop(node.id)
+        node.kind = "xor"
+        if join not in joins.values() and join in work.nodes:
+            work.nodes[join].kind = "pass"
+        work.note(APPROXIMATED, node, "parallel split whose branches leave its block (they end, or go on, without "
+                  "passing its join): read as a choice with equal probabilities")
+        changed = True
+    if changed:
+        _collapse(work)
+    return changed
 
 
 def _with_element(issue: Issue, data: dict[str, Any]) -> Issue:
