@@ -62,7 +62,7 @@ def schema_problems(text: str | bytes, folder: str | Path | None = None) -> list
     document = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text, parser)
     if schema.validate(document):
         return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log]  # type: ignore[union-attr]
+    return [f"line {error.line}: {error.message}" for error in schema.error_log]
 
 
 def structural_problems(text: str | bytes) -> list[str]:
@@ -71,7 +71,7 @@ def structural_problems(text: str | bytes) -> list[str]:
     root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text, parser)
     problems: list[str] = []
     if root.tag != q(BPMN, "definitions"):
-        return [f"the root element is {root.tag}, not bpmn:definitions"]
+        return [f"the root element is {root.tag!r}, not bpmn:definitions"]
     ids = Counter(element.get("id") for element in root.iter() if element.get("id"))
     problems += [f"id {name!r} is used {count} times" for name, count in ids.items() if count > 1]
     by_id = {element.get("id"): element for element in root.iter() if element.get("id")}

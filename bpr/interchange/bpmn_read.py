@@ -503,6 +503,8 @@ class _Builder:
                                     "department": parent.name if parent else (graph.pool_name if not graph.by_bpr
                                                                               else "")}
             fields = _fields(lane.element, f"lane {lane.id!r}", self.issues, self.file)
+            if fields.get("name") == "" and lane.name and lane.name != role_id:
+                del fields["name"]  # named in a modeller since bpr wrote it
             if not fields:
                 data["staff"] = 1
                 self.work.notes.append(ImportNote(DEFAULT, lane.id, lane.line, "staff count not in BPMN: 1",
@@ -665,6 +667,8 @@ class _Builder:
             step.update(type="end", name=name)
         if documentation:
             step["description"] = documentation
+        if fields.get("name") == "" and name and name != node.id.rsplit("__", 1)[-1]:
+            del fields["name"]  # bpr wrote the id as the name of a step without one; a modeller has named it since
         for key, value in fields.items():
             if key not in STRUCTURAL:
                 step[key] = value
