@@ -215,6 +215,10 @@ def _read_container(container: Any, graph: FlowGraph, processes: dict[Any, Any],
                 graph.skipped.append(Skipped(node_id, tag, child.sourceline, f"{marker}: done once per case in bpr "
                                              "(repeat it as steps, or raise its duration)"))
         kind = _kind(tag, child)
+        if tag == "subProcess" and child.get("triggeredByEvent") == "true":
+            graph.skipped.append(Skipped(node_id, tag, child.sourceline, "event sub-process (started by an event "
+                                         "during the case): bpr has no equivalent; its content is not imported"))
+            continue
         if tag in ("subProcess", "callActivity", "transaction", "adHocSubProcess"):
             inner, target_name = _called(child, processes, tag)
             if inner is None or depth >= MAX_NESTING or (tag == "callActivity" and target_name in stack):

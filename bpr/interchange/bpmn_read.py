@@ -99,6 +99,8 @@ class BpmnImport:
     data: dict[str, Any]
     notes: tuple[ImportNote, ...]
     source: str
+    process_element: str = ""  # the id of the BPMN process read
+    elements: tuple[tuple[str, str], ...] = ()  # (step id, id of the BPMN element it comes from), in step order
 
     def yaml(self) -> str:
         """The process file: YAML with a header listing the notes, and ``# default`` comments on the lines
@@ -862,7 +864,9 @@ def read_bpmn(source: str | os.PathLike[str] | bytes, *, file: str | None = None
                                   tuple(work.notes + built_notes)) from None
         break
     notes = tuple(work.notes)
-    return BpmnImport(process, process_data, notes, name)
+    elements = tuple((step["id"], str(work.nodes[node_id].element.get("id") or "") if not GENERATED.search(node_id)
+                      else "") for step, node_id in zip(process_data["steps"], builder.step_nodes))
+    return BpmnImport(process, process_data, notes, name, graph.process_id, elements)
 
 
 MAX_REPAIRS = 50
