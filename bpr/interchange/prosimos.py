@@ -8,6 +8,8 @@ approximation, naming the step or role.
 
 How bpr maps onto Prosimos:
 
+- one start event and one end event (Prosimos reads no more): several end steps are merged by an exclusive
+  gateway into one end event (noted: outcomes are not told apart);
 - every task and approval is a BPMN ``task`` (Prosimos reads no other activity) done by its role's pool,
   ``staff`` resources strong, on the role's calendar; delegations (専決) are not followed;
 - an approval that can reject is followed by an exclusive gateway with the rejection probability (each pass
@@ -34,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from bpr.interchange.bpmn_write import BpmnGraph, flow_graph, write_bpmn
+from bpr.interchange.bpmn_write import BpmnFlow, BpmnGraph, BpmnNode, flow_graph, write_bpmn
 from bpr.model.distributions import Empirical, Exponential, Fixed, Lognormal, Normal, Triangular, Uniform
 from bpr.model.routing import DECIDE_C, choose, compile_routing
 from bpr.model.schema import Approval, Calendar, Decision, Handoff, Process, Task, Wait
@@ -135,6 +137,7 @@ def prosimos_scenario(process: Process, *, seed: int = 0) -> ProsimosScenario:
     estimates the branch shares of decisions by condition."""
     notes: list[str] = []
     graph = flow_graph(process, task_tag="task", single_start=True)
+    _single_end(graph, notes)
     starts = {arrival.start or process.start_step for arrival in process.arrivals}
     if len(starts) > 1:
         notes.append(f"arrivals start at {', '.join(sorted(starts))}: Prosimos has one start event, so every "
@@ -198,6 +201,29 @@ def prosimos_scenario(process: Process, *, seed: int = 0) -> ProsimosScenario:
     if process.attributes:
         notes.append("case attributes are not carried: decisions by condition use the estimated branch shares")
     return ProsimosScenario(write_bpmn(process, graph=graph), parameters, tuple(notes))
+
+
+MERGED_END = "prosimos-end"
+"""Id of the one end event when several end steps are merged (with ``-merge`` for the gateway before it)."""
+
+
+def _single_end(graph: BpmnGraph, notes: list[str]) -> None:
+    """Route every end step through one exclusive gateway into one end event (Prosimos refuses a model with
+    several end events); the end steps' own nodes are dropped."""
+    ends = [node for node in graph.nodes if node.tag == "endEvent"]
+    if len(ends) < 2:
+        return
+    names = [node.id for node in ends]
+    notes.append(f"end steps {', '.join(names)} merged into one end event (Prosimos has one); outcomes are not "
+                 "told apart")
+    end_ids = set(names)
+    merge = BpmnNode(f"{MERGED_END}-merge", "exclusiveGateway", "", "gateway", lane=ends[0].lane)
+    end = BpmnNode(MERGED_END, "endEvent", " / ".join(node.name for node in ends), "event", lane=ends[0].lane)
+    graph.nodes[:] = [node for node in graph.nodes if node.id not in end_ids] + [merge, end]
+    for item in graph.flows:
+        if item.target in end_ids:
+            item.target = merge.id
+    graph.flows.append(BpmnFlow(f"flow-{len(graph.flows) + 1}", merge.id, end.id))
 
 
 def _gateway_probabilities(process: Process, graph: BpmnGraph, seed: int, notes: list[str]) -> list[dict[str, Any]]:
