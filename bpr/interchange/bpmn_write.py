@@ -114,11 +114,10 @@ def _percent(p: float) -> str:
     return f"{p * 100:.4g}%"
 
 
-def flow_graph(process: Process, *, task_tag: str | None = None, single_start: bool = False) -> BpmnGraph:
+def flow_graph(process: Process, *, task_tag: str | None = None) -> BpmnGraph:
     """The BPMN flow nodes and sequence flows of ``process`` (module docstring), lanes assigned.
 
-    ``task_tag`` writes every task and approval as that element (Prosimos reads only ``task``);
-    ``single_start`` keeps one start event, at the process start.
+    ``task_tag`` writes every task and approval as that element (Prosimos reads only ``task``).
     """
     nodes: list[BpmnNode] = []
     flows: list[BpmnFlow] = []
@@ -131,8 +130,6 @@ def flow_graph(process: Process, *, task_tag: str | None = None, single_start: b
     entries: dict[str, list[str]] = {process.start_step: []}
     for arrival in process.arrivals:
         entries.setdefault(arrival.start or process.start_step, []).append(arrival.channel)
-    if single_start:
-        entries = {process.start_step: [a.channel for a in process.arrivals]}
     for number, (entry, channels) in enumerate(entries.items(), start=1):
         nodes.append(BpmnNode(f"start-{number}", "startEvent", " / ".join(dict.fromkeys(channels)), "event"))
         flow(f"start-{number}", entry)

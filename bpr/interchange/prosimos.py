@@ -8,8 +8,10 @@ approximation, naming the step or role.
 
 How bpr maps onto Prosimos:
 
-- one start event and one end event (Prosimos reads no more): several end steps are merged by an exclusive
-  gateway into one end event (noted: outcomes are not told apart);
+- one start event and one end event (Prosimos reads no more): arrival streams that enter at different steps
+  leave the one start event through an exclusive gateway, each entry with its share of the yearly cases;
+  several end steps are merged by an exclusive gateway into one end event (noted: outcomes are not told
+  apart);
 - every task and approval is a BPMN ``task`` (Prosimos reads no other activity) done by its role's pool,
   ``staff`` resources strong, on the role's calendar; delegations (専決) are not followed;
 - an approval that can reject is followed by an exclusive gateway with the rejection probability (each pass
@@ -136,12 +138,9 @@ def prosimos_scenario(process: Process, *, seed: int = 0) -> ProsimosScenario:
     """The Prosimos model and parameters of ``process`` (module docstring); ``seed`` fixes the sample that
     estimates the branch shares of decisions by condition."""
     notes: list[str] = []
-    graph = flow_graph(process, task_tag="task", single_start=True)
+    graph = flow_graph(process, task_tag="task")
+    entry_shares = _single_start(process, graph, notes)
     _single_end(graph, notes)
-    starts = {arrival.start or process.start_step for arrival in process.arrivals}
-    if len(starts) > 1:
-        notes.append(f"arrivals start at {', '.join(sorted(starts))}: Prosimos has one start event, so every "
-                     f"case starts at {process.start_step!r}")
     calendars: dict[str, dict[str, Any]] = {}
 
     def calendar_id(name: str | None) -> str:
@@ -187,6 +186,8 @@ def prosimos_scenario(process: Process, *, seed: int = 0) -> ProsimosScenario:
             "calendar": calendar_id(role.calendar), "assignedTasks": assigned[role_id]}]})
 
     gateways = _gateway_probabilities(process, graph, seed, notes)
+    if entry_shares:
+        gateways.insert(0, {"gateway_id": f"{SINGLE_START}-split", "probabilities": entry_shares})
     arrival = _arrival(process, notes)
     calendar_id(None)
     parameters: dict[str, Any] = {
@@ -203,8 +204,40 @@ def prosimos_scenario(process: Process, *, seed: int = 0) -> ProsimosScenario:
     return ProsimosScenario(write_bpmn(process, graph=graph), parameters, tuple(notes))
 
 
+SINGLE_START = "prosimos-start"
+"""Id of the one start event when arrivals enter at several steps (with ``-split`` for the gateway after it)."""
 MERGED_END = "prosimos-end"
 """Id of the one end event when several end steps are merged (with ``-merge`` for the gateway before it)."""
+
+
+def _single_start(process: Process, graph: BpmnGraph, notes: list[str]) -> list[dict[str, Any]]:
+    """Leave one start event: where arrivals enter at several steps, the start event is followed by an
+    exclusive gateway whose branches lead to the entries with their shares of the yearly cases (exact for
+    Poisson streams: a merged Poisson stream split at random gives back the streams). Returns the
+    gateway's branching probabilities, or nothing when there is one entry."""
+    shares: dict[str, float] = {}
+    for arrival in process.arrivals:
+        entry = arrival.start or process.start_step
+        shares[entry] = shares.get(entry, 0.0) + annual_cases(process, arrival)
+    starts = [node for node in graph.nodes if node.tag == "startEvent"]
+    start_flows = [item for item in graph.flows if item.source in {node.id for node in starts}]
+    used = [item for item in start_flows if shares.get(item.target, 0.0) > 0]
+    graph.nodes[:] = [node for node in graph.nodes if node.tag != "startEvent"
+                      or node.id in {item.source for item in used}]
+    graph.flows[:] = [item for item in graph.flows if item in used or item not in start_flows]
+    if len(used) < 2:
+        return []
+    total = sum(shares.values())
+    notes.append(f"arrivals enter at {', '.join(item.target for item in used)}: one start event, then a "
+                 f"choice by share of yearly cases ({', '.join(f'{shares[i.target] / total:.3f}' for i in used)})")
+    lane = next(node.lane for node in graph.nodes if node.id == used[0].target)
+    start = BpmnNode(SINGLE_START, "startEvent", " / ".join(a.channel for a in process.arrivals), "event", lane=lane)
+    split = BpmnNode(f"{SINGLE_START}-split", "exclusiveGateway", "", "gateway", lane=lane)
+    graph.nodes[:] = [start, split] + [node for node in graph.nodes if node.tag != "startEvent"]
+    graph.flows.insert(0, BpmnFlow(f"{SINGLE_START}-flow", start.id, split.id))
+    for item in used:
+        item.source = split.id
+    return [{"path_id": item.id, "value": shares[item.target] / total} for item in used]
 
 
 def _single_end(graph: BpmnGraph, notes: list[str]) -> None:
@@ -223,7 +256,7 @@ def _single_end(graph: BpmnGraph, notes: list[str]) -> None:
     for item in graph.flows:
         if item.target in end_ids:
             item.target = merge.id
-    graph.flows.append(BpmnFlow(f"flow-{len(graph.flows) + 1}", merge.id, end.id))
+    graph.flows.append(BpmnFlow(f"{MERGED_END}-flow", merge.id, end.id))
 
 
 def _gateway_probabilities(process: Process, graph: BpmnGraph, seed: int, notes: list[str]) -> list[dict[str, Any]]:
