@@ -22,7 +22,7 @@ from prosimos.simulation_engine import run_simulation
 from bpr.changes import load_process
 from bpr.interchange.bpmn_check import schema_problems, structural_problems
 from bpr.interchange.bpmn_names import BPMN, q
-from bpr.interchange.prosimos import MERGED_END, prosimos_scenario, write_prosimos
+from bpr.interchange.prosimos import MERGED_END, SINGLE_START, prosimos_scenario, write_prosimos
 from bpr.model.schema import Approval, Task
 from bpr.simulate import SimConfig, simulate
 from bpr.simulate.estimate import Estimate
@@ -93,10 +93,25 @@ def test_what_prosimos_cannot_hold_is_listed(repo_root: Path) -> None:
                      "step 'decide': the in-tray batch times ['10:00', '16:00'] are not carried",
                      "step 'mail': departures at ['14:00'] are not carried",
                      "step 'route': conditions replaced by the share of cases taking each branch",
-                     "2 arrival streams summed into one Poisson stream"):
+                     "2 arrival streams summed into one Poisson stream",
+                     "arrivals enter at receive, enter: one start event, then a choice by share of yearly cases"):
         assert expected in notes
     # a 24/7 queueing model maps without approximation
     assert prosimos_scenario(load_process(repo_root / "scenarios/theory/tandem.yaml")).notes == ()
+
+
+def test_several_entries_leave_one_start_event_by_their_share_of_cases(repo_root: Path) -> None:
+    process = load_process(repo_root / "scenarios/travel_expense/before.yaml")
+    assert {arrival.start or process.start_step for arrival in process.arrivals} == {"order_draft", "claim_draft"}
+    scenario = prosimos_scenario(process)
+    root = etree.fromstring(scenario.bpmn.encode("utf-8"))
+    assert [start.get("id") for start in root.iter(q(BPMN, "startEvent"))] == [SINGLE_START]
+    split = {f.get("id"): f.get("targetRef") for f in root.iter(q(BPMN, "sequenceFlow"))
+             if f.get("sourceRef") == f"{SINGLE_START}-split"}
+    (gateway,) = [g for g in scenario.parameters["gateway_branching_probabilities"]
+                  if g["gateway_id"] == f"{SINGLE_START}-split"]
+    shares = {split[p["path_id"]]: p["value"] for p in gateway["probabilities"]}
+    assert shares == {"order_draft": pytest.approx(0.5), "claim_draft": pytest.approx(0.5)}  # 5,000 a year each
 
 
 def test_several_end_steps_meet_in_one_end_event(repo_root: Path) -> None:
@@ -130,7 +145,7 @@ CROSS = {  # file: (theory in minutes, Prosimos cases per replication)
     "scenarios/theory/mmc.yaml": (mmc_sojourn(2.4, 1.0, 3), 4000),
     "scenarios/theory/tandem.yaml": (tandem_sojourn(0.6, [(1.0, 1), (0.5, 2), (1.25, 1)]), 2500),
     "tests/interchange/data/approval_chain.yaml": (
-        tandem_sojourn(0.5, [(1 / 1.2, 1), (1 / 3, 2), (1 / 1.5, 1), (1.0, 1), (1 / 2.4, 2)]), 2000),
+        tandem_sojourn(0.5, [(1 / 1.2, 1), (1 / 3, 2), (1 / 1.5, 1), (1.0, 1), (1 / 2.4, 2)]), 3000),
 }
 REPLICATIONS = 10
 WARM_UP = 300.0  # minutes: cases arriving earlier are left out by both tools
