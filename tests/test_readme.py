@@ -39,3 +39,12 @@ def test_every_command_of_the_tour_exists() -> None:
             if words and words[0] == "bpr":
                 used.add(words[1])
     assert used and used <= names, f"README uses commands that do not exist: {sorted(used - names)}"
+
+
+def test_the_quick_start_is_two_commands_that_run_scripts_of_the_clone() -> None:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.findall(r"```bash\n(.*?)```", section, flags=re.S)[0]
+    commands = [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
+    assert commands == [["bash", "scripts/demo.sh"], ["bash", "scripts/test.sh"]]
+    assert all((ROOT / words[1]).is_file() for words in commands)
+    assert "bash scripts/test.sh" in (ROOT / ".ci/run").read_text(encoding="utf-8")

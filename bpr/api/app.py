@@ -21,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
 
 from bpr.api.cases import add_cases
-from bpr.api.cases_runtime import open_cases
+from bpr.api.cases_runtime import WebPages, open_cases
 from bpr.api.errors import ApiError, install_error_handlers, issues_of
 from bpr.api.inputs import check_size, list_scenarios, resolve_changes, resolve_process, sim_config
 from bpr.api.gate import RequestGate, token_matches
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1 = APIRouter(prefix="/v1", dependencies=dependencies, responses=_ERRORS)
     # inside the size limit: 413, then 401 (for v1's routes; the workflow's have per-user tokens), then 415
     app.add_middleware(RequestGate, token=settings.token, router=app.router, guarded=v1)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, skip=("/web/",))  # pages bound their own
     if settings.cors_origins:  # added last, so outermost: error answers carry the CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type"],
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _routes(v1, settings)
     app.include_router(v1)
     add_cases(app, settings)  # per-user tokens: not behind BPR_API_TOKEN, which only deploys there
+    app.mount("/web", WebPages(app), name="web")  # the e-approval pages: sign-in with the engine's users
 
     @app.get("/healthz", response_model=HealthResponse, tags=["service"])
     async def healthz(request: Request) -> dict[str, Any]:

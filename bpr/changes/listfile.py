@@ -150,7 +150,7 @@ def process_from_data(
     ``base_dir``)."""
     listed = change_list_from_data(data, file, locations)
     if listed is None:
-        return load.process_from_data(data, file, locations)
+        return load.process_from_data(data, file, locations, base_dir)
     return _applied(listed, base_dir, _seen)
 
 

@@ -13,7 +13,7 @@ no link to the network. It prints on A4 (each section on a new page). Writing fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,8 +26,8 @@ from bpr.analysis import analyze
 from bpr.render.overlay import overlay_from_results
 from bpr.render.report_diagrams import DIAGRAM_NAMES, Diagram, draw_diagrams, inline_svg
 from bpr.render.report_redesign import redesign_section
+from bpr.render.report_assumptions import assumptions
 from bpr.render.report_sections import (
-    assumptions,
     charts_section,
     findings_section,
     headline,
@@ -35,7 +35,8 @@ from bpr.render.report_sections import (
     method_section,
 )
 from bpr.render.report_text import LANGS, TEXT, t
-from bpr.study.report import ReportRun
+from bpr.render.report_warnings import SHOWN_ABOVE_CARDS, warning_lines
+from bpr.study.report import OptionsRun, ReportRun
 
 __all__ = ["Report", "build_report"]
 
@@ -56,12 +57,24 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
+def _environment_render(template: str, context: Mapping[str, Any]) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def impact_note_text(run: ReportRun, lang: str) -> str:
+    """Why the impact of each change is left out, in ``lang`` (the English detail in English only)."""
+    if not run.impact_note:
+        return ""
+    reason = run.impact_note if lang == "en" or run.impact_skip is None else t(f"i_{run.impact_skip}", lang)
+    return t("i_skipped", lang, reason=reason)
+
+
 def build_report(
-    run: ReportRun,
+    run: ReportRun | OptionsRun,
     *,
     today: date,
     lang: str = "ja",
-    files: tuple[str, str] = ("before", "after"),
+    files: Sequence[str] = ("before", "after"),
     command: str = "",
     redesign: Mapping[str, Any] | None = None,
     diagrams: Mapping[str, Diagram] | None = None,
@@ -75,6 +88,13 @@ def build_report(
     """
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    if isinstance(run, OptionsRun):
+        if len(run.options) != 1:
+            from bpr.render.report_options import build_options_report
+
+            return build_options_report(run, today=today, lang=lang, files=files, command=command,
+                                        diagrams=diagrams)
+        run = run.options[0]
     before, after, comparison = run.before, run.after, run.comparison
     analysis_before, analysis_after = analyze(before), analyze(after)
     notes: list[str] = []
@@ -120,19 +140,20 @@ def build_report(
         "sections": sections,
         "headline": headline(comparison, lang),
         "summary_note": t("summary_note", lang, replications=config.replications, horizon=config.horizon),
-        "warnings": [w.message for w in (*comparison.before.warnings, *comparison.after.warnings)
-                     if w.kind in ("overload", "unfinished")],
+        "warnings": [*warning_lines(comparison.before, lang, kinds=SHOWN_ABOVE_CARDS, label=t("before", lang)),
+                     *warning_lines(comparison.after, lang, kinds=SHOWN_ABOVE_CARDS, label=t("after", lang))],
         "diagrams": pictures,
         "diagram_notes": notes,
         "diagram_files": ", ".join(f"{name}.svg" for name in DIAGRAM_NAMES if diagrams.get(name) is not None
                                    and diagrams[name].svg),
-        "charts": charts_section(comparison, before, after, lang),
+        "charts": charts_section([(t("before", lang), before, comparison.before),
+                                  (t("after", lang), after, comparison.after)], lang),
         "findings": findings_section(before, after, analysis_before.findings, analysis_after.findings, lang),
         "impact": impact,
-        "impact_note": t("i_skipped", lang, reason=run.impact_note) if run.impact_note else "",
+        "impact_note": impact_note_text(run, lang),
         "redesign": redesign_view,
-        "assumptions": assumptions(before, after, lang, files),
+        "assumptions": assumptions([(t("before", lang), before), (t("after", lang), after)], lang, files),
         "method": method_section(comparison, lang, command),
     }
-    html = _environment().get_template("report.html").render(**context)
+    html = _environment_render("report.html", context)
     return Report(html, dict(diagrams), tuple(notes))
