@@ -19,8 +19,9 @@ How bpr maps onto Prosimos:
   the share of cases that take each branch, estimated from 20,000 cases whose attributes are drawn from
   the file (fixed seed) and routed by the routing core;
 - handoffs and waits are intermediate timer events with their duration distribution (``event_distribution``);
-- arrival streams are summed into one Poisson stream of the same yearly volume (exact for streams on one
-  calendar); the arrival calendar is the process calendar;
+- arrival streams are summed into one Poisson stream of the same yearly volume (exact for Poisson streams on
+  one calendar; replayed instants and regular streams are noted); the arrival calendar is the process
+  calendar;
 - distributions: fixed, exponential, uniform, normal and lognormal map to Prosimos's own; triangular and
   empirical, which Prosimos does not draw, become a normal of the same mean and standard deviation cut to
   the same range (noted);
@@ -291,6 +292,13 @@ def _arrival(process: Process, notes: list[str]) -> dict[str, Any]:
         notes.append("arrival streams on their own calendars are summed onto the process calendar")
     if any(arrival.profile for arrival in process.arrivals):
         notes.append("weekday/hour arrival profiles are not carried")
+    for arrival in process.arrivals:
+        if arrival.times is not None or arrival.at is not None:
+            notes.append(f"arrival stream {arrival.channel!r}: replayed instants written as Poisson arrivals of the "
+                         "same yearly volume (Prosimos reads no list of instants)")
+        elif arrival.pattern == "regular":
+            notes.append(f"arrival stream {arrival.channel!r}: regular arrivals written as Poisson arrivals of the "
+                         "same rate")
     if len(process.arrivals) > 1:
         notes.append(f"{len(process.arrivals)} arrival streams summed into one Poisson stream "
                      f"({cases:,.0f} cases a year)")

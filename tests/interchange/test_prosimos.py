@@ -23,6 +23,7 @@ from bpr.changes import load_process
 from bpr.interchange.bpmn_check import schema_problems, structural_problems
 from bpr.interchange.bpmn_names import BPMN, q
 from bpr.interchange.prosimos import MERGED_END, SINGLE_START, prosimos_scenario, write_prosimos
+from bpr.model.load import parse_process
 from bpr.model.schema import Approval, Task
 from bpr.simulate import SimConfig, simulate
 from bpr.simulate.estimate import Estimate
@@ -98,6 +99,29 @@ def test_what_prosimos_cannot_hold_is_listed(repo_root: Path) -> None:
         assert expected in notes
     # a 24/7 queueing model maps without approximation
     assert prosimos_scenario(load_process(repo_root / "scenarios/theory/tandem.yaml")).notes == ()
+
+
+REPLAYED = """
+id: replayed
+name: replayed and regular arrivals
+roles:
+  clerk: {staff: 2}
+arrivals:
+  - {channel: counter, times: ["2026-04-06 08:41", "2026-04-06 09:12:30", "2026-04-06 16:58"]}
+  - {channel: mail, at: "2026-04-07 10:00"}
+  - {channel: online, rate: 10/day, pattern: regular}
+steps:
+  - {id: receive, type: task, role: clerk, duration: 15m, next: done}
+  - {id: done, type: end}
+"""
+
+
+def test_replayed_and_regular_arrivals_are_noted_as_poisson() -> None:
+    notes = prosimos_scenario(parse_process(REPLAYED, "replayed.yaml")).notes
+    assert "arrival stream 'counter': replayed instants written as Poisson arrivals of the same yearly volume " \
+           "(Prosimos reads no list of instants)" in notes
+    assert any(note.startswith("arrival stream 'mail': replayed instants") for note in notes)
+    assert "arrival stream 'online': regular arrivals written as Poisson arrivals of the same rate" in notes
 
 
 def test_several_entries_leave_one_start_event_by_their_share_of_cases(repo_root: Path) -> None:
