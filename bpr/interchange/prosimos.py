@@ -25,7 +25,9 @@ How bpr maps onto Prosimos:
 - distributions: fixed, exponential, uniform, normal and lognormal map to Prosimos's own; triangular and
   empirical, which Prosimos does not draw, become a normal of the same mean and standard deviation cut to
   the same range (noted);
-- calendars are weekly working hours; public holidays and closed dates are not carried (noted).
+- calendars are weekly working hours, each weekday with its own hours; public holidays, closed dates and
+  the rules of other weeks (n-th weekday, every N weeks, days of the month, exception periods) are not
+  carried (noted).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import numpy as np
 from bpr.interchange.bpmn_write import BpmnFlow, BpmnGraph, BpmnNode, flow_graph, write_bpmn
 from bpr.model.distributions import Empirical, Exponential, Fixed, Lognormal, Normal, Triangular, Uniform
 from bpr.model.routing import DECIDE_C, choose, compile_routing
-from bpr.model.schema import Approval, Calendar, Decision, Handoff, Process, Task, Wait
+from bpr.model.schema import WEEKDAYS, Approval, Calendar, Decision, Handoff, Process, Task, Wait
 from bpr.model.volume import REFERENCE_YEAR, annual_cases, days_in_year
 
 __all__ = ["ProsimosScenario", "prosimos_scenario", "write_prosimos"]
@@ -107,7 +109,7 @@ def _calendar_periods(calendar: Calendar) -> list[dict[str, str]]:
         return [{"from": "MONDAY", "to": "SUNDAY", "beginTime": "00:00:00.000", "endTime": "23:59:59.999"}]
     out = []
     for day in calendar.days:
-        for start, end in calendar.periods():
+        for start, end in calendar.periods_on(WEEKDAYS.index(day)):
             end_text = "23:59:59.999" if end >= 1440 else f"{end // 60:02d}:{end % 60:02d}:00.000"
             out.append({"from": WEEKDAY_NAMES[day], "to": WEEKDAY_NAMES[day],
                         "beginTime": f"{start // 60:02d}:{start % 60:02d}:00.000", "endTime": end_text})
@@ -152,6 +154,12 @@ def prosimos_scenario(process: Process, *, seed: int = 0) -> ProsimosScenario:
             if not calendar.always and (calendar.holidays or calendar.closed):
                 notes.append(f"calendar {key!r}: public holidays and closed dates are not carried (Prosimos "
                              "calendars are weekly)")
+            rules = [name for name, value in (("nth", calendar.nth), ("every_weeks", calendar.every_weeks),
+                                              ("month_days", calendar.month_days),
+                                              ("exceptions", calendar.exceptions)) if value]
+            if not calendar.always and rules:
+                notes.append(f"calendar {key!r}: {', '.join(rules)} not carried: open on every listed weekday "
+                             "(Prosimos calendars are weekly)")
         return str(calendars[key]["id"])
 
     assigned: dict[str, list[str]] = {role: [] for role in process.roles}

@@ -124,6 +124,28 @@ def test_replayed_and_regular_arrivals_are_noted_as_poisson() -> None:
     assert "arrival stream 'online': regular arrivals written as Poisson arrivals of the same rate" in notes
 
 
+def test_calendars_keep_each_weekday_hours_and_note_other_rules(repo_root: Path) -> None:
+    text = """
+id: late_thursday
+name: counter open late on Thursdays
+calendar: {days: [mon, thu], hours: ["08:30-17:15"], weekday_hours: {thu: ["08:30-19:00"]}, holidays: null}
+roles:
+  clerk: {staff: 1}
+arrivals:
+  - {channel: counter, rate: 10/day}
+steps:
+  - {id: receive, type: task, role: clerk, duration: 15m, next: done}
+  - {id: done, type: end}
+"""
+    scenario = prosimos_scenario(parse_process(text, "late_thursday.yaml"))
+    assert scenario.parameters["arrival_time_calendar"] == [
+        {"from": "MONDAY", "to": "MONDAY", "beginTime": "08:30:00.000", "endTime": "17:15:00.000"},
+        {"from": "THURSDAY", "to": "THURSDAY", "beginTime": "08:30:00.000", "endTime": "19:00:00.000"}]
+    assert not any("open on every listed weekday" in note for note in scenario.notes)
+    notes = prosimos_scenario(load_process(repo_root / "scenarios/care_certification/before.yaml")).notes
+    assert any(note.startswith("calendar ") and "nth not carried" in note for note in notes)
+
+
 def test_several_entries_leave_one_start_event_by_their_share_of_cases(repo_root: Path) -> None:
     process = load_process(repo_root / "scenarios/travel_expense/before.yaml")
     assert {arrival.start or process.start_step for arrival in process.arrivals} == {"order_draft", "claim_draft"}
