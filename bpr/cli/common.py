@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -29,10 +29,9 @@ from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
 from bpr.model.load import read_yaml
 from bpr.model.schema import Process
-from bpr.model.volume import annual_cases
-from bpr.render.files import missing_folder, write_atomic
-from bpr.simulate import SimConfig
-from bpr.simulate.budget import cases_per_replication, estimated_seconds, format_seconds
+
+if TYPE_CHECKING:
+    from bpr.simulate import SimConfig
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -123,6 +122,8 @@ def json_safe(data: Any) -> Any:
 def write_output(path: str | Path, text: str) -> None:
     """Write a result file whole or not at all (:mod:`bpr.render.files`); a folder that does not exist or a
     file that cannot be written is bad input (exit 2)."""
+    from bpr.render.files import missing_folder, write_atomic  # here: bpr validate needs no renderer
+
     created = missing_folder(path)
     try:
         write_atomic(path, text)
@@ -177,6 +178,8 @@ def sim_config_or_exit(
 ) -> SimConfig:
     """The simulation options of a command line as a SimConfig (``workers`` 0: one per CPU, at most one per
     replication); a bad option is named by its flag, and the command exits 2."""
+    from bpr.simulate import SimConfig
+
     options: dict[str, Any] = {
         "replications": replications, "horizon": horizon, "warm_up": warm_up, "seed": seed,
         "workers": workers if workers > 0 else max(1, min(os.cpu_count() or 1, replications)),
@@ -198,6 +201,9 @@ def sim_config_or_exit(
 def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: bool) -> None:
     """Estimate the run first (:mod:`bpr.simulate.budget`); over :data:`MAX_SECONDS_UNFORCED` without
     ``--force``, exit 2 naming the busiest arrival stream (where a mistyped rate is) and the estimate."""
+    from bpr.model.volume import annual_cases
+    from bpr.simulate.budget import cases_per_replication, estimated_seconds, format_seconds
+
     seconds = estimated_seconds(processes, config, config.workers)
     if seconds <= MAX_SECONDS_UNFORCED:
         return

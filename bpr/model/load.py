@@ -15,7 +15,6 @@ import itertools
 import math
 import os
 import re
-import stat
 import types
 import typing
 from pathlib import Path
@@ -26,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from bpr.errors import Issue, ModelError, path_text
 from bpr.model.distributions import DISTRIBUTION_NAMES
+from bpr.model.files import unreadable
 from bpr.model.schema import STEP_TYPES, Process
 
 MAX_BYTES = 1_048_576
@@ -541,25 +541,6 @@ def parse_process(text: str | bytes, file: str = "<input>", folder: Path | None 
     """Parse and validate the text of a complete process file (``folder``: where the files it names are)."""
     data, locations = read_yaml(text, file)
     return process_from_data(data, file, locations, folder)
-
-
-_KINDS_OF_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
-                  (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
-
-
-def unreadable(path: str | os.PathLike[str]) -> str | None:
-    """Why ``path`` cannot be read as a process file, or ``None`` when it is a regular file (a FIFO would
-    block for ever, ``/dev/zero`` never ends, a name of 5,000 characters is refused by the system)."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return "no such file"
-    except (OSError, ValueError) as error:  # ENAMETOOLONG, ELOOP, EACCES…; ValueError: a NUL in the name
-        return f"cannot read file: {getattr(error, 'strerror', None) or error}"
-    if stat.S_ISREG(mode):
-        return None
-    kind = next((name for test, name in _KINDS_OF_FILE if test(mode)), "not a regular file")
-    return f"is {kind}, not a process file"
 
 
 def read_file(path: str | os.PathLike[str]) -> bytes:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bpr.errors import Issue
+from bpr.model.files import unreadable
 from bpr.model.schema import parse_timestamp
 
 __all__ = ["MAX_REPLAYED", "read_replay_files"]
@@ -75,8 +76,6 @@ def read_replay_files(data: Any, file: str, folder: Path | None) -> tuple[Any, l
 
 
 def _read_instants(path: Path, name: str, column: str | int | None) -> tuple[list[str], list[Issue]]:
-    from bpr.model.load import unreadable
-
     problem = unreadable(path)
     if problem is not None:
         return [], [Issue(f"{name}: {problem.replace(', not a process file', ', not a regular file')}", hint="name a CSV file, relative to the process file's folder")]
