@@ -164,6 +164,12 @@ Workers = Annotated[int, typer.Option(help="Worker processes (0: one per CPU). R
 StartDate = Annotated[str | None, typer.Option(
     "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")]
 HoursPerFte = Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")]
+PrecisionOption = Annotated[str | None, typer.Option(
+    "--precision", help="Run replications until the 95% interval of the lead time and the staff-hours (of their "
+    "difference, when comparing) is within ± this of the before value: 2% or 0.02. --replications is then not "
+    "used; at most --max-replications.")]
+MaxReplications = Annotated[int, typer.Option(
+    "--max-replications", help="The most replications --precision may run (>= 5).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Run even when the run is estimated to take longer than 15 minutes.")]
 
@@ -196,6 +202,21 @@ def sim_config_or_exit(
     except ValidationError as error:
         fail([Issue(str(e["msg"]).removeprefix("Value error, "), path="--" + str(e["loc"][0]).replace("_", "-"),
                     file="<options>") for e in error.errors(include_url=False)])
+
+
+def precision_or_exit(text: str | None) -> float | None:
+    """``--precision 2%`` (or ``0.02``) as a fraction; a bad value exits 2 naming the option."""
+    if text is None:
+        return None
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        value = math.nan
+    if not (0 < value < 1):
+        fail([Issue(f"cannot read precision {text!r}", path="--precision", file="<options>",
+                    hint="a share of the before value above 0 and below 100%: 2% or 0.02")])
+    return value
 
 
 def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: bool) -> None:

@@ -27,6 +27,8 @@ from bpr.cli.common import (
     Force,
     Horizon,
     HoursPerFte,
+    MaxReplications,
+    PrecisionOption,
     Replications,
     Seed,
     StartDate,
@@ -38,14 +40,16 @@ from bpr.cli.common import (
     err_console,
     fail,
     load_or_exit,
+    precision_or_exit,
     print_json,
     sim_config_or_exit,
 )
-from bpr.errors import BprError
+from bpr.errors import BprError, Issue
 from bpr.model.schema import Process
 from bpr.interchange import write_event_log
 from bpr.simulate import Comparison, SimulationResult, compare, simulate
 from bpr.simulate.estimate import Estimate
+from bpr.simulate.precision import Precision, run_to_precision
 from bpr.simulate.results import KPIS, YEARLY, DeadlineResult, event_records
 
 PROGRESS_AFTER = 2.0
@@ -144,12 +148,13 @@ def _warnings(result: SimulationResult, label: str = "") -> None:
         err_console.print(f"[bold red]warning[/bold red]{label}: {escape(warning.message)}", highlight=False)
 
 
-def _result_text(result: SimulationResult) -> None:
+def _result_text(result: SimulationResult, precision: Precision | None = None) -> None:
     config = result.config
     # Names come from the process file: escaped, so that a name like "[/]" prints as written.
     console.print(f"[bold]{escape(result.process_name)}[/bold] ({result.process_id}) — "
                   f"{config.replications} replications of {config.horizon} after a {config.warm_up} warm-up "
                   f"from {config.start_date}, seed {config.seed}")
+    _precision_line(precision, console)
     _warnings(result)
     if result.deadline is not None:
         console.print(_deadline_text(result.deadline))
@@ -223,11 +228,21 @@ def _headline_text(comparison: Comparison) -> str:
     ])
 
 
-def _comparison_text(comparison: Comparison) -> None:
-    comparison_text(comparison, console)
+def _precision_line(precision: Precision | None, console: Console) -> None:
+    """How precise the answer came out, when replications ran until a precision (``--precision``)."""
+    if precision is None:
+        return
+    labels = {"lead_time": "lead time", "staff_hours_per_year": "staff-hours"}
+    reached = ", ".join(f"{labels.get(name, name)} ±{value:.1%}" if math.isfinite(value) else f"{labels.get(name, name)} —"
+                        for name, value in precision.reached.items())
+    if precision.met:
+        console.print(f"precision ±{precision.target:.1%} reached after {precision.replications} replications: {reached}")
+    else:
+        err_console.print(f"[bold red]warning[/bold red]: precision ±{precision.target:.1%} not reached within "
+                          f"{precision.max_replications} replications (--max-replications): {reached}", highlight=False)
 
 
-def comparison_text(comparison: Comparison, console: Console) -> None:
+def comparison_text(comparison: Comparison, console: Console, precision: Precision | None = None) -> None:
     """The comparison as tables on ``console`` (``bpr simulate BEFORE AFTER``, ``bpr whatif``)."""
     before, after = comparison.before, comparison.after
     config = before.config
@@ -235,6 +250,7 @@ def comparison_text(comparison: Comparison, console: Console) -> None:
     console.print(f"{names} — "
                   f"{config.replications} paired replications of {config.horizon} (common random numbers), "
                   f"seed {config.seed}")
+    _precision_line(precision, console)
     _warnings(before, " (before)")
     _warnings(after, " (after)")
     console.print(Panel(_headline_text(comparison), title="savings (positive = better)", title_align="left"))
@@ -325,6 +341,8 @@ def simulate_command(
     workers: Workers = 0,
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
+    precision: PrecisionOption = None,
+    max_replications: MaxReplications = 200,
     force: Force = False,
     output_format: Annotated[SimulateFormat, typer.Option("--format", help="text, json or csv")] = SimulateFormat.text,
     events: Annotated[Path | None, typer.Option(
@@ -343,15 +361,23 @@ def simulate_command(
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte,
                                 events=events is not None)
+    target = precision_or_exit(precision)
     check_run_size_or_exit([p for p in (process_before, process_after) if p is not None], config, force)
     progress = _ProgressBar(enabled=err_console.is_terminal)
+    reached: Precision | None = None
+    result: SimulationResult | Comparison
     try:
-        if process_after is None:
-            result: SimulationResult | Comparison = simulate(process_before, config, progress)
+        if target is not None:
+            result, reached = run_to_precision(process_before, process_after, config, target, max_replications,
+                                               progress)
+        elif process_after is None:
+            result = simulate(process_before, config, progress)
         else:
             result = compare(process_before, process_after, config, progress)
     except BprError as error:
         fail(error)
+    except ValueError as error:  # --max-replications below the first round
+        fail([Issue(str(error), path="--max-replications", file="<options>")])
     finally:  # a Ctrl-C too: the bar gives the terminal back
         progress.close()
     if events is not None:
@@ -365,13 +391,13 @@ def simulate_command(
         except BprError as error:
             fail(error)
     if output_format is SimulateFormat.json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), **({"precision": reached.to_dict()} if reached is not None else {})})
     elif output_format is SimulateFormat.csv:
         typer.echo(result.to_csv(), nl=False)
     elif isinstance(result, SimulationResult):
-        _result_text(result)
+        _result_text(result, reached)
     else:
-        _comparison_text(result)
+        comparison_text(result, console, reached)
     if events is not None and output_format is SimulateFormat.text:
         console.print(f"wrote the event log of replication 0 to {events}", markup=False)
 
