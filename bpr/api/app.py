@@ -23,7 +23,7 @@ from fastapi_offline import FastAPIOffline
 from bpr.api.cases import add_cases
 from bpr.api.cases_runtime import WebPages, open_cases
 from bpr.api.errors import ApiError, install_error_handlers, issues_of
-from bpr.api.inputs import check_size, list_scenarios, resolve_changes, resolve_process, sim_config
+from bpr.api.inputs import check_size, list_scenarios, precision_of, resolve_changes, resolve_process, sim_config
 from bpr.api.gate import RequestGate, token_matches
 from bpr.api.limits import BodySizeLimit
 from bpr.api.models import (
@@ -45,7 +45,7 @@ from bpr.api.shipped import ShippedScenarios
 from bpr.errors import BprError
 from bpr.service.jobs import JobManager, Outcome, Work
 from bpr.service.redesign import redesign_work
-from bpr.service.runs import BPR_VERSION, simulate_work, whatif_work
+from bpr.service.runs import BPR_VERSION, precise_work, simulate_work, whatif_work
 from bpr.service.runtime import Service
 
 __all__ = ["DOCS_ASSETS", "create_app"]
@@ -202,7 +202,11 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         """Simulate one process: the JSON of `bpr simulate FILE --format json` (inline, or a job when long)."""
         process = await asyncio.to_thread(resolve_process, body, settings)
         config = sim_config(body.options, settings)
-        work = await simulate_work(process, config, settings, request.app.state.replicas)
+        precision = precision_of(body.options, settings)
+        if precision is not None:
+            work = await asyncio.to_thread(precise_work, process, None, config, *precision, settings)
+        else:
+            work = await simulate_work(process, config, settings, request.app.state.replicas)
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
         return _answer(await _submit(request.app.state.jobs, work, inline, settings.inline_wait_seconds))
 
@@ -212,7 +216,11 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         `bpr simulate BEFORE AFTER --format json` (inline, or a job when long)."""
         before, after = await asyncio.to_thread(_changed, body, settings)
         config = sim_config(body.options, settings)
-        work = await whatif_work(before, after, config, settings, request.app.state.replicas)
+        precision = precision_of(body.options, settings)
+        if precision is not None:
+            work = await asyncio.to_thread(precise_work, before, after, config, *precision, settings)
+        else:
+            work = await whatif_work(before, after, config, settings, request.app.state.replicas)
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
         return _answer(await _submit(request.app.state.jobs, work, inline, settings.inline_wait_seconds))
 
