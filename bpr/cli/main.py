@@ -54,6 +54,10 @@ COMMANDS: dict[str, Command] = {
                                       "report where LOG leaves it."),
     "cases": Command("cases", "Run real cases of a deployed process file: people, their inboxes, actions, "
                               "deadlines, the audit trail."),
+    "import": Command("interchange", "Read a BPMN model as a bpr process file; list what has no equivalent and "
+                                     "the defaults to fill in."),
+    "export": Command("interchange", "Write a process as BPMN 2.0 with lanes and diagram, or as a Prosimos "
+                                     "scenario; exit 2 on bad input."),
 }
 """Command name -> the module of :mod:`bpr.cli` whose ``register(app)`` adds it, and its help line (the first
 paragraph of its docstring); the order is the help order."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import typer
 from typer.testing import CliRunner
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from bpr.cli.main import COMMANDS, app, registered
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]  # the child imports this checkout's bpr, not another installed one
 
 
 def _help_line(command: typer.models.CommandInfo) -> str:
@@ -39,7 +41,7 @@ def test_help_lists_every_command_and_imports_none_of_them() -> None:
             "('bpr.cli.main', 'bpr.cli.interrupt')), sorted(m for m in ('pydantic', 'simpy', 'jinja2', 'numpy', "
             "'networkx', 'fastapi', 'sqlalchemy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "LOADED [] []"
     for name in COMMANDS:
