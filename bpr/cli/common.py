@@ -25,6 +25,7 @@ try:  # typer 0.2x runs on its own copy of click, whose context stack is not cli
 except ImportError:  # pragma: no cover - older typer on click
     from click import get_current_context  # type: ignore[no-redef]
 
+from bpr.calibrate.log import FIELDS
 from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
 from bpr.model.load import read_yaml
@@ -242,3 +243,24 @@ def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: b
     line, column = process.location(path) or (None, None)
     fail([Issue(message, path=path, file=process.source_file or "<input>", line=line, column=column,
                 hint="check this rate and --horizon, or use fewer --replications; --force runs it anyway")])
+
+
+LogMap = Annotated[str | None, typer.Option(
+    "--map", help="Columns of another CSV: case=..,activity=..,start=..,end=..[,resource=..,role=..,outcome=..,"
+                  "channel=..]")]
+LogTimezone = Annotated[str | None, typer.Option(
+    "--timezone", help="Zone of the log's times without offset; default the process calendar's")]
+
+
+def log_mapping(text: str | None) -> dict[str, str] | None:
+    """``--map case=CaseID,activity=Activity,…`` as field -> column (``None``: bpr's own columns)."""
+    if not text:
+        return None
+    out = {}
+    for part in text.split(","):
+        field, sep, column = part.partition("=")
+        if not sep or field.strip() not in FIELDS or not column.strip():
+            fail(f"--map {text!r}: write field=column pairs separated by commas, fields from {', '.join(FIELDS)} "
+                 f"(e.g. case=CaseID,activity=Activity,start=Start,end=End,resource=User)")
+        out[field.strip()] = column.strip()
+    return out

@@ -10,6 +10,10 @@ is present), and says where to open it.
 
 ``--redesign FILE.json`` draws a redesign result made earlier (``bpr redesign BEFORE --format json``);
 ``--redesign`` with no file (last, or followed by another option) runs the redesign of BEFORE first.
+
+``--actual LOG`` adds the check section: the event log of the redesigned process, read as ``bpr calibrate``
+reads one (``--map``, ``--timezone``), measured before anything is simulated (:mod:`bpr.calibrate.check`,
+so that a bad log fails at once) and checked against the simulation of AFTER.
 """
 
 from __future__ import annotations
@@ -24,11 +28,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperCommand
 
+from bpr.calibrate.check import Actual, check_prediction, measure_log
+from bpr.calibrate.log import read_log
 from bpr.changes import changes_in
 from bpr.cli.common import (
     Force,
     Horizon,
     HoursPerFte,
+    LogMap,
+    LogTimezone,
     Replications,
     Seed,
     StartDate,
@@ -40,6 +48,7 @@ from bpr.cli.common import (
     fail,
     fail_writing,
     load_or_exit,
+    log_mapping,
     note_created,
     read_json_or_exit,
     sim_config_or_exit,
@@ -134,6 +143,13 @@ def _run_redesign(process: Any, seed: int, workers: int) -> dict[str, Any]:
     return result.to_dict()
 
 
+def _measure_log(process: Any, path: Path, mapping: str | None, timezone: str | None) -> Actual:
+    try:
+        return measure_log(process, read_log(path, log_mapping(mapping), timezone or process.calendar.timezone))
+    except BprError as error:
+        fail(error)
+
+
 def _write_diagrams(staged: StagedFiles, folder: Path, report: Any) -> None:
     """Each diagram as SVG (as drawn for the page) and, when Graphviz is present, as PNG."""
     can_draw = find_dot() is not None
@@ -167,6 +183,11 @@ def report_command(
     redesign: Annotated[str | None, typer.Option(
         "--redesign", help="Add the impact x feasibility matrix: FILE.json from 'bpr redesign BEFORE --format json', "
                            "or no value to run the redesign now.")] = None,
+    actual: Annotated[Path | None, typer.Option(
+        "--actual", help="Add the check: the event log of the redesigned process (bpr CSV, XES, or a CSV with "
+                         "--map), its lead time, deadline share and staff-hours against the prediction.")] = None,
+    mapping: LogMap = None,
+    timezone: LogTimezone = None,
 ) -> None:
     """Write the proposal report: headline savings with 95% intervals, diagrams, charts, findings, the impact
     of each change, assumptions and method, in one self-contained HTML file (printable on A4).
@@ -185,6 +206,12 @@ def report_command(
     if redesign is not None and len(paths) != 1:
         fail([Issue("the impact x feasibility matrix goes with one redesign", path="--redesign", file="<options>",
                     hint="give one AFTER file with --redesign, or leave --redesign out")])
+    if actual is not None and len(paths) != 1:
+        fail([Issue("the check against a log goes with one redesigned process", path="--actual", file="<options>",
+                    hint="give one AFTER file: bpr report BEFORE AFTER --actual LOG")])
+    if actual is None and (mapping or timezone):
+        fail([Issue("--map and --timezone describe the log of --actual", path="--map" if mapping else "--timezone",
+                    file="<options>", hint="add --actual LOG, or leave them out")])
     process_before = load_or_exit(before)
     versions = []
     for path in paths:
@@ -196,6 +223,7 @@ def report_command(
         except BprError as error:
             fail(error)
         versions.append((process, changes))
+    measured = _measure_log(versions[0][0], actual, mapping, timezone) if actual is not None else None
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
     check_run_size_or_exit([process_before, *(process for process, _ in versions)], config, force)
@@ -211,10 +239,17 @@ def report_command(
         fail(error)
     finally:  # a Ctrl-C too: the bar gives the terminal back
         bar.close()
+    check = None
+    if measured is not None:
+        try:
+            check = check_prediction(measured, run.options[0].comparison.after).to_dict()
+        except BprError as error:
+            fail(error)
     command = " ".join(["bpr report", str(before), *map(str, paths), f"-o {output} --lang {lang.value} "
-                        f"-r {replications} --horizon {horizon} --seed {seed}"])
+                        f"-r {replications} --horizon {horizon} --seed {seed}",
+                        *([f"--actual {actual}"] if actual is not None else [])])
     report = build_report(run, today=date.today(), lang=lang.value, files=[str(before), *map(str, paths)],
-                          command=command, redesign=redesign_data)
+                          command=command, redesign=redesign_data, check=check)
     created = missing_folder(output)
     try:
         with StagedFiles() as staged:  # the page and its diagrams appear together, or none of them

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from bpr.analysis import analyze
 from bpr.render.overlay import overlay_from_results
 from bpr.render.report_diagrams import DIAGRAM_NAMES, Diagram, draw_diagrams, inline_svg
+from bpr.render.report_check import check_section
 from bpr.render.report_redesign import redesign_section
 from bpr.render.report_assumptions import assumptions
 from bpr.render.report_sections import (
@@ -88,18 +89,23 @@ def build_report(
     command: str = "",
     redesign: Mapping[str, Any] | None = None,
     diagrams: Mapping[str, Diagram] | None = None,
+    check: Mapping[str, Any] | None = None,
 ) -> Report:
     """Fill the report template in ``lang`` (``ja`` or ``en``).
 
     ``today`` is the date printed on the report (the library never reads the clock); ``files`` the names of
     the before and after files as the reader knows them; ``command`` the command line that made it;
     ``redesign`` a redesign result (``RedesignResult.to_dict()``) to draw; ``diagrams`` pictures already
-    drawn (else they are drawn here, which needs Graphviz for SVG).
+    drawn (else they are drawn here, which needs Graphviz for SVG); ``check`` the prediction of the version
+    after checked against its event log (``Check.to_dict()`` of :mod:`bpr.calibrate.check`), for a report
+    on one redesign only.
     """
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     if isinstance(run, OptionsRun):
         if len(run.options) != 1:
+            if check is not None:
+                raise ValueError("the check against a log goes with a report on one redesign (one option)")
             from bpr.render.report_options import build_options_report
 
             return build_options_report(run, today=today, lang=lang, files=files, command=command,
@@ -138,6 +144,9 @@ def build_report(
     redesign_view = redesign_section(redesign, before, lang) if redesign is not None else None
     if redesign_view is not None:
         sections.append(("redesign", t("s_redesign", lang)))
+    check_view = check_section(check, lang) if check is not None else None
+    if check_view is not None:
+        sections.append(("check", t("s_check", lang)))
     sections += [("assumptions", t("s_assumptions", lang)), ("method", t("s_method", lang))]
     config = comparison.before.config
     context = {
@@ -159,6 +168,7 @@ def build_report(
         "impact": impact,
         "impact_note": impact_note_text(run, lang),
         "redesign": redesign_view,
+        "check": check_view,
         "assumptions": assumptions([(t("before", lang), before), (t("after", lang), after)], lang, files),
         "method": method_section(comparison, lang, command),
     }

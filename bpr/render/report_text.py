@@ -54,6 +54,7 @@ TEXT: dict[str, dict[str, str]] = {
         "s_findings": "見直しの対象（指摘事項）",
         "s_impact": "変更ごとの効果",
         "s_redesign": "改善案の優先順位",
+        "s_check": "効果の検証（予測と実績）",
         "s_assumptions": "前提条件",
         "s_method": "試算の方法",
         # headline
@@ -203,6 +204,24 @@ TEXT: dict[str, dict[str, str]] = {
         "heur_eliminate": "工程の削除", "heur_delegate": "専決（権限の委譲）", "heur_parallel": "並列合議", "heur_merge": "工程の統合",
         "heur_digitize": "電子化", "heur_online": "オンライン化", "heur_batching": "まとめ処理の廃止", "heur_knockout": "審査順の入替え",
         "heur_triage": "簡易案件の振分け", "heur_staff": "増員", "heur_suggestion": "分析の改善案",
+        # check (plan against actual)
+        "c_intro": "見直し後の業務の記録から、{first}〜{last}に受け付けて完了した{cases}件の実績を、試算の予測と比べました。",
+        "c_log": "記録",
+        "c_figure": "指標", "c_predicted": "予測（試算）", "c_actual": "実績（記録）", "c_verdict": "判定",
+        "c_lead_days": "処理期間（受付から完了まで、平均）",
+        "c_deadline_share": "標準処理期間内に終わる案件の割合（{limit}）",
+        "c_staff_hours_per_case": "1件あたりの職員の作業時間",
+        "c_staff_hours_per_year": "年間の職員の作業時間",
+        "c_range": "95%区間 {low}〜{high}",
+        "c_within": "予測の範囲内", "c_better": "予測より良い", "c_worse": "予測より悪い", "c_unknown": "判定できない",
+        "c_left_out": "記録の終わりにまだ処理中だった{open}件と、その最初の1件より後に受け付けた{late}件は含めていません"
+                      "（最近の案件のうち早く終わったものだけを数えると、処理期間が短く見えるため）。",
+        "c_no_year": "記録の期間が{days}日で{year}日に満たないため、年間の作業時間は比べていません。",
+        "c_method": "予測の95%区間は試算の{replications}回の反復のばらつきから、実績の95%区間は案件ごとのばらつきから"
+                    "計算しています（処理期間と1件あたりの作業時間は案件ごとの値の平均に対するt区間、期限内の割合は"
+                    "ウィルソンの区間、年間の作業時間は1件あたりの作業時間と受付件数の不確かさを合わせた区間）。"
+                    "二つの区間が重なれば「予測の範囲内」、離れていれば実績がどちら側にあるかで「予測より良い」"
+                    "「予測より悪い」としています。",
         # assumptions
         "a_intro": "試算は、次の前提をプロセスファイル（{before_file}、{after_file}）から読み取って行いました。",
         "a_volumes": "件数（受付経路別）",
@@ -265,6 +284,7 @@ TEXT: dict[str, dict[str, str]] = {
         "s_findings": "What to redesign (findings)",
         "s_impact": "Impact of each change",
         "s_redesign": "Priorities of the improvement options",
+        "s_check": "Check: the prediction against the log",
         "s_assumptions": "Assumptions",
         "s_method": "Method",
         "h_reduction": "Lead time reduction",
@@ -417,6 +437,26 @@ TEXT: dict[str, dict[str, str]] = {
         "heur_merge": "composition", "heur_digitize": "digitisation", "heur_online": "online channel",
         "heur_batching": "no batching", "heur_knockout": "knock-out order", "heur_triage": "triage", "heur_staff": "extra staff",
         "heur_suggestion": "analysis suggestion",
+        "c_intro": "The log of the redesigned process: {cases} cases received from {first} to {last} and finished, "
+                   "compared with the simulation's prediction.",
+        "c_log": "Log",
+        "c_figure": "Figure", "c_predicted": "Predicted (simulation)", "c_actual": "Actual (log)", "c_verdict": "Verdict",
+        "c_lead_days": "Lead time (receipt to completion, mean)",
+        "c_deadline_share": "Cases finished within the deadline ({limit})",
+        "c_staff_hours_per_case": "Staff time per case",
+        "c_staff_hours_per_year": "Staff time a year",
+        "c_range": "95% interval {low} to {high}",
+        "c_within": "within the prediction", "c_better": "better than predicted", "c_worse": "worse than predicted",
+        "c_unknown": "cannot tell",
+        "c_left_out": "Left out: {open} cases still open at the end of the log and {late} received after the first of "
+                      "them (counting only the recent cases that finished early would make the lead time look shorter).",
+        "c_no_year": "The log covers {days} days, fewer than {year}: staff time a year is not compared.",
+        "c_method": "The prediction's 95% interval comes from the spread of the simulation's {replications} "
+                    "replications, the log's from the spread of its cases (lead time and staff time per case: a t "
+                    "interval on the mean of the case values; share within the deadline: the Wilson interval; staff "
+                    "time a year: the errors of the staff time per case and of the number of cases combined). When the "
+                    "two intervals overlap the verdict is \"within the prediction\"; when they are apart, better or "
+                    "worse by the side the log's lies on.",
         "a_intro": "The simulation used these assumptions, read from the process files ({before_file}, {after_file}).",
         "a_volumes": "Volumes by channel",
         "a_channel": "Channel", "a_rate": "Rate (as written)", "a_annual": "Cases a year",
