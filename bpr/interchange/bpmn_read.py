@@ -299,15 +299,21 @@ def _entries(work: _Flow) -> list[GraphNode]:
     return first
 
 
-def _prune(work: _Flow, entries: list[GraphNode]) -> None:
-    seen: set[str] = set()
+def _reachable(work: _Flow, entries: list[GraphNode]) -> list[str]:
+    """Ids of the nodes reachable from ``entries``, breadth first."""
+    seen: dict[str, None] = {}
     queue = deque(n.id for n in entries)
     while queue:
         current = queue.popleft()
         if current in seen:
             continue
-        seen.add(current)
+        seen[current] = None
         queue.extend(f.target for f in work.out(current))
+    return list(seen)
+
+
+def _prune(work: _Flow, entries: list[GraphNode]) -> None:
+    seen = set(_reachable(work, entries))
     for node in sorted(work.nodes.values(), key=lambda n: n.order):
         if node.id not in seen:
             if node.kind != "end" or node.tag == "endEvent":
@@ -391,15 +397,7 @@ def _unshare_joins(work: _Flow, matched: dict[str, str]) -> None:
 def _order(work: _Flow, entries: list[GraphNode]) -> list[GraphNode]:
     if work.graph.by_bpr:
         return sorted(work.nodes.values(), key=lambda n: (n.order, n.id))
-    seen: list[str] = []
-    queue = deque(n.id for n in entries)
-    while queue:
-        current = queue.popleft()
-        if current in seen:
-            continue
-        seen.append(current)
-        queue.extend(f.target for f in work.out(current))
-    return [work.nodes[i] for i in seen]
+    return [work.nodes[i] for i in _reachable(work, entries)]
 
 
 # --- steps ---------------------------------------------------------------------------------------------
