@@ -26,6 +26,8 @@ from bpr.cli.common import (
     Force,
     Horizon,
     HoursPerFte,
+    MaxReplications,
+    PrecisionOption,
     Replications,
     Seed,
     StartDate,
@@ -37,15 +39,17 @@ from bpr.cli.common import (
     err_console,
     fail,
     load_or_exit,
+    precision_or_exit,
     print_json,
     sim_config_or_exit,
     write_output,
 )
 from bpr.cli.simulate import comparison_text
-from bpr.errors import BprError
+from bpr.errors import BprError, Issue
 from bpr.model.load import process_to_data
 from bpr.model.schema import Process
-from bpr.simulate import compare
+from bpr.simulate import Comparison, compare
+from bpr.simulate.precision import Precision, compare_to_precision
 from bpr.study.whatif import whatif_yaml
 
 SNIPPETS = "--change"
@@ -77,6 +81,8 @@ def whatif(
     workers: Workers = 0,
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
+    precision: PrecisionOption = None,
+    max_replications: MaxReplications = 200,
     force: Force = False,
 ) -> None:
     """Apply changes to a process, print the changed process (it passes [bold]bpr validate[/bold]) and the
@@ -100,18 +106,26 @@ def whatif(
             applied.extend(parsed)
     except BprError as error:
         fail(error)
-    comparison = None
+    comparison: Comparison | None = None
+    reached: Precision | None = None
     if not yaml_only:
         config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                     workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
+        target = precision_or_exit(precision)
         check_run_size_or_exit([before, process], config, force)
         try:
-            comparison = compare(before, process, config)
+            if target is None:
+                comparison = compare(before, process, config)
+            else:
+                comparison, reached = compare_to_precision(before, process, config, target, max_replications)
         except BprError as error:
             fail(error)
+        except ValueError as error:  # --max-replications below the first round
+            fail([Issue(str(error), path="--max-replications", file="<options>")])
     if output_format is WhatifFormat.json:
         data = process_to_data(process) if comparison is None else {
-            "process": process_to_data(process), "comparison": comparison.to_dict()}
+            "process": process_to_data(process), "comparison": comparison.to_dict(),
+            **({"precision": reached.to_dict()} if reached is not None else {})}
         if output is None:
             print_json(data)
             return
@@ -123,14 +137,14 @@ def whatif(
         if output is None:
             typer.echo(text, nl=False)
             if comparison is not None:
-                comparison_text(comparison, err_console)
+                comparison_text(comparison, err_console, reached)
             return
     write_output(output, text)
     console.print(f"wrote {output}: {len(applied)} change(s) applied", markup=False)
     for item in applied:
         console.print(f"  - {describe(item)}", markup=False)
     if comparison is not None and output_format is WhatifFormat.yaml:
-        comparison_text(comparison, console)
+        comparison_text(comparison, console, reached)
 
 
 def register(app: typer.Typer) -> None:

@@ -66,3 +66,14 @@ def test_the_cli_states_the_precision_and_refuses_a_bad_one():
     assert "precision ±10.0% reached after" in result.stdout
     result = runner.invoke(app, ["simulate", *args, "--precision", "lots"])
     assert result.exit_code == 2 and "--precision: cannot read precision 'lots'" in result.output
+
+
+def test_whatif_runs_to_a_precision_too():
+    runner = CliRunner()
+    result = runner.invoke(app, ["whatif", str(THEORY / "mm1.yaml"), "-c", "{staff: {server: 2}}", "--format", "json",
+                                 "--horizon", "2000m", "--warm-up", "200m", "--workers", "1", "--seed", "7",
+                                 "--precision", "0.1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["precision"]["met"]
+    assert data["comparison"]["before"]["config"]["replications"] == data["precision"]["replications"]
