@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 COMMANDS = ["validate", "analyze", "simulate", "render", "schema", "whatif", "serve", "redesign", "report",
-            "cases", "calibrate"]
+            "cases", "calibrate", "sweep"]
 """Modules of bpr.cli that each add their command(s) with ``register(app)``; order is the help order."""
 
 for _name in COMMANDS:

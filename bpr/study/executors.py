@@ -216,7 +216,7 @@ class DaskExecutor:
         return self
 
     def _check_workers(self) -> None:
-        ours = worker_identity()
+        ours = (BPR_VERSION, CODE)
         for worker, theirs in sorted(self.client.run(worker_identity).items()):
             if tuple(theirs) != ours:
                 raise BprError(f"Dask worker {worker} runs bpr {theirs[0]} (code {theirs[1]}), this is bpr "
