@@ -50,11 +50,11 @@ def _executor(dask: str | None, workers: int) -> Executor:
         count = workers if workers > 0 else (os.cpu_count() or 1)
         return InProcess() if count == 1 else LocalPool(count)
     if dask.startswith("local"):
-        _, _, count = dask.partition(":")
-        if count and not count.isdigit() or count and int(count) < 1:
+        _, _, number = dask.partition(":")
+        if number and (not number.isdigit() or int(number) < 1):
             fail([Issue(f"cannot read {dask!r}", path="--dask", file="<options>",
                         hint="local:2 starts a local Dask cluster of 2 worker processes")])
-        return DaskExecutor(local_workers=int(count or 2))
+        return DaskExecutor(local_workers=int(number or 2))
     if Path(dask).is_file():
         return DaskExecutor(scheduler_file=dask)
     if "://" not in dask and ":" not in dask:
