@@ -15,7 +15,7 @@ Two ways to give one (docs/sweep.md has the whole format):
           key: juminhyo                          # default: the file name without suffix
           whatifs:                               # this process only
             - {name: konbini, changes: [{arrivals: {online: {share: 0.4}}}]}
-            - {name: after, file: procedures/juminhyo_after.yaml}
+            - {name: after, file: procedures/juminhyo_after.yaml}   # a change list or a complete file
         - glob: procedures/*.yaml                # many processes at once
       whatifs:                                   # every process
         - {name: digitize-rekey, rule: digitize-rekey}
@@ -35,7 +35,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bpr.changes import apply_changes, change_to_data, load_process, parse_changes, read_change_list, read_change_list_file
+from bpr.changes import (apply_changes, change_list_from_data, change_to_data, load_process, parse_changes,
+                         read_change_list)
 from bpr.changes.base import Locations, locate
 from bpr.errors import BprError, Issue, ModelError, path_text
 from bpr.model import load
@@ -57,18 +58,16 @@ BASELINE = "baseline"
 
 @dataclass(frozen=True)
 class WhatIf:
-    """One what-if: explicit changes (file form), or a rule that finds the changes for each process."""
+    """One what-if: explicit changes (file form), a rule that finds the changes for each process, or a
+    complete redesigned process file (``process``, read from ``file``)."""
 
     name: str
     changes: tuple[dict[str, Any], ...] | None = None
     rule: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     where: str = ""  # file:line of its definition, for messages
-
-    def to_data(self) -> dict[str, Any]:
-        if self.rule is not None:
-            return {"name": self.name, "rule": self.rule, **self.params}
-        return {"name": self.name, "changes": list(self.changes or ())}
+    process: Process | None = field(default=None, repr=False)
+    file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -386,18 +385,27 @@ def _whatifs(reader: _Reader, items: Any, at: str, process: Process | None, here
                     continue
             else:
                 if not isinstance(item["file"], str):
-                    reader.add("'file:' must name a change-list file", f"{path}.file")
+                    reader.add("'file:' must name a change list or a redesigned process file", f"{path}.file")
                     continue
                 if process is None:
-                    reader.add("a change-list file names steps of one process: give it under that process",
+                    reader.add("a redesign file belongs to one process: give it under that process",
                                f"{path}.file", hint="move this what-if to the 'whatifs:' of its process")
                     continue
+                prefix = None
                 try:
-                    parsed = read_change_list_file(here / item["file"]).parse()
+                    target = here / item["file"]
+                    data, locations = load.read_yaml(load.read_file(target), str(target))
+                    if isinstance(data, dict) and not ("base" in data or "changes" in data):
+                        # a complete redesigned process file: simulated as it is, with its process's seed
+                        found.append(WhatIf(name, process=load_process(target), file=str(target), where=where))
+                        continue
+                    # a change list (its base unused: the changes go onto this process) or a bare list
+                    listed = change_list_from_data(data, str(target), locations, base_needed=False)
+                    assert listed is not None  # without base_needed, anything else is refused
+                    parsed = listed.parse()
                 except ModelError as error:
                     reader.extend(error)
                     continue
-                prefix = None
             if process is not None:
                 apply_changes(process, parsed, file=reader.file)
         except ModelError as error:  # a change that does not apply to this process

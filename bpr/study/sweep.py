@@ -92,11 +92,13 @@ class SweepResult:
 
 
 def _version(entry: CatalogEntry, name: str, process: Process, changes: tuple[dict[str, object], ...],
-             options: SweepOptions) -> Version:
-    """A version to run: ``changes`` applied to the entry's process give ``process``."""
+             options: SweepOptions, described: str = "") -> Version:
+    """A version to run: ``changes`` applied to the entry's process give ``process`` (without changes,
+    ``process`` is the baseline or a complete redesigned file). Every version of an entry has its seed."""
     config = options.config(process_seed(options.seed, entry.key))
-    key = run_key(entry.process, changes, config)
-    described = "; ".join(describe(change) for change in parse_changes(list(changes))) if changes else ""
+    key = run_key(entry.process if changes else process, changes, config)
+    if changes:
+        described = "; ".join(describe(change) for change in parse_changes(list(changes)))
     task = RunTask(key, f"{entry.key} / {name}", process_to_data(process), config.model_dump(mode="json"))
     return Version(entry, name, RUN, changes, described, task=task)
 
@@ -104,6 +106,9 @@ def _version(entry: CatalogEntry, name: str, process: Process, changes: tuple[di
 def _whatif_version(entry: CatalogEntry, whatif: WhatIf, options: SweepOptions,
                     baseline: RunRecord | None = None) -> Version:
     """The version of ``whatif`` on ``entry`` (a rule resolved now, or WAITING for the baseline)."""
+    if whatif.process is not None:
+        return replace(_version(entry, whatif.name, whatif.process, (), options,
+                                f"the redesigned process {whatif.file}"), rule=whatif)
     if whatif.rule is not None:
         if needs_baseline(whatif.rule) and baseline is None:
             return Version(entry, whatif.name, WAITING, rule=whatif)

@@ -150,3 +150,16 @@ def test_options_come_from_the_catalogue(tmp_path: Path, catalog: Path) -> None:
     (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
     plan = plan_sweep(read_catalog(tmp_path / "c.yaml"))
     assert plan.options == SweepOptions(replications=4, horizon="2w")
+
+
+def test_a_complete_redesigned_file_is_a_what_if_with_its_process_seed(tmp_path: Path) -> None:
+    scenarios = Path(__file__).resolve().parents[2] / "scenarios" / "child_allowance"
+    (tmp_path / "c.yaml").write_text(f"processes:\n  - file: {scenarios / 'before.yaml'}\n    key: kodomo\n"
+                                     f"    whatifs:\n      - {{name: redesign, file: {scenarios / 'after.yaml'}}}\n",
+                                     encoding="utf-8")
+    baseline, redesign = plan_sweep(read_catalog(tmp_path / "c.yaml"), OPTIONS).versions
+    assert redesign.status == RUN and redesign.changes == ()
+    assert redesign.described == f"the redesigned process {scenarios / 'after.yaml'}"
+    assert redesign.task is not None and baseline.task is not None and redesign.key != baseline.key
+    assert redesign.task.process["steps"] != baseline.task.process["steps"]
+    assert redesign.task.config["seed"] == baseline.task.config["seed"] == process_seed(OPTIONS.seed, "kodomo")
