@@ -107,6 +107,23 @@ def test_generated_catalogue_is_reproducible_and_valid(tmp_path: Path) -> None:
     variant = next(e.process for e in catalog.entries if e.key.startswith("purchase_ringi"))
     assert variant.step_ids == base.step_ids
     assert variant.arrivals[0].rate != base.arrivals[0].rate
+    assert all([w.name for w in catalog.whatifs_of(e)] == ["redesign", "digitize-rekey", "remove-dominated",
+                                                           "add-staff"] for e in catalog.entries)
+
+
+def test_a_generated_redesign_written_in_full_is_varied_like_its_variant(tmp_path: Path) -> None:
+    """road_occupancy's after.yaml is a complete file: its redesign gets the variant's factors, so a step the
+    redesign leaves alone lasts as long in both, and each role keeps its staff."""
+    catalog = read_catalog(generate_catalog(tmp_path, 5, seed=3, rules=False))
+    entry = catalog.entries[4]
+    (redesign,) = catalog.whatifs_of(entry)
+    assert entry.key == "road_occupancy_0005" and redesign.process is not None
+    before, after = entry.process, redesign.process
+    steps = {step.id: step for step in after.steps}
+    for step_id in ("receive", "police_consult", "permit_send"):  # the same in the scenario's before and after
+        assert steps[step_id].duration == next(s for s in before.steps if s.id == step_id).duration
+    assert {role: after.roles[role].staff for role in after.roles} == \
+        {role: before.roles[role].staff for role in after.roles}
 
 
 def _children(pid: int) -> set[int]:
