@@ -109,7 +109,7 @@ def _summary(result: SweepResult, files: list[str], rank_by: str, top: int) -> d
         statuses[row["status"]] = statuses.get(row["status"], 0) + 1
     return {"catalog": result.plan.catalog.file, "processes": len(result.plan.catalog.entries),
             "versions": len(result.versions), "status": statuses, "runs": {"ran": result.ran, "reused": result.reused},
-            "compute_seconds": round(result.compute_seconds, 3), "options": result.plan.options.to_data(),
+            "cpu_seconds": round(result.cpu_seconds, 3), "options": result.plan.options.to_data(),
             "rank_by": rank_by, "files": files, "ranking": rows[:top]}
 
 
@@ -184,7 +184,7 @@ def _print(result: SweepResult, summary: dict[str, Any], output: Path, rank_by: 
     statuses = ", ".join(f"{count} {status}" for status, count in sorted(summary["status"].items()))
     console.print(f"{summary['processes']} process(es), {summary['versions']} version(s): {statuses}", markup=False)
     console.print(f"runs: {result.ran} run now, {result.reused} taken from {output / 'runs'}; "
-                  f"{result.compute_seconds:,.1f} s of compute", markup=False)
+                  f"{result.cpu_seconds:,.1f} CPU seconds in all", markup=False)
     table = Table(title=f"what pays most ({GAINS[rank_by][1]}; 95% intervals)", show_lines=False)
     for column in ("#", "process", "what-if", "yen saved / year", "staff-hours saved / year", "lead time saved (days)"):
         table.add_column(column, overflow="fold")

@@ -54,7 +54,7 @@ class RunRecord:
     warnings: tuple[str, ...] = ()
     overloaded: bool = False
     error: str | None = None
-    seconds: float = field(default=0.0, compare=False)  # compute time in the worker; never in the table
+    cpu_seconds: float = field(default=0.0, compare=False)  # CPU time of the run in its worker; never in the table
 
     def to_data(self) -> dict[str, Any]:
         """JSON-safe data that :meth:`from_data` reads back exactly (floats as their shortest repr,
@@ -62,14 +62,14 @@ class RunRecord:
         return {"key": self.key, "process_id": self.process_id, "process_name": self.process_name,
                 "values": {name: [_encode(v) for v in values] for name, values in self.values.items()},
                 "warnings": list(self.warnings), "overloaded": self.overloaded, "error": self.error,
-                "seconds": self.seconds}
+                "cpu_seconds": self.cpu_seconds}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> RunRecord:
         return cls(str(data["key"]), str(data["process_id"]), str(data["process_name"]),
                    {str(name): [_decode(v) for v in values] for name, values in data["values"].items()},
                    tuple(str(w) for w in data["warnings"]), bool(data["overloaded"]),
-                   None if data["error"] is None else str(data["error"]), float(data.get("seconds", 0.0)))
+                   None if data["error"] is None else str(data["error"]), float(data.get("cpu_seconds", 0.0)))
 
 
 def _encode(value: float) -> float | str:
@@ -93,15 +93,15 @@ def run_key(process: Process, changes: Sequence[dict[str, Any]], config: SimConf
 def run_version(task: RunTask) -> RunRecord:
     """Simulate the task's version with its options in this process; a version the engine refuses gives a
     record with its ``error`` (the sweep goes on with the others)."""
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         process = process_from_data(task.process, file=task.label)
         config = SimConfig.model_validate(task.config)
         result = simulate(process, config.model_copy(update={"workers": 1}))
     except BprError as error:
         return RunRecord(task.key, str(task.process.get("id", "")), str(task.process.get("name", "")), {},
-                         error=str(error).splitlines()[0], seconds=time.perf_counter() - started)
+                         error=str(error).splitlines()[0], cpu_seconds=time.process_time() - started)
     return RunRecord(task.key, result.process_id, result.process_name,
                      {name: [float(v) for v in values] for name, values in result.values.items()},
                      tuple(w.message for w in result.warnings), result.overloaded,
-                     seconds=time.perf_counter() - started)
+                     cpu_seconds=time.process_time() - started)

@@ -86,9 +86,9 @@ class SweepResult:
         return next(v for v in self.versions if v.entry is entry and v.whatif == BASELINE)
 
     @property
-    def compute_seconds(self) -> float:
-        """Compute time of the runs done now, summed over the workers."""
-        return sum(r.seconds for r in self.records.values())
+    def cpu_seconds(self) -> float:
+        """CPU time of every run of the sweep (those taken from the store too), summed over the workers."""
+        return sum(r.cpu_seconds for r in self.records.values())
 
 
 def _version(entry: CatalogEntry, name: str, process: Process, changes: tuple[dict[str, object], ...],

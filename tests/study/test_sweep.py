@@ -104,7 +104,7 @@ def test_an_interrupted_sweep_continues_where_it_stopped(catalog: Path, tmp_path
 
 def test_a_stored_record_reads_back_exactly(tmp_path: Path) -> None:
     record = RunRecord("ab" * 32, "p", "名前", {"x": [0.1, 1 / 3, math.nan, math.inf], "y": [-0.0, 2.0]},
-                       ("warning",), True, None, 1.5)
+                       ("warning",), True, None, cpu_seconds=1.5)
     store = RunStore(tmp_path)
     store.put(record)
     back = store.get(record.key)
