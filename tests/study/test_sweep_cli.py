@@ -161,7 +161,8 @@ def test_sigterm_ends_the_sweep_and_every_worker(tmp_path: Path, executor: list[
         pytest.importorskip("distributed")
     catalog = generate_catalog(tmp_path / "catalog", 4)
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "bpr", "sweep", str(catalog), "-o", str(out), *executor, "-r", "3"]
+    command = [sys.executable, "-m", "bpr", "sweep", str(catalog), "-o", str(out), *executor, "-r", "3",
+               "--horizon", "2w", "--warm-up", "1w"]  # short runs: the first is stored within seconds
     sweep = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
     try:
