@@ -191,14 +191,18 @@ class DaskExecutor:
 
     def __enter__(self) -> DaskExecutor:
         try:
+            import dask
             import distributed
         except ImportError:
             raise BprError("running on Dask needs the dask extra: pip install 'bpr[dask]'") from None
         try:
             if self.local_workers is not None:
-                self.cluster = distributed.LocalCluster(
-                    n_workers=self.local_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                    silence_logs=logging.ERROR, worker_dashboard_address=None)
+                # One thread per worker (a run is pure Python), and no statistical profiler sampling the
+                # workers' stacks every 10 ms: nobody reads its profiles here, and the runs would pay for it.
+                with dask.config.set({"distributed.worker.profile.enabled": False}):
+                    self.cluster = distributed.LocalCluster(
+                        n_workers=self.local_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                        silence_logs=logging.ERROR)
                 self.client = distributed.Client(self.cluster)
             elif self.scheduler_file is not None:
                 self.client = distributed.Client(scheduler_file=self.scheduler_file, timeout="30s")
