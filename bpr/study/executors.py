@@ -216,7 +216,9 @@ class DaskExecutor:
                 raise BprError(f"cannot use the Dask cluster at {self.address or self.scheduler_file}: {error}"
                                ) from None
             raise
-        self._futures = distributed.as_completed()
+        # on this client's event loop: without one, as_completed takes the default client's, which is another
+        # when this process has a client of its own (a future waited on in two loops fails when it is lost)
+        self._futures = distributed.as_completed(loop=self.client.loop)
         return self
 
     def _check_workers(self) -> None:
