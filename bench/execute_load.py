@@ -5,7 +5,9 @@ drafters, three chiefs, three section heads, two directors, the two co-signing s
 the mayor): each user polls their inbox and acts on the first item (approvals pass or reject with the file's
 rejection probability, drawn from a fixed seed), drafters start the year's cases as they go. Figures: actions
 per second, p50/p95 action latency, and the same for inbox queries during the load. Goal: action p95 ≤ 50 ms
-on SQLite.
+on SQLite. Users act flat out (no pause: far above a city hall's rate, a stress) unless ``--think S`` gives
+them a pause between actions (exponential, mean S seconds). The reference, measured first in the same run:
+one client working the same cases alone, one request at a time; the ratio says what the concurrency costs.
 
 **Big inbox.** The store then receives 100,000 finished and 5,000 open cases, written straight into the tables
 (a bulk load, outside the audit trail: it builds a big store in seconds; the load above exercises the
@@ -14,7 +16,7 @@ actions), and each role's user queries their inbox 50 times: p50/p95 of ``GET /v
 Every figure is measured in this run, on this machine; the machine is shared, so compare SQLite with
 PostgreSQL side by side rather than with another day's run.
 
-    python bench/execute_load.py [--database sqlite|postgresql|both] [--cases 1200] [--users 20]
+    python bench/execute_load.py [--database sqlite|postgresql|both] [--cases 1200] [--think 0]
                                  [--finished 100000] [--open 5000]
 
 PostgreSQL: ``BPR_TEST_POSTGRES`` (default the test server that ``scripts/setup.sh`` starts); the bench uses
@@ -129,8 +131,43 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
 
 
+def run_alone(base: str, tokens: dict[str, str], n_cases: int, seed: int) -> dict[str, Any]:
+    """The reference: one client starts ``n_cases`` and works every user's inbox in turn until all have ended."""
+    process = load_process(ROOT / "scenarios" / "purchase_ringi" / "after.yaml")
+    reject_p = {s.id: s.reject.probability for s in process.steps if getattr(s, "reject", None)}
+    rng = random.Random(f"{seed}-alone")
+    times: list[float] = []
+    clients = {user: httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+               for user, token in tokens.items()}
+    try:
+        drafter = clients[next(user for user in tokens if user.startswith("tanto"))]
+        for _ in range(n_cases):
+            t0 = time.perf_counter()
+            drafter.post("/v1/cases", json={"process": "purchase_ringi",
+                                            "attributes": {"amount": int(rng.lognormvariate(14.5, 1.0))}}
+                         ).raise_for_status()
+            times.append(time.perf_counter() - t0)
+        moved = True
+        while moved:
+            moved = False
+            for client in clients.values():
+                for item in client.get("/v1/inbox", params={"limit": 50}).json():
+                    verb = "complete"
+                    if item["kind"] == "approval":
+                        verb = "reject" if rng.random() < reject_p.get(item["step"], 0.0) else "approve"
+                    t0 = time.perf_counter()
+                    response = client.post(f"/v1/items/{item['id']}/{verb}", json={"version": item["version"]})
+                    times.append(time.perf_counter() - t0)
+                    moved = moved or response.status_code < 300
+    finally:
+        for client in clients.values():
+            client.close()
+    return {"cases": n_cases, "actions": len(times), "action_p50_ms": round(pct(times, 0.5), 1),
+            "action_p95_ms": round(pct(times, 0.95), 1)}
+
+
 def run_load(base: str, url: str, tokens: dict[str, str], roles: dict[str, str], n_cases: int,
-             seed: int) -> dict[str, Any]:
+             seed: int, think: float) -> dict[str, Any]:
     process = load_process(ROOT / "scenarios" / "purchase_ringi" / "after.yaml")
     reject_p = {s.id: s.reject.probability for s in process.steps if getattr(s, "reject", None)}
     lock = threading.Lock()
@@ -183,16 +220,20 @@ def run_load(base: str, url: str, tokens: dict[str, str], roles: dict[str, str],
                     conflicts[0] += 1
                 elif response.status_code >= 300:
                     errors.append(f"{verb} {response.status_code}: {response.text[:200]}")
+                if think:
+                    done.wait(rng.expovariate(1 / think))
 
     threads = [threading.Thread(target=worker, args=(user,), daemon=True) for user in tokens]
     store = create_engine(url)
+    with store.connect() as conn:  # the reference's cases
+        ended_before = conn.execute(text("SELECT count(*) FROM cases WHERE status = 'ended'")).scalar_one()
     t_start = time.perf_counter()
     for thread in threads:
         thread.start()
     while not errors:  # until every case of the year has ended
         with store.connect() as conn:
             ended = conn.execute(text("SELECT count(*) FROM cases WHERE status = 'ended'")).scalar_one()
-        if ended >= n_cases:
+        if ended >= n_cases + ended_before:
             break
         time.sleep(0.5)
     done.set()
@@ -285,6 +326,8 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20261205)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause of a user between actions, seconds")
+    parser.add_argument("--alone", type=int, default=100, help="cases of the one-client reference")
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     results = {}
@@ -292,15 +335,18 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp)) as url:
             tokens, roles = setup_people(url)
             with server(url, Path(tmp)) as base:
-                print(f"[{kind}] load: {args.cases} cases, {len(tokens)} users", flush=True)
-                load = run_load(base, url, tokens, roles, args.cases, args.seed)
+                alone = run_alone(base, tokens, args.alone, args.seed)
+                print(f"[{kind}] alone: {json.dumps(alone)}", flush=True)
+                print(f"[{kind}] load: {args.cases} cases, {len(tokens)} users, think {args.think} s", flush=True)
+                load = run_load(base, url, tokens, roles, args.cases, args.seed, args.think)
+                load["action_p95_vs_alone"] = round(load["action_p95_ms"] / alone["action_p95_ms"], 2)
                 print(f"[{kind}] {json.dumps(load)}", flush=True)
             seconds = bulk_cases(url, args.finished, args.open, args.seed)
             print(f"[{kind}] bulk: {args.finished} finished + {args.open} open cases in {seconds:.1f} s", flush=True)
             with server(url, Path(tmp)) as base:
                 big = inbox_queries(base, tokens, args.repeat)
                 print(f"[{kind}] {json.dumps(big)}", flush=True)
-            results[kind] = {"load": load, "big_inbox": big}
+            results[kind] = {"alone": alone, "load": load, "big_inbox": big}
     if len(results) == 2:
         s, p = results["sqlite"], results["postgresql"]
         print("ratios postgresql/sqlite: action p95 "

@@ -12,7 +12,7 @@ import bpr
 def test_public_names_are_all_and_sorted() -> None:
     public = {name for name in dir(bpr) if not name.startswith("_")}
     subpackages = {"analysis", "changes", "cli", "errors", "model", "render", "simulate", "study", "redesign",
-                   "service", "api", "interchange", "execute", "calibrate"}
+                   "service", "api", "interchange", "execute", "calibrate", "web"}
     assert public - subpackages == set(bpr.__all__)
     assert list(bpr.__all__) == sorted(bpr.__all__)
 

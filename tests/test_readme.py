@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 
 from bpr.changes import apply_changes, load_process, parse_changes
-from bpr.cli.main import app
+from bpr.cli.main import COMMANDS
 from bpr.model.load import parse_process, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ def test_the_tour_change_list_applies_to_the_ringi() -> None:
 
 
 def test_every_command_of_the_tour_exists() -> None:
-    names = {command.name or command.callback.__name__ for command in app.registered_commands}
+    names = set(COMMANDS)
     used = set()
     for block in re.findall(r"```bash\n(.*?)```", README, flags=re.S):
         for line in block.replace("\\\n", " ").splitlines():
@@ -39,3 +39,12 @@ def test_every_command_of_the_tour_exists() -> None:
             if words and words[0] == "bpr":
                 used.add(words[1])
     assert used and used <= names, f"README uses commands that do not exist: {sorted(used - names)}"
+
+
+def test_the_quick_start_is_two_commands_that_run_scripts_of_the_clone() -> None:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.findall(r"```bash\n(.*?)```", section, flags=re.S)[0]
+    commands = [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
+    assert commands == [["bash", "scripts/demo.sh"], ["bash", "scripts/test.sh"]]
+    assert all((ROOT / words[1]).is_file() for words in commands)
+    assert "bash scripts/test.sh" in (ROOT / ".ci/run").read_text(encoding="utf-8")

@@ -21,9 +21,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
 
 from bpr.api.cases import add_cases
-from bpr.api.cases_runtime import open_cases
+from bpr.api.cases_runtime import WebPages, open_cases
 from bpr.api.errors import ApiError, install_error_handlers, issues_of
-from bpr.api.inputs import check_size, list_scenarios, resolve_changes, resolve_process, sim_config
+from bpr.api.inputs import check_size, list_scenarios, precision_of, resolve_changes, resolve_process, sim_config
 from bpr.api.gate import RequestGate, token_matches
 from bpr.api.limits import BodySizeLimit
 from bpr.api.models import (
@@ -45,7 +45,7 @@ from bpr.api.shipped import ShippedScenarios
 from bpr.errors import BprError
 from bpr.service.jobs import JobManager, Outcome, Work
 from bpr.service.redesign import redesign_work
-from bpr.service.runs import BPR_VERSION, simulate_work, whatif_work
+from bpr.service.runs import BPR_VERSION, precise_work, simulate_work, whatif_work
 from bpr.service.runtime import Service
 
 __all__ = ["DOCS_ASSETS", "create_app"]
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1 = APIRouter(prefix="/v1", dependencies=dependencies, responses=_ERRORS)
     # inside the size limit: 413, then 401 (for v1's routes; the workflow's have per-user tokens), then 415
     app.add_middleware(RequestGate, token=settings.token, router=app.router, guarded=v1)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, skip=("/web/",))  # pages bound their own
     if settings.cors_origins:  # added last, so outermost: error answers carry the CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type"],
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _routes(v1, settings)
     app.include_router(v1)
     add_cases(app, settings)  # per-user tokens: not behind BPR_API_TOKEN, which only deploys there
+    app.mount("/web", WebPages(app), name="web")  # the e-approval pages: sign-in with the engine's users
 
     @app.get("/healthz", response_model=HealthResponse, tags=["service"])
     async def healthz(request: Request) -> dict[str, Any]:
@@ -201,7 +202,11 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         """Simulate one process: the JSON of `bpr simulate FILE --format json` (inline, or a job when long)."""
         process = await asyncio.to_thread(resolve_process, body, settings)
         config = sim_config(body.options, settings)
-        work = await simulate_work(process, config, settings, request.app.state.replicas)
+        precision = precision_of(body.options, settings)
+        if precision is not None:
+            work = await asyncio.to_thread(precise_work, process, None, config, *precision, settings)
+        else:
+            work = await simulate_work(process, config, settings, request.app.state.replicas)
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
         return _answer(await _submit(request.app.state.jobs, work, inline, settings.inline_wait_seconds))
 
@@ -211,7 +216,11 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         `bpr simulate BEFORE AFTER --format json` (inline, or a job when long)."""
         before, after = await asyncio.to_thread(_changed, body, settings)
         config = sim_config(body.options, settings)
-        work = await whatif_work(before, after, config, settings, request.app.state.replicas)
+        precision = precision_of(body.options, settings)
+        if precision is not None:
+            work = await asyncio.to_thread(precise_work, before, after, config, *precision, settings)
+        else:
+            work = await whatif_work(before, after, config, settings, request.app.state.replicas)
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
         return _answer(await _submit(request.app.state.jobs, work, inline, settings.inline_wait_seconds))
 

@@ -1,5 +1,5 @@
 """The workflow engine inside the service: one :class:`~bpr.execute.Workflow` on the configured database,
-and the timer thread that fires reminders and escalations.
+the timer thread that fires reminders and escalations, and the e-approval pages (``/web/``) on it.
 
 The timers run in a thread of their own, not as a task of the event loop: ``Workflow.tick`` blocks on the
 database, and a thread can be told to stop and be joined at shutdown, so nothing is left running (a worker
@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
+from bpr.api.errors import error_response
 from bpr.api.settings import Settings
+from bpr.errors import Issue
 from bpr.execute import Workflow
+from bpr.web import create_web_app
 
-__all__ = ["TimerThread", "database_url", "open_cases"]
+__all__ = ["TimerThread", "WebPages", "database_url", "open_cases"]
 
 log = logging.getLogger("bpr.api.cases")
 
@@ -71,9 +76,30 @@ async def open_cases(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     workflow = await asyncio.to_thread(Workflow, database_url(settings))
     timers = TimerThread(workflow, settings.timer_seconds)
     app.state.workflow, app.state.timers = workflow, timers
+    if settings.web_secret is None:
+        log.warning("BPR_WEB_SECRET is not set: the web pages sign their cookies with a key of this start only")
+    app.state.web = create_web_app(workflow, secret=settings.web_secret or secrets.token_urlsafe(32),
+                                   timezone=settings.web_timezone, secure_cookie=settings.web_secure_cookie)
     timers.start()
     try:
         yield
     finally:
         await asyncio.to_thread(timers.stop)
         workflow.close()
+
+
+class WebPages:
+    """Mounted at ``/web`` when the service is built; the pages' application exists once the lifespan has
+    opened the engine (``app.state.web``), and each request goes on to it."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        pages = getattr(self.app.state, "web", None)
+        if pages is None:
+            answer = error_response(503, [Issue("the case database is not open yet", file="<request>",
+                                                hint="wait until the server has started")])
+            await answer(scope, receive, send)
+            return
+        await pages(scope, receive, send)

@@ -135,7 +135,7 @@ def resolve_changes(
 
 def sim_config(options: SimOptions, settings: Settings) -> SimConfig:
     """A SimConfig from the request's options (SimConfig's defaults for the rest), within the limits."""
-    given = options.model_dump(exclude_none=True)
+    given = options.model_dump(exclude_none=True, exclude={"precision", "max_replications"})
     if "replications" in given and given["replications"] > settings.max_replications:
         raise ApiError.one(422, f"replications {given['replications']} is more than this server's limit of "
                                 f"{settings.max_replications}", path="options.replications",
@@ -146,6 +146,21 @@ def sim_config(options: SimOptions, settings: Settings) -> SimConfig:
         raise options_error(error) from None
     check_config(config, settings)
     return config
+
+
+def precision_of(options: SimOptions, settings: Settings) -> tuple[float, int] | None:
+    """``(target, most replications)`` when the request asks for a precision rather than a count."""
+    if options.precision is None:
+        if options.max_replications is not None:
+            raise ApiError.one(422, "max_replications goes with precision", path="options.max_replications",
+                               hint="give options.precision (0.02: ±2%), or options.replications for a fixed count")
+        return None
+    most = options.max_replications if options.max_replications is not None else min(200, settings.max_replications)
+    if most > settings.max_replications:
+        raise ApiError.one(422, f"max_replications {most} is more than this server's limit of "
+                                f"{settings.max_replications}", path="options.max_replications",
+                           hint="ask for fewer, or a looser precision")
+    return options.precision, most
 
 
 def options_error(error: ValidationError) -> ApiError:

@@ -17,12 +17,16 @@ Scope = dict[str, Any]
 
 
 class BodySizeLimit:
-    def __init__(self, app: Any, max_bytes: int) -> None:
+    """``skip``: path prefixes whose application bounds its bodies itself (the web pages' attachments)."""
+
+    def __init__(self, app: Any, max_bytes: int, skip: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.skip = skip
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or any(scope["path"] == p.rstrip("/") or scope["path"].startswith(p)
+                                          for p in self.skip):
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")

@@ -68,6 +68,12 @@ class SimOptions(_Body):
     hours_per_fte: Annotated[float, Field(ge=1, le=8760)] | None = Field(
         default=None, description="working hours of one full-time employee a year"
     )
+    precision: Annotated[float, Field(gt=0, lt=1)] | None = Field(
+        default=None, description="run replications until the 95% interval of the lead time and staff-hours (of "
+        "their difference, for a what-if) is within ± this share of the before value (0.02: ±2%); 'replications' "
+        "is then not used, and the answer's 'precision' says what was reached", examples=[0.02])
+    max_replications: Annotated[int, Field(ge=5)] | None = Field(
+        default=None, description="the most replications 'precision' may run (default 200, or the server's limit)")
 
 
 Mode = Literal["auto", "job"]

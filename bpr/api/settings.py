@@ -12,6 +12,10 @@ service will accept. Environment variables of HTTP (all optional; the runtime's 
 ``BPR_DATABASE``           the workflow engine's database URL (default ``sqlite:///…/bpr-cases.db``
                            beside the jobs file; ``postgresql+psycopg://…`` for a whole city hall)
 ``BPR_TIMER_SECONDS``      how often the engine's timers (reminders, escalations) are fired (default 30)
+``BPR_WEB_SECRET``         signs the e-approval pages' session cookies (``/web/``); unset: a random one
+                           per start (everyone signs in again after a restart)
+``BPR_WEB_SECURE_COOKIE``  ``true`` when the pages are served over HTTPS (cookies marked Secure)
+``BPR_WEB_TIMEZONE``       how the pages show times and read absence times (default ``Asia/Tokyo``)
 =========================  ==================================================================
 
 Every limit below can be set the same way, by its field name in capitals: ``BPR_API_MAX_REPLICATIONS=50``,
@@ -33,8 +37,9 @@ class Settings(ServiceSettings):
     """What the service binds to, who may call it, how large a request may be, and the runtime's settings."""
 
     ENV_LISTS: ClassVar[frozenset[str]] = ServiceSettings.ENV_LISTS | {"cors_origins"}
-    ENV_NAMES: ClassVar[dict[str, str]] = ServiceSettings.ENV_NAMES | {"database": "BPR_DATABASE",
-                                                                       "timer_seconds": "BPR_TIMER_SECONDS"}
+    ENV_NAMES: ClassVar[dict[str, str]] = ServiceSettings.ENV_NAMES | {
+        "database": "BPR_DATABASE", "timer_seconds": "BPR_TIMER_SECONDS", "web_secret": "BPR_WEB_SECRET",
+        "web_secure_cookie": "BPR_WEB_SECURE_COOKIE", "web_timezone": "BPR_WEB_TIMEZONE"}
 
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8000
@@ -43,6 +48,10 @@ class Settings(ServiceSettings):
     database: str | None = Field(default=None, description="the workflow engine's database URL; None: "
                                                            "bpr-cases.db beside the jobs file (db_path)")
     timer_seconds: Annotated[float, Field(gt=0)] = 30.0
+    web_secret: str | None = Field(default=None, repr=False,
+                                   description="signs the web pages' session cookies; None: random per start")
+    web_secure_cookie: bool = False
+    web_timezone: str = "Asia/Tokyo"
 
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
     max_steps: Annotated[int, Field(ge=1)] = 500

@@ -79,8 +79,8 @@ def fit_arrivals(process: Process, arrivals: dict[str, tuple[float, str]], clock
     for i, arrival in enumerate(process.arrivals):
         seen = np.sort(np.asarray(times.get(arrival.channel, [])))
         path = f"arrivals[{i}]"
-        if channels.count(arrival.channel) > 1 or len(seen) < 3:
-            continue
+        if channels.count(arrival.channel) > 1 or len(seen) < 3 or arrival.rate is None:
+            continue  # (a replayed stream has no rate to fit)
         compiled = clock.calendar(arrival.calendar)
         exposure = compiled.open_minutes_between(float(seen[0]), float(seen[-1]))
         if exposure <= 0:

@@ -15,6 +15,7 @@ from bpr.changes.apply import apply_changes
 from bpr.changes.arrivals import Arrivals, ChannelChange
 from bpr.changes.base import Change, Words
 from bpr.changes.batch import Batch
+from bpr.changes.calendar import CalendarChange
 from bpr.changes.delegate import Delegate
 from bpr.changes.digitize import Digitize
 from bpr.changes.listfile import (
@@ -43,6 +44,7 @@ __all__ = [
     "CHANGE_TYPES",
     "Arrivals",
     "Batch",
+    "CalendarChange",
     "Change",
     "ChangeList",
     "ChannelChange",

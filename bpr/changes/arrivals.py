@@ -1,15 +1,16 @@
-"""``arrivals: {CHANNEL: {share: S} | {rate: R}}`` — channel shift, or new rates per channel."""
+"""``arrivals: {CHANNEL: {share: S} | {rate: R} | {times: [...]} | {at: T}}`` — channel shift, new rates per
+channel, or a channel's cases replayed at given instants (a real period, or a single case)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bpr.changes.base import Change, Refused, Words, hint
 from bpr.changes.rewire import find
-from bpr.model.schema import Arrival, Channel, Id, Probability, Process, Rate
+from bpr.model.schema import Arrival, Channel, Id, Probability, Process, Rate, Timestamp
 from bpr.model.units import parse_rate
 from bpr.model.volume import annual_cases
 
@@ -22,14 +23,22 @@ class ChannelChange(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     share: Probability | None = None
     rate: Rate | None = None
+    times: Annotated[tuple[Timestamp, ...], Field(min_length=1)] | None = Field(
+        default=None, description="replay: one case at each of these local instants")
+    at: Timestamp | None = Field(default=None, description="a single case at this local instant")
     start: Id | None = Field(default=None, description="first step, for a channel that has no stream yet")
     calendar: Id | None = Field(default=None, description="calendar, for a channel that has no stream yet")
 
     @model_validator(mode="after")
     def _one_of(self) -> ChannelChange:
-        if (self.share is None) == (self.rate is None):
-            raise ValueError("give exactly one of 'share' (e.g. 0.5) or 'rate' (e.g. '20/day')")
+        if sum(value is not None for value in (self.share, self.rate, self.times, self.at)) != 1:
+            raise ValueError("give exactly one of 'share' (e.g. 0.5), 'rate' (e.g. '20/day'), 'times' (instants "
+                             "to replay) or 'at' (one case at an instant)")
         return self
+
+    @property
+    def replay(self) -> bool:
+        return self.times is not None or self.at is not None
 
 
 class Arrivals(Change):
@@ -65,15 +74,35 @@ class Arrivals(Change):
                     for arrival in data["arrivals"]:
                         if arrival["channel"] == channel:
                             arrival[field] = value
-        if any(spec.rate is not None for spec in self.channels.values()):
+        if any(arrival.get("rate") is None for arrival in data["arrivals"]) and any(
+                spec.share is not None for spec in self.channels.values()):
+            raise Refused("a replayed stream (times or at) has no rate to shift; give the channels rates first",
+                          ("channels",), "e.g. arrivals: {counter: {rate: 20/day}}")
+        if any(spec.rate is not None or spec.replay for spec in self.channels.values()):
             self._set_rates(data)
         else:
             self._set_shares(data)
 
     def _set_rates(self, data: dict[str, Any]) -> None:
         for channel, spec in self.channels.items():
-            assert spec.rate is not None
             streams = [a for a in data["arrivals"] if a["channel"] == channel]
+            if spec.replay:
+                # The channel's cases are those replayed: one stream in place of its streams.
+                stream = {k: v for k, v in (streams[0] if streams else _new_stream(data, channel, spec)).items()
+                          if k not in ("rate", "times", "at", "pattern", "profile")}
+                stream.update({"times": list(spec.times)} if spec.times is not None else {"at": spec.at})
+                first = data["arrivals"].index(streams[0]) if streams else len(data["arrivals"])
+                rest = [a for a in data["arrivals"] if a["channel"] != channel]
+                data["arrivals"] = rest[:first] + [stream] + rest[first:]
+                continue
+            assert spec.rate is not None
+            if any(a.get("rate") is None for a in streams):
+                for arrival in streams:
+                    for key in ("times", "at"):
+                        arrival.pop(key, None)
+                streams[0]["rate"] = spec.rate
+                data["arrivals"] = [a for a in data["arrivals"] if a["channel"] != channel or a is streams[0]]
+                continue
             if not streams:
                 data["arrivals"].append(_new_stream(data, channel, spec))
             elif len(streams) == 1:
@@ -123,9 +152,14 @@ class Arrivals(Change):
         data["arrivals"] = new_arrivals
 
     def to_data(self) -> dict[str, Any]:
-        return {"arrivals": {channel: c.model_dump(exclude_none=True) for channel, c in self.channels.items()}}
+        return {"arrivals": {channel: {k: list(v) if isinstance(v, tuple) else v
+                                       for k, v in c.model_dump(exclude_none=True).items()}
+                             for channel, c in self.channels.items()}}
 
     def describe(self) -> str:
+        if any(c.replay for c in self.channels.values()):
+            parts = ", ".join(f"{ch} {_replay_en(c)}" for ch, c in self.channels.items())
+            return f"Replay arrivals: {parts}."
         if all(c.share is not None for c in self.channels.values()):
             parts = ", ".join(f"{ch} {c.share:.0%}" for ch, c in self.channels.items())
             return f"Shift arrivals, keeping the annual total: {parts} of cases; other channels shrink in proportion."
@@ -133,11 +167,30 @@ class Arrivals(Change):
         return f"Set arrival rates: {parts}."
 
     def ja(self, words: Words) -> str:
+        if any(c.replay for c in self.channels.values()):
+            parts = "、".join(f"{words.channel(ch)} {_replay_ja(c)}" for ch, c in self.channels.items())
+            return f"申請の到着を指定：{parts}"
         if all(c.share is not None for c in self.channels.values()):
             parts = "、".join(f"{words.channel(ch)} {c.share:.0%}" for ch, c in self.channels.items())
             return f"申請の経路を移す：{parts}（総件数は同じ、他の経路は比例して減る）"
         parts = "、".join(f"{words.channel(ch)} {c.rate}" for ch, c in self.channels.items())
         return f"件数を変更：{parts}"
+
+
+def _replay_en(spec: ChannelChange) -> str:
+    if spec.at is not None:
+        return f"one case at {spec.at}"
+    if spec.times is not None:
+        return f"{len(spec.times)} cases from {min(spec.times)} to {max(spec.times)}"
+    return str(spec.rate if spec.rate is not None else f"{spec.share:.0%}")
+
+
+def _replay_ja(spec: ChannelChange) -> str:
+    if spec.at is not None:
+        return f"{spec.at} に1件"
+    if spec.times is not None:
+        return f"{min(spec.times)}〜{max(spec.times)} の{len(spec.times)}件（実績の再現）"
+    return str(spec.rate if spec.rate is not None else f"{spec.share:.0%}")
 
 
 def _number(value: float) -> str:

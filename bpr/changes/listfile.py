@@ -25,6 +25,7 @@ from bpr.changes.base import Change, Locations, locate
 from bpr.changes.parse import parse_changes
 from bpr.errors import Issue, ModelError
 from bpr.model import load
+from bpr.model.files import unreadable
 from bpr.model.schema import Process
 
 __all__ = [
@@ -150,7 +151,7 @@ def process_from_data(
     ``base_dir``)."""
     listed = change_list_from_data(data, file, locations)
     if listed is None:
-        return load.process_from_data(data, file, locations)
+        return load.process_from_data(data, file, locations, base_dir)
     return _applied(listed, base_dir, _seen)
 
 
@@ -184,7 +185,7 @@ def _applied(listed: ChangeList, base_dir: Path | None, seen: tuple[str, ...]) -
                                 hint="base the change list on the process file, or merge the change lists")])
     base_path = base_dir / listed.base  # not resolved: messages about the base name it as the user would
     shown = listed.base if len(listed.base) <= 80 else listed.base[:79] + "…"
-    problem = load.unreadable(base_path)
+    problem = unreadable(base_path)
     if problem == "no such file":
         siblings = [p.name for p in base_path.parent.iterdir()] if base_path.parent.is_dir() else []
         raise ModelError([Issue(f"no base file {shown!r} next to this change list", path="base", file=file,

@@ -42,7 +42,7 @@ class Merge(Change):
                 "delegate or 'set' the role first if one person should do both",
             )
         for i, step in enumerate(steps):
-            refuse_control(step, "merge", ("steps", i))
+            refuse_control(step, "merge", ("steps", i), data)
         entries_inside(data, ids, "merge", "point those routes at the first step with 'set' first", rework_in=True)
         parts = _work_steps(process, ids)
         first = steps[0]

@@ -46,7 +46,7 @@ class Remove(Change):
                 ("step",),
                 _HINTS[step["type"]],
             )
-        refuse_control(step, "remove", ("step",))
+        refuse_control(step, "remove", ("step",), data)
         if self.when is not None:
             _insert_bypass(data, step, self.when)
             return

@@ -116,9 +116,14 @@ def rename_in_controls(data: dict[str, Any], mapping: dict[str, str | None]) -> 
         control["separate_from"] = kept
 
 
-def refuse_control(step: dict[str, Any], verb: str, loc: tuple[Any, ...]) -> None:
-    """A required control (``control:``) is never removed or merged away by a redesign."""
+def refuse_control(step: dict[str, Any], verb: str, loc: tuple[Any, ...], data: dict[str, Any] | None = None) -> None:
+    """A required control (``control:`` on the step, or on the role that performs it) is never removed or merged
+    away by a redesign."""
     control = step.get("control")
+    if not control and data is not None and step.get("type") in WORK_TYPES:
+        roles = [step.get("role")] + [d.get("role") for d in step.get("delegations") or []]
+        control = next((data["roles"][r]["control"] for r in roles
+                        if r in data["roles"] and data["roles"][r].get("control")), None)
     if control:
         basis = control.get("basis", "")
         raise Refused(

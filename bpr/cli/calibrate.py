@@ -9,34 +9,30 @@ import typer
 
 from bpr.calibrate.accuracy import Distance, accuracy
 from bpr.calibrate.calibrate import Calibration, calibrate
-from bpr.calibrate.log import FIELDS, LogError, read_log
+from bpr.calibrate.log import LogError, read_log
 from bpr.calibrate.rewrite import Rewritten, rewrite
-from bpr.cli.common import OutputFormat, console, err_console, fail, load_or_exit, print_json, write_output
+from bpr.cli.common import (
+    LogMap,
+    LogTimezone,
+    OutputFormat,
+    console,
+    err_console,
+    fail,
+    load_or_exit,
+    log_mapping,
+    print_json,
+    write_output,
+)
 from bpr.errors import BprError
 from bpr.model.load import read_file
-
-
-def _mapping(text: str | None) -> dict[str, str] | None:
-    if not text:
-        return None
-    out = {}
-    for part in text.split(","):
-        field, sep, column = part.partition("=")
-        if not sep or field.strip() not in FIELDS or not column.strip():
-            fail(f"--map {text!r}: write field=column pairs separated by commas, fields from {', '.join(FIELDS)} "
-                 f"(e.g. case=CaseID,activity=Activity,start=Start,end=End,resource=User)")
-        out[field.strip()] = column.strip()
-    return out
 
 
 def calibrate_command(
     process_file: Annotated[Path, typer.Argument(metavar="PROCESS", help="The process file to calibrate.")],
     log_file: Annotated[Path, typer.Argument(metavar="LOG", help="Event log: bpr CSV, XES, or a CSV with --map.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the calibrated file here.")] = None,
-    mapping: Annotated[Optional[str], typer.Option("--map", help="Columns of another CSV: case=..,activity=..,"
-                                                   "start=..,end=..[,resource=..,role=..,outcome=..,channel=..]")] = None,
-    timezone: Annotated[Optional[str], typer.Option("--timezone", help="Zone of times without offset; "
-                                                    "default the process calendar's")] = None,
+    mapping: LogMap = None,
+    timezone: LogTimezone = None,
     check: Annotated[bool, typer.Option("--accuracy/--no-accuracy", help="Re-simulate the log's period and "
                                         "print the distances to the log.")] = True,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the re-simulation.")] = 0,
@@ -45,7 +41,7 @@ def calibrate_command(
     """Fit durations, rates, probabilities, sweeps and staff of PROCESS to LOG; report where LOG leaves it."""
     process = load_or_exit(process_file)
     try:
-        log = read_log(log_file, _mapping(mapping), timezone or process.calendar.timezone)
+        log = read_log(log_file, log_mapping(mapping), timezone or process.calendar.timezone)
         result = calibrate(process, log)
     except (LogError, BprError) as error:
         fail(error)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -25,14 +25,14 @@ try:  # typer 0.2x runs on its own copy of click, whose context stack is not cli
 except ImportError:  # pragma: no cover - older typer on click
     from click import get_current_context  # type: ignore[no-redef]
 
+from bpr.calibrate.log import FIELDS
 from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
 from bpr.model.load import read_yaml
 from bpr.model.schema import Process
-from bpr.model.volume import annual_cases
-from bpr.render.files import missing_folder, write_atomic
-from bpr.simulate import SimConfig
-from bpr.simulate.budget import cases_per_replication, estimated_seconds, format_seconds
+
+if TYPE_CHECKING:
+    from bpr.simulate import SimConfig
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -123,6 +123,8 @@ def json_safe(data: Any) -> Any:
 def write_output(path: str | Path, text: str) -> None:
     """Write a result file whole or not at all (:mod:`bpr.render.files`); a folder that does not exist or a
     file that cannot be written is bad input (exit 2)."""
+    from bpr.render.files import missing_folder, write_atomic  # here: bpr validate needs no renderer
+
     created = missing_folder(path)
     try:
         write_atomic(path, text)
@@ -163,6 +165,12 @@ Workers = Annotated[int, typer.Option(help="Worker processes (0: one per CPU). R
 StartDate = Annotated[str | None, typer.Option(
     "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")]
 HoursPerFte = Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")]
+PrecisionOption = Annotated[str | None, typer.Option(
+    "--precision", help="Run replications until the 95% interval of the lead time and the staff-hours (of their "
+    "difference, when comparing) is within ± this of the before value: 2% or 0.02. --replications is then not "
+    "used; at most --max-replications.")]
+MaxReplications = Annotated[int, typer.Option(
+    "--max-replications", help="The most replications --precision may run (>= 5).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Run even when the run is estimated to take longer than 15 minutes.")]
 
@@ -177,6 +185,8 @@ def sim_config_or_exit(
 ) -> SimConfig:
     """The simulation options of a command line as a SimConfig (``workers`` 0: one per CPU, at most one per
     replication); a bad option is named by its flag, and the command exits 2."""
+    from bpr.simulate import SimConfig
+
     options: dict[str, Any] = {
         "replications": replications, "horizon": horizon, "warm_up": warm_up, "seed": seed,
         "workers": workers if workers > 0 else max(1, min(os.cpu_count() or 1, replications)),
@@ -195,9 +205,27 @@ def sim_config_or_exit(
                     file="<options>") for e in error.errors(include_url=False)])
 
 
+def precision_or_exit(text: str | None) -> float | None:
+    """``--precision 2%`` (or ``0.02``) as a fraction; a bad value exits 2 naming the option."""
+    if text is None:
+        return None
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        value = math.nan
+    if not (0 < value < 1):
+        fail([Issue(f"cannot read precision {text!r}", path="--precision", file="<options>",
+                    hint="a share of the before value above 0 and below 100%: 2% or 0.02")])
+    return value
+
+
 def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: bool) -> None:
     """Estimate the run first (:mod:`bpr.simulate.budget`); over :data:`MAX_SECONDS_UNFORCED` without
     ``--force``, exit 2 naming the busiest arrival stream (where a mistyped rate is) and the estimate."""
+    from bpr.model.volume import annual_cases
+    from bpr.simulate.budget import cases_per_replication, estimated_seconds, format_seconds
+
     seconds = estimated_seconds(processes, config, config.workers)
     if seconds <= MAX_SECONDS_UNFORCED:
         return
@@ -215,3 +243,24 @@ def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: b
     line, column = process.location(path) or (None, None)
     fail([Issue(message, path=path, file=process.source_file or "<input>", line=line, column=column,
                 hint="check this rate and --horizon, or use fewer --replications; --force runs it anyway")])
+
+
+LogMap = Annotated[str | None, typer.Option(
+    "--map", help="Columns of another CSV: case=..,activity=..,start=..,end=..[,resource=..,role=..,outcome=..,"
+                  "channel=..]")]
+LogTimezone = Annotated[str | None, typer.Option(
+    "--timezone", help="Zone of the log's times without offset; default the process calendar's")]
+
+
+def log_mapping(text: str | None) -> dict[str, str] | None:
+    """``--map case=CaseID,activity=Activity,…`` as field -> column (``None``: bpr's own columns)."""
+    if not text:
+        return None
+    out = {}
+    for part in text.split(","):
+        field, sep, column = part.partition("=")
+        if not sep or field.strip() not in FIELDS or not column.strip():
+            fail(f"--map {text!r}: write field=column pairs separated by commas, fields from {', '.join(FIELDS)} "
+                 f"(e.g. case=CaseID,activity=Activity,start=Start,end=End,resource=User)")
+        out[field.strip()] = column.strip()
+    return out

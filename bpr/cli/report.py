@@ -1,4 +1,7 @@
-"""``bpr report BEFORE AFTER -o report.html``: the proposal report, with its diagrams written next to it.
+"""``bpr report BEFORE [OPTION ...] -o report.html``: the proposal report, with its diagrams written next to it.
+
+One OPTION gives the before/after report; several (each a process file or a change list on BEFORE) are
+compared side by side as options A, B, C …; none gives a report on the process as it is.
 
 The library does the work (:mod:`bpr.study.report` simulates, :mod:`bpr.render.report` draws); this module
 reads the options, shows a progress bar on a terminal, runs or reads a redesign when asked, writes the page
@@ -7,6 +10,10 @@ is present), and says where to open it.
 
 ``--redesign FILE.json`` draws a redesign result made earlier (``bpr redesign BEFORE --format json``);
 ``--redesign`` with no file (last, or followed by another option) runs the redesign of BEFORE first.
+
+``--actual LOG`` adds the check section: the event log of the redesigned process, read as ``bpr calibrate``
+reads one (``--map``, ``--timezone``), measured before anything is simulated (:mod:`bpr.calibrate.check`,
+so that a bad log fails at once) and checked against the simulation of AFTER.
 """
 
 from __future__ import annotations
@@ -21,11 +28,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperCommand
 
+from bpr.calibrate.check import Actual, check_prediction, measure_log
+from bpr.calibrate.log import read_log
 from bpr.changes import changes_in
 from bpr.cli.common import (
     Force,
     Horizon,
     HoursPerFte,
+    LogMap,
+    LogTimezone,
     Replications,
     Seed,
     StartDate,
@@ -37,6 +48,7 @@ from bpr.cli.common import (
     fail,
     fail_writing,
     load_or_exit,
+    log_mapping,
     note_created,
     read_json_or_exit,
     sim_config_or_exit,
@@ -45,9 +57,9 @@ from bpr.errors import BprError, Issue
 from bpr.render.files import StagedFiles, missing_folder
 from bpr.render.graphviz_run import DEFAULT_DPI, find_dot, run_dot
 from bpr.render.report import build_report
-from bpr.render.report_diagrams import DIAGRAM_NAMES
 from bpr.render.report_redesign import check_redesign
-from bpr.study import MAX_IMPACT_STEPS, simulate_report
+from bpr.study import MAX_IMPACT_STEPS
+from bpr.study.report import OPTION_LABELS, simulate_options
 
 RUN_REDESIGN = "-"
 """The value ``--redesign`` takes when no file follows it: run the redesign now."""
@@ -131,12 +143,18 @@ def _run_redesign(process: Any, seed: int, workers: int) -> dict[str, Any]:
     return result.to_dict()
 
 
+def _measure_log(process: Any, path: Path, mapping: str | None, timezone: str | None) -> Actual:
+    try:
+        return measure_log(process, read_log(path, log_mapping(mapping), timezone or process.calendar.timezone))
+    except BprError as error:
+        fail(error)
+
+
 def _write_diagrams(staged: StagedFiles, folder: Path, report: Any) -> None:
     """Each diagram as SVG (as drawn for the page) and, when Graphviz is present, as PNG."""
     can_draw = find_dot() is not None
-    for name in DIAGRAM_NAMES:
-        diagram = report.diagrams.get(name)
-        if diagram is None or diagram.svg is None:
+    for name, diagram in report.diagrams.items():
+        if diagram.svg is None:
             continue
         staged.write(folder / f"{name}.svg", diagram.svg)
         if can_draw:
@@ -145,7 +163,9 @@ def _write_diagrams(staged: StagedFiles, folder: Path, report: Any) -> None:
 
 def report_command(
     before: Annotated[Path, typer.Argument(help="The process as it is (a process file).")],
-    after: Annotated[Path, typer.Argument(help="The redesigned process (a process file or a change list on BEFORE).")],
+    options: Annotated[list[Path] | None, typer.Argument(
+        help="The redesigned process (a process file or a change list on BEFORE); several are compared side by "
+             "side as options A, B, C …; none gives a report on BEFORE as it is.", show_default=False)] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write; diagrams go next to it.")] = Path(
         "report.html"),
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the report: ja or en.")] = Lang.ja,
@@ -163,25 +183,50 @@ def report_command(
     redesign: Annotated[str | None, typer.Option(
         "--redesign", help="Add the impact x feasibility matrix: FILE.json from 'bpr redesign BEFORE --format json', "
                            "or no value to run the redesign now.")] = None,
+    actual: Annotated[Path | None, typer.Option(
+        "--actual", help="Add the check: the event log of the redesigned process (bpr CSV, XES, or a CSV with "
+                         "--map), its lead time, deadline share and staff-hours against the prediction.")] = None,
+    mapping: LogMap = None,
+    timezone: LogTimezone = None,
 ) -> None:
     """Write the proposal report: headline savings with 95% intervals, diagrams, charts, findings, the impact
-    of each change, assumptions and method, in one self-contained HTML file (printable on A4)."""
+    of each change, assumptions and method, in one self-contained HTML file (printable on A4).
+
+    bpr report BEFORE AFTER (before/after), bpr report BEFORE A.yaml B.yaml C.yaml (options side by side),
+    bpr report BEFORE (the process as it is)."""
     if output.suffix.lower() not in (".html", ".htm"):
         fail([Issue(f"the report is HTML; got {output.name!r}", path="--output", file="<options>",
                     hint=f"write -o {output.with_suffix('.html')}")])
     if impact_steps < 0:
         fail([Issue("must be 0 or more", path="--impact-steps", file="<options>")])
+    paths = list(options or [])
+    if len(paths) > len(OPTION_LABELS):
+        fail([Issue(f"at most {len(OPTION_LABELS)} options fit in one report; got {len(paths)}", path="OPTION",
+                    file="<options>", hint="make several reports, or compare the most promising options")])
+    if redesign is not None and len(paths) != 1:
+        fail([Issue("the impact x feasibility matrix goes with one redesign", path="--redesign", file="<options>",
+                    hint="give one AFTER file with --redesign, or leave --redesign out")])
+    if actual is not None and len(paths) != 1:
+        fail([Issue("the check against a log goes with one redesigned process", path="--actual", file="<options>",
+                    hint="give one AFTER file: bpr report BEFORE AFTER --actual LOG")])
+    if actual is None and (mapping or timezone):
+        fail([Issue("--map and --timezone describe the log of --actual", path="--map" if mapping else "--timezone",
+                    file="<options>", hint="add --actual LOG, or leave them out")])
     process_before = load_or_exit(before)
-    process_after = load_or_exit(after)
-    try:
-        changes = changes_in(after.read_bytes(), str(after))
-    except OSError as error:
-        fail(f"{after}: cannot read: {error.strerror}")
-    except BprError as error:
-        fail(error)
+    versions = []
+    for path in paths:
+        process = load_or_exit(path)
+        try:
+            changes = changes_in(path.read_bytes(), str(path))
+        except OSError as error:
+            fail(f"{path}: cannot read: {error.strerror}")
+        except BprError as error:
+            fail(error)
+        versions.append((process, changes))
+    measured = _measure_log(versions[0][0], actual, mapping, timezone) if actual is not None else None
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
-    check_run_size_or_exit([process_before, process_after], config, force)
+    check_run_size_or_exit([process_before, *(process for process, _ in versions)], config, force)
     redesign_data = None
     if redesign == RUN_REDESIGN:
         redesign_data = _run_redesign(process_before, seed, config.workers)
@@ -189,15 +234,22 @@ def report_command(
         redesign_data = _read_redesign(Path(redesign))
     bar = _Bar("simulating")
     try:
-        run = simulate_report(process_before, process_after, config, changes, impact_steps=impact_steps, progress=bar)
+        run = simulate_options(process_before, versions, config, impact_steps=impact_steps, progress=bar)
     except BprError as error:
         fail(error)
     finally:  # a Ctrl-C too: the bar gives the terminal back
         bar.close()
-    command = f"bpr report {before} {after} -o {output} --lang {lang.value} -r {replications} --horizon {horizon} " \
-              f"--seed {seed}"
-    report = build_report(run, today=date.today(), lang=lang.value, files=(str(before), str(after)),
-                          command=command, redesign=redesign_data)
+    check = None
+    if measured is not None:
+        try:
+            check = check_prediction(measured, run.options[0].comparison.after).to_dict()
+        except BprError as error:
+            fail(error)
+    command = " ".join(["bpr report", str(before), *map(str, paths), f"-o {output} --lang {lang.value} "
+                        f"-r {replications} --horizon {horizon} --seed {seed}",
+                        *([f"--actual {actual}"] if actual is not None else [])])
+    report = build_report(run, today=date.today(), lang=lang.value, files=[str(before), *map(str, paths)],
+                          command=command, redesign=redesign_data, check=check)
     created = missing_folder(output)
     try:
         with StagedFiles() as staged:  # the page and its diagrams appear together, or none of them
@@ -214,8 +266,10 @@ def report_command(
     missing = [d.error for d in report.diagrams.values() if d.error]
     if missing:
         err_console.print(f"warning: {missing[0]}", markup=False, highlight=False)
-    if run.impact_note:
-        err_console.print(f"note: impact of each change left out: {run.impact_note}", markup=False)
+    for label, option in zip(run.labels, run.options):
+        if option.impact_note:
+            which = "" if len(run.options) == 1 else f" of option {label}"
+            err_console.print(f"note: impact of each change{which} left out: {option.impact_note}", markup=False)
     console.print(f"wrote {output} and {len(written)} diagram file(s): {', '.join(p.name for p in written)}",
                   markup=False)
     console.print(f"open it in a browser: {output.resolve().as_uri()}", markup=False)

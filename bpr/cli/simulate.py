@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,6 +27,8 @@ from bpr.cli.common import (
     Force,
     Horizon,
     HoursPerFte,
+    MaxReplications,
+    PrecisionOption,
     Replications,
     Seed,
     StartDate,
@@ -37,15 +40,17 @@ from bpr.cli.common import (
     err_console,
     fail,
     load_or_exit,
+    precision_or_exit,
     print_json,
     sim_config_or_exit,
 )
-from bpr.errors import BprError
+from bpr.errors import BprError, Issue
 from bpr.model.schema import Process
 from bpr.interchange import write_event_log
 from bpr.simulate import Comparison, SimulationResult, compare, simulate
 from bpr.simulate.estimate import Estimate
-from bpr.simulate.results import KPIS, YEARLY, event_records
+from bpr.simulate.precision import Precision, run_to_precision
+from bpr.simulate.results import KPIS, YEARLY, DeadlineResult, event_records
 
 PROGRESS_AFTER = 2.0
 """Seconds a run may take before the progress bar appears."""
@@ -55,7 +60,20 @@ TEXT_KPIS = ("lead_time", "business_days", "touch_time", "waiting", "wait_conten
              "wait_batching", "wait_unavailability", "wait_transport", "wait_external", "wait_rework",
              "counter_wait", "visits", "stamps", "handoffs", "paper_steps", "approvals", "rejections")
 TEXT_YEARLY = ("cases_per_year", "staff_hours_per_year", "fte", "cost_yen_per_year", "e_approval_rate",
-               "online_rate", "wip")
+               "online_rate", "wip", "overtime_hours_per_year")
+_DEADLINE_UNITS = {"days": "days", "business_days": "days", "working_hours": "hours"}
+
+
+def _deadline_text(deadline: DeadlineResult) -> str:
+    """``deadline 30 days: 84.0% of cases within (95% CI …); p90 lead time 27.31 d (…)``."""
+    unit = _DEADLINE_UNITS[deadline.unit]
+    share, p90 = deadline.share_within, deadline.lead_p90
+    shown = "business days" if deadline.unit == "business_days" else "d" if unit == "days" else "h"
+    p90_text = f"{p90.mean:,.2f} {shown}"
+    if p90.n >= 2 and math.isfinite(p90.half_width):
+        p90_text += f" (95% CI {p90.low:,.2f} … {p90.high:,.2f})"
+    return (f"deadline {deadline.within}: [bold]{_fmt(share.mean, 'ratio')}[/bold] of cases within "
+            f"(95% CI {_ci(share, 'ratio')}); p90 lead time {p90_text} against {deadline.limit}")
 
 
 class SimulateFormat(str, enum.Enum):
@@ -84,21 +102,21 @@ def _after(before: Process, changes: list[str], changes_file: Path | None) -> Pr
 # --- numbers as text -------------------------------------------------------------------------------------
 
 
-def _time_unit(minutes: float) -> tuple[str, float]:
-    magnitude = abs(minutes) if math.isfinite(minutes) else 0.0
-    if magnitude >= 2 * 1440:
-        return "d", 1440.0
-    if magnitude >= 120:
-        return "h", 60.0
-    return "min", 1.0
+TOUCH_MEASURES = ("touch_time", "path_touch", "counter_wait")
+"""Measures of staff working on a case, or of a citizen at the counter: said in minutes. Every other time
+(the lead time and the waiting it is made of) is said in days (docs/results.md, the same in the report)."""
+
+
+def _scale(name: str) -> tuple[str, float]:
+    return ("min", 1.0) if name in TOUCH_MEASURES else ("d", 1440.0)
 
 
 def _fmt(value: float, unit: str, scale: tuple[str, float] | None = None) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     if unit == "minutes":
-        name, size = scale or _time_unit(value)
-        return f"{value / size:,.1f} {name}"
+        name, size = scale or ("min", 1.0)
+        return f"{value / size:,.{_day_decimals(value / size) if size >= 1440 else 1}f} {name}"
     if unit == "ratio":
         return f"{value:.1%}"
     if unit == "yen":
@@ -106,8 +124,14 @@ def _fmt(value: float, unit: str, scale: tuple[str, float] | None = None) -> str
     if unit in ("hours", "cases") and abs(value) >= 100:
         return f"{value:,.0f}"
     if unit == "days":
-        return f"{value:,.2f} d"
+        return f"{value:,.{_day_decimals(value)}f} d"
     return f"{value:,.2f}"
+
+
+def _day_decimals(days: float) -> int:
+    """Two decimals of a day, more when a case takes minutes (a theory file), so that no figure reads 0.00 d."""
+    size = abs(days)
+    return 2 if size >= 0.1 or size == 0 else 3 if size >= 0.01 else 4
 
 
 def _ci(est: Estimate, unit: str, scale: tuple[str, float] | None = None) -> str:
@@ -124,20 +148,23 @@ def _warnings(result: SimulationResult, label: str = "") -> None:
         err_console.print(f"[bold red]warning[/bold red]{label}: {escape(warning.message)}", highlight=False)
 
 
-def _result_text(result: SimulationResult) -> None:
+def _result_text(result: SimulationResult, precision: Precision | None = None) -> None:
     config = result.config
     # Names come from the process file: escaped, so that a name like "[/]" prints as written.
     console.print(f"[bold]{escape(result.process_name)}[/bold] ({result.process_id}) — "
                   f"{config.replications} replications of {config.horizon} after a {config.warm_up} warm-up "
                   f"from {config.start_date}, seed {config.seed}")
+    _precision_line(precision, console)
     _warnings(result)
+    if result.deadline is not None:
+        console.print(_deadline_text(result.deadline))
     table = Table(title="per case", title_justify="left")
     for column, justify in (("measure", "left"), ("mean", "right"), ("95% CI", "right"), ("p50", "right"),
                             ("p90", "right")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for name in TEXT_KPIS:
         kpi = result.kpis[name]
-        scale = _time_unit(kpi.mean.mean) if kpi.unit == "minutes" else None
+        scale = _scale(name) if kpi.unit == "minutes" else None
         table.add_row(kpi.label, _fmt(kpi.mean.mean, kpi.unit, scale), _ci(kpi.mean, kpi.unit, scale),
                       _fmt(kpi.p50.mean, kpi.unit, scale), _fmt(kpi.p90.mean, kpi.unit, scale))
     console.print(table)
@@ -175,38 +202,69 @@ def _result_text(result: SimulationResult) -> None:
 def _headline_text(comparison: Comparison) -> str:
     h = comparison.headline
 
-    def part(key: str, unit: str, label: str) -> str:
+    def part(key: str, unit: str, label: str, factor: float = 1.0) -> str:
         item = h[key]
         value = item["value"]
         if value is None:
             return f"{label}: —"
         low, high = item["ci95"]
+        value = value * factor
+        low, high = (None if low is None else low * factor), (None if high is None else high * factor)
         if unit == "%":
             text = f"{value:+.1f}% (95% CI {low:+.1f} … {high:+.1f})" if low is not None else f"{value:+.1f}%"
         else:
-            text = f"{_fmt(value, unit)} (95% CI {_fmt(low, unit)} … {_fmt(high, unit)})"
+            text = f"{_fmt(value, unit)} (95% CI {_fmt(math.nan if low is None else low, unit)} … " \
+                   f"{_fmt(math.nan if high is None else high, unit)})"
         return f"{label}: [bold]{text}[/bold]{'' if item['significant'] else ' [dim](not significant)[/dim]'}"
 
     return "\n".join([
-        part("processing_time_reduction_percent", "%", "processing time reduction"),
-        part("lead_time_saved_minutes", "minutes", "lead time saved per case"),
+        part("processing_time_reduction_percent", "%", "lead time reduction"),
+        part("lead_time_saved_minutes", "days", "lead time saved per case", 1 / 1440),
         part("staff_hours_saved_per_year", "hours", "staff-hours saved per year"),
         part("fte_saved", "FTE", "FTE saved"),
         part("yen_saved_per_year", "yen", "staff cost saved per year"),
         part("counter_wait_reduction_percent", "%", "counter waiting time reduction"),
+        part("counter_wait_saved_minutes", "minutes", "counter waiting saved per case"),
     ])
 
 
-def _comparison_text(comparison: Comparison) -> None:
+def _precision_line(precision: Precision | None, console: Console) -> None:
+    """How precise the answer came out, when replications ran until a precision (``--precision``)."""
+    if precision is None:
+        return
+    labels = {"lead_time": "lead time", "staff_hours_per_year": "staff-hours"}
+    reached = ", ".join(f"{labels.get(name, name)} ±{value:.1%}" if math.isfinite(value) else f"{labels.get(name, name)} —"
+                        for name, value in precision.reached.items())
+    if precision.met:
+        console.print(f"precision ±{precision.target:.1%} reached after {precision.replications} replications: {reached}")
+    else:
+        err_console.print(f"[bold red]warning[/bold red]: precision ±{precision.target:.1%} not reached within "
+                          f"{precision.max_replications} replications (--max-replications): {reached}", highlight=False)
+
+
+def comparison_text(comparison: Comparison, console: Console, precision: Precision | None = None) -> None:
+    """The comparison as tables on ``console`` (``bpr simulate BEFORE AFTER``, ``bpr whatif``)."""
     before, after = comparison.before, comparison.after
     config = before.config
     names = f"[bold]{escape(before.process_name)}[/bold] → [bold]{escape(after.process_name)}[/bold]"
     console.print(f"{names} — "
                   f"{config.replications} paired replications of {config.horizon} (common random numbers), "
                   f"seed {config.seed}")
+    _precision_line(precision, console)
     _warnings(before, " (before)")
     _warnings(after, " (after)")
     console.print(Panel(_headline_text(comparison), title="savings (positive = better)", title_align="left"))
+    for version, result in (("before", before), ("after", after)):
+        if result.deadline is not None:
+            console.print(f"{version}: {_deadline_text(result.deadline)}")
+    deadline = comparison.deadline
+    if deadline is not None:
+        change = deadline["share_within_change_points"]
+        if change["value"] is not None:
+            low, high = change["ci95"]
+            ci = f" (95% CI {low:+.1f} … {high:+.1f})" if low is not None else ""
+            console.print(f"cases within the deadline: [bold]{change['value']:+.1f} points[/bold]{ci}"
+                          f"{'' if change['significant'] else ' [dim](not significant)[/dim]'}")
     table = Table(title="before / after", title_justify="left")
     for column, justify in (("measure", "left"), ("before", "right"), ("after", "right"), ("difference", "right"),
                             ("change", "right"), ("95% CI of difference", "right"), ("significant", "center")):
@@ -214,7 +272,7 @@ def _comparison_text(comparison: Comparison) -> None:
     for name in (*TEXT_KPIS, *TEXT_YEARLY):
         unit, label = KPIS[name] if name in KPIS else YEARLY[name]
         diff = comparison.differences[name]
-        scale = _time_unit(max(abs(diff.before), abs(diff.after))) if unit == "minutes" else None
+        scale = _scale(name) if unit == "minutes" else None
         d = diff.difference
         change = diff.percent_change
         table.add_row(
@@ -283,6 +341,8 @@ def simulate_command(
     workers: Workers = 0,
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
+    precision: PrecisionOption = None,
+    max_replications: MaxReplications = 200,
     force: Force = False,
     output_format: Annotated[SimulateFormat, typer.Option("--format", help="text, json or csv")] = SimulateFormat.text,
     events: Annotated[Path | None, typer.Option(
@@ -301,15 +361,23 @@ def simulate_command(
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte,
                                 events=events is not None)
+    target = precision_or_exit(precision)
     check_run_size_or_exit([p for p in (process_before, process_after) if p is not None], config, force)
     progress = _ProgressBar(enabled=err_console.is_terminal)
+    reached: Precision | None = None
+    result: SimulationResult | Comparison
     try:
-        if process_after is None:
-            result: SimulationResult | Comparison = simulate(process_before, config, progress)
+        if target is not None:
+            result, reached = run_to_precision(process_before, process_after, config, target, max_replications,
+                                               progress)
+        elif process_after is None:
+            result = simulate(process_before, config, progress)
         else:
             result = compare(process_before, process_after, config, progress)
     except BprError as error:
         fail(error)
+    except ValueError as error:  # --max-replications below the first round
+        fail([Issue(str(error), path="--max-replications", file="<options>")])
     finally:  # a Ctrl-C too: the bar gives the terminal back
         progress.close()
     if events is not None:
@@ -323,13 +391,13 @@ def simulate_command(
         except BprError as error:
             fail(error)
     if output_format is SimulateFormat.json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), **({"precision": reached.to_dict()} if reached is not None else {})})
     elif output_format is SimulateFormat.csv:
         typer.echo(result.to_csv(), nl=False)
     elif isinstance(result, SimulationResult):
-        _result_text(result)
+        _result_text(result, reached)
     else:
-        _comparison_text(result)
+        comparison_text(result, console, reached)
     if events is not None and output_format is SimulateFormat.text:
         console.print(f"wrote the event log of replication 0 to {events}", markup=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bpr.model.schema import Process
+from bpr.model.schema import DEADLINE_PATTERN, Process
 from bpr.model.units import RATE_PATTERN
 
 SCHEMA_ID = "https://bpr.example/schema/process-1.json"
@@ -20,7 +20,8 @@ _TEXT_FIELDS = {
     "batch": (CLOCK_PATTERN, "times of day (HH:MM) when the in-tray is cleared, e.g. ['10:00', '16:00']"),
     "departures": (CLOCK_PATTERN, "times of day (HH:MM) when it leaves, e.g. ['14:00']"),
     "hours": (SPAN_PATTERN, "working hours of an open day, e.g. ['08:30-12:00', '13:00-17:15']"),
-    "closed": (DATE_PATTERN, "closed dates: 'MM-DD' every year or 'YYYY-MM-DD' once"),
+    "closed": (r"^(([0-9]{4}-)?[0-9]{2}-[0-9]{2}|year_end)$",
+               "closed dates: 'MM-DD' every year, 'YYYY-MM-DD' once, or 'year_end' (12-29 to 01-03)"),
 }
 
 
@@ -57,4 +58,34 @@ def process_json_schema() -> dict[str, Any]:
         props["calendars"]["patternProperties"][pattern] = calendar_or_always
     props["calendars"]["additionalProperties"] = False  # names are ids
     _add_text_patterns(schema)
+    _add_replay_file(schema)
+    _add_deadline_shorthand(schema)
     return schema
+
+
+def _add_deadline_shorthand(node: Any) -> None:
+    """``deadline: 30 days`` stands for ``{within: 30 days}`` wherever a deadline is accepted."""
+    if isinstance(node, dict):
+        prop = node.get("properties", {}).get("deadline")
+        if isinstance(prop, dict) and {"$ref": "#/$defs/Deadline"} in prop.get("anyOf", []):
+            prop["anyOf"] = [{"type": "string", "pattern": DEADLINE_PATTERN}, *prop["anyOf"]]
+        for value in node.values():
+            _add_deadline_shorthand(value)
+    elif isinstance(node, list):
+        for value in node:
+            _add_deadline_shorthand(value)
+
+
+_REPLAY_FILE = {
+    "type": "object", "additionalProperties": False, "required": ["csv"],
+    "properties": {"csv": {"type": "string", "minLength": 1, "description": "a CSV file beside the process file"},
+                   "column": {"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 1}],
+                              "description": "header (or number from 1) of the column of instants; default the first"}},
+    "description": "replay the instants listed in a CSV file (bpr.model.replay)",
+}
+
+
+def _add_replay_file(schema: dict[str, Any]) -> None:
+    """``times`` may name a CSV file (read when the process file is loaded, see :mod:`bpr.model.replay`)."""
+    times = schema["$defs"]["Arrival"]["properties"]["times"]
+    times["anyOf"] = [*times.get("anyOf", []), _REPLAY_FILE]

@@ -15,7 +15,6 @@ import itertools
 import math
 import os
 import re
-import stat
 import types
 import typing
 from pathlib import Path
@@ -26,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from bpr.errors import Issue, ModelError, path_text
 from bpr.model.distributions import DISTRIBUTION_NAMES
+from bpr.model.files import unreadable
 from bpr.model.schema import STEP_TYPES, Process
 
 MAX_BYTES = 1_048_576
@@ -495,8 +495,10 @@ def locate_issues(issues: list[Issue], locations: Locations, file: str) -> list[
 # --- public entry points ----------------------------------------------------------------------------
 
 
-def process_from_data(data: Any, file: str = "<input>", locations: Locations | None = None) -> Process:
-    """Validate already-parsed data as a complete process.
+def process_from_data(data: Any, file: str = "<input>", locations: Locations | None = None,
+                      folder: Path | None = None) -> Process:
+    """Validate already-parsed data as a complete process; files it names (a CSV of replayed arrivals) are
+    read from ``folder``, the process file's, and refused without one.
 
     A change list (``base:`` + ``changes:``) means its base with its changes applied: :mod:`bpr.changes`
     reads it (``bpr.load_process`` reads either kind of file).
@@ -510,6 +512,12 @@ def process_from_data(data: Any, file: str = "<input>", locations: Locations | N
     if "base" in data or "changes" in data:
         raise ModelError([Issue("a change list (base: + changes:) is not a complete process", file=file, line=1,
                                 column=1, hint="read it with bpr.load_process, which applies it to its base")])
+    from bpr.model.replay import read_replay_files
+
+    data, replay_issues = read_replay_files(data, file, folder)
+    if replay_issues:
+        located = [issue for issue in replay_issues if issue.line is not None or issue.file != "<input>"]
+        raise ModelError(located + locate_issues([i for i in replay_issues if i not in located], locations, file))
     try:
         process = Process.model_validate(data)
     except ValidationError as error:
@@ -529,29 +537,10 @@ def process_from_data(data: Any, file: str = "<input>", locations: Locations | N
     return process
 
 
-def parse_process(text: str | bytes, file: str = "<input>") -> Process:
-    """Parse and validate the text of a complete process file."""
+def parse_process(text: str | bytes, file: str = "<input>", folder: Path | None = None) -> Process:
+    """Parse and validate the text of a complete process file (``folder``: where the files it names are)."""
     data, locations = read_yaml(text, file)
-    return process_from_data(data, file, locations)
-
-
-_KINDS_OF_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
-                  (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
-
-
-def unreadable(path: str | os.PathLike[str]) -> str | None:
-    """Why ``path`` cannot be read as a process file, or ``None`` when it is a regular file (a FIFO would
-    block for ever, ``/dev/zero`` never ends, a name of 5,000 characters is refused by the system)."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return "no such file"
-    except (OSError, ValueError) as error:  # ENAMETOOLONG, ELOOP, EACCES…; ValueError: a NUL in the name
-        return f"cannot read file: {getattr(error, 'strerror', None) or error}"
-    if stat.S_ISREG(mode):
-        return None
-    kind = next((name for test, name in _KINDS_OF_FILE if test(mode)), "not a regular file")
-    return f"is {kind}, not a process file"
+    return process_from_data(data, file, locations, folder)
 
 
 def read_file(path: str | os.PathLike[str]) -> bytes:
@@ -576,7 +565,7 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
 
 def load_process(path: str | os.PathLike[str]) -> Process:
     """Load a complete process file from disk (``bpr.load_process`` also reads change lists)."""
-    return parse_process(read_file(path), file=str(path))
+    return parse_process(read_file(path), file=str(path), folder=Path(path).parent)
 
 
 def process_to_data(process: Process) -> dict[str, Any]:

@@ -9,6 +9,7 @@ the exact path of each problem. Construct processes through :mod:`bpr.model.load
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Annotated, Literal, Union
 
 from pydantic import (
@@ -94,44 +95,164 @@ class Model(BaseModel):
 # --- calendars -------------------------------------------------------------------------------------
 
 
+YEAR_END = "year_end"
+"""The name of the year-end closure of Japanese municipal offices (年末年始, 29 December to 3 January) in
+``closed:``; it is also the default of ``closed``."""
+YEAR_END_DATES: tuple[str, ...] = ("12-29", "12-30", "12-31", "01-01", "01-02", "01-03")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _check_date(text: str) -> str:
+    if not _DATE.match(text):
+        raise ValueError(f"cannot read date {text!r}; write 'YYYY-MM-DD' such as '2026-04-09'")
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day of the calendar") from None
+    return text
+
+
+DateText = Annotated[str, AfterValidator(_check_date)]
+"""A date written ``YYYY-MM-DD``, kept as text (YAML 1.1 would read it as a date)."""
+
+
+def _check_hours(value: tuple[str, ...]) -> tuple[str, ...]:
+    spans = sorted(tuple(clock_minutes(part) for part in span.split("-")) for span in value)
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        if start < end:
+            raise ValueError(f"working hours overlap: {list(value)}")
+    return value
+
+
+Hours = Annotated[tuple[Span, ...], AfterValidator(_check_hours)]
+
+
+def _periods(hours: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted((clock_minutes(span.partition("-")[0]), clock_minutes(span.partition("-")[2]))
+                        for span in hours))
+
+
+class CalendarException(Model):
+    """A period (``first`` to ``last``, both included) in which the calendar keeps other days or hours, or is
+    closed: the busy season's longer counter hours, a committee that does not sit in August, a system
+    migration."""
+
+    first: DateText = Field(description="first day of the period (YYYY-MM-DD)")
+    last: DateText = Field(description="last day of the period (YYYY-MM-DD), included")
+    days: tuple[Weekday, ...] | None = Field(default=None, description="the working weekdays in the period")
+    hours: Hours | None = Field(default=None, description="the working hours of every open day in the period")
+    closed: bool = Field(default=False, description="closed on every day of the period")
+
+    @model_validator(mode="after")
+    def _order(self) -> CalendarException:
+        if self.last < self.first:
+            raise ValueError(f"the period ends ({self.last}) before it starts ({self.first})")
+        if self.closed and (self.days is not None or self.hours is not None):
+            raise ValueError("a closed period has no days or hours; give 'closed: true' or days/hours, not both")
+        return self
+
+
 class Calendar(Model):
-    """When work (or arrival) can happen. ``always: true`` is 24/7, used for theory checks and online forms."""
+    """When work (or arrival) can happen. ``always: true`` is 24/7, used for theory checks and online forms.
+
+    A day is open when every rule holds: its weekday is in ``days`` (in an exception period, the period's),
+    it is one of the ``nth`` of its weekday in the month, in one of the ``every_weeks`` weeks counted from
+    ``weeks_from``, one of the ``month_days``, and not a public holiday nor ``closed``. Which days are open
+    is decided in :mod:`bpr.model.volume`.
+    """
 
     always: bool = False
     days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
-    hours: tuple[Span, ...] = ("08:30-12:00", "13:00-17:15")
+    hours: Hours = ("08:30-12:00", "13:00-17:15")
+    weekday_hours: dict[Weekday, Hours] = Field(
+        default={}, description="working hours of some weekdays instead of 'hours' (thu: ['08:30-19:00'])")
+    nth: tuple[Annotated[int, Field(ge=-1, le=5)], ...] | None = Field(
+        default=None, description="only the n-th of each weekday in its month (2, 4: the 2nd and 4th; -1: the last)")
+    every_weeks: Annotated[int, Field(ge=1, le=52)] | None = Field(
+        default=None, description="only every N-th week, counted from the week of 'weeks_from'")
+    weeks_from: DateText | None = Field(default=None, description="a day of the first week of 'every_weeks'")
+    month_days: tuple[Annotated[int, Field(ge=-1, le=31)], ...] | None = Field(
+        default=None, description="only these days of the month (1-31; -1: the last day)")
     holidays: str | None = Field(default="JP", description="country code for public holidays, or null")
     closed: tuple[str, ...] = Field(
-        default=("12-29", "12-30", "12-31", "01-02", "01-03"),
-        description="extra closed dates: 'MM-DD' every year or 'YYYY-MM-DD' once (default: year-end closure)",
+        default=(YEAR_END,),
+        description="extra closed dates: 'MM-DD' every year, 'YYYY-MM-DD' once, or 'year_end' (12-29 to 01-03; "
+                    "the default)",
     )
+    exceptions: tuple[CalendarException, ...] = Field(
+        default=(), description="periods with other days or hours, or closed")
     timezone: str = "Asia/Tokyo"
 
     @field_validator("closed")
     @classmethod
     def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for text in value:
-            if not re.match(r"^(\d{4}-)?\d{2}-\d{2}$", text):
-                raise ValueError(f"cannot read closed date {text!r}; write 'MM-DD' or 'YYYY-MM-DD'")
+            if text != YEAR_END and not re.match(r"^(\d{4}-)?\d{2}-\d{2}$", text):
+                raise ValueError(f"cannot read closed date {text!r}; write 'MM-DD', 'YYYY-MM-DD' or 'year_end'")
         return value
 
-    @field_validator("hours")
+    @field_validator("nth", "month_days")
     @classmethod
-    def _no_overlap(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        spans = sorted(tuple(clock_minutes(part) for part in span.split("-")) for span in value)
-        for (_, end), (start, _) in zip(spans, spans[1:]):
-            if start < end:
-                raise ValueError(f"working hours overlap: {value}")
+    def _no_zero(cls, value: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("an empty list would close every day; leave the field out (or null) instead")
+            if 0 in value:
+                raise ValueError("0 is not a position; count from 1, or write -1 for the last")
         return value
+
+    @model_validator(mode="after")
+    def _weeks(self) -> Calendar:
+        if (self.every_weeks is None) != (self.weeks_from is None):
+            raise ValueError("'every_weeks' and 'weeks_from' go together: every_weeks: 2, weeks_from: '2026-04-06'")
+        return self
+
+    def __hash__(self) -> int:
+        # Compiled calendars and open-day tables are cached by calendar; ``weekday_hours`` is a dict.
+        return hash(tuple(tuple(sorted(v.items())) if isinstance(v, dict) else v for v in self.__dict__.values()))
 
     def periods(self) -> tuple[tuple[int, int], ...]:
-        """Working spans of a day as (start, end) minutes after midnight, sorted."""
+        """Working spans of an ordinary open day (``hours``) as (start, end) minutes after midnight, sorted."""
         if self.always:
             return ((0, 1440),)
-        return tuple(sorted(tuple(clock_minutes(p) for p in span.split("-")) for span in self.hours))  # type: ignore[misc]
+        return _periods(self.hours)
+
+    def periods_on(self, weekday: int) -> tuple[tuple[int, int], ...]:
+        """Working spans of an open day of ``weekday`` (0 = Monday) outside exception periods."""
+        if self.always:
+            return ((0, 1440),)
+        hours = self.weekday_hours.get(WEEKDAYS[weekday])  # type: ignore[call-overload]
+        return _periods(hours) if hours is not None else _periods(self.hours)
+
+    @property
+    def uniform(self) -> bool:
+        """Whether every open day has the same hours (no ``weekday_hours``, no exception with hours)."""
+        return self.always or (not self.weekday_hours and all(e.hours is None for e in self.exceptions))
+
+    def without_breaks(self) -> Calendar:
+        """The same calendar with every day's breaks worked: each list of hours becomes one span from its first
+        opening to its last closing (a counter staffed through lunch by rotation)."""
+        if self.always:
+            return self
+        return self.model_copy(update={
+            "hours": _one_span(self.hours),
+            "weekday_hours": {day: _one_span(hours) for day, hours in self.weekday_hours.items()},
+            "exceptions": tuple(e.model_copy(update={"hours": _one_span(e.hours)}) if e.hours else e
+                                for e in self.exceptions),
+        })
 
     def minutes_per_day(self) -> int:
+        """Open minutes of an ordinary open day (of ``hours``; see :attr:`uniform`)."""
         return sum(end - start for start, end in self.periods())
+
+
+def _one_span(hours: tuple[str, ...]) -> tuple[str, ...]:
+    if len(hours) < 2:
+        return hours
+    periods = _periods(hours)
+    first, last = periods[0][0], max(end for _, end in periods)
+    return (f"{first // 60:02d}:{first % 60:02d}-{last // 60:02d}:{last % 60:02d}",)
 
 
 def _calendar_shorthand(value: object) -> object:
@@ -142,7 +263,8 @@ def _calendar_shorthand(value: object) -> object:
 
 DEADLINE_UNITS = {"day": "days", "days": "days", "business day": "business_days", "business days": "business_days",
                   "working hour": "working_hours", "working hours": "working_hours"}
-_DEADLINE = re.compile(r"^\s*(\d{1,4})\s*(days?|business\s+days?|working\s+hours?)\s*$")
+DEADLINE_PATTERN = r"^\s*(\d{1,4})\s*(days?|business\s+days?|working\s+hours?)\s*$"
+_DEADLINE = re.compile(DEADLINE_PATTERN)
 
 
 def parse_deadline(text: str) -> tuple[int, str]:
@@ -193,6 +315,15 @@ def _staff_count(value: object) -> object:
     raise ValueError(f"staff must be a whole number from 1 to 100000, or 'unlimited'; got {value!r}")
 
 
+class RoleControl(Model):
+    """Marks a role whose every step is a required control: a body the law sets up or requires (a statutory
+    committee such as 介護認定審査会, the doctor whose opinion the law asks for, another agency)."""
+
+    kind: Literal["legal", "external"] = Field(
+        default="legal", description="legal: required by law; external: decided by a body outside the city")
+    basis: str = Field(min_length=1, description="the article that requires it (介護保険法第27条)")
+
+
 class Role(Model):
     """A pool of interchangeable staff: a swimlane in diagrams, a resource in the simulation."""
 
@@ -203,6 +334,10 @@ class Role(Model):
     hourly_cost: Annotated[float, Field(ge=0)] = 0.0
     calendar: Id | None = None
     external: bool = Field(default=False, description="not city staff (the applicant, a contractor): no staff cost")
+    through_lunch: bool = Field(
+        default=False, description="staffed through the breaks of its calendar by rotation (a counter open at lunch)")
+    control: RoleControl | None = Field(
+        default=None, description="every step of this role is a required control (a statutory committee)")
 
 
 class Profile(Model):
@@ -212,11 +347,40 @@ class Profile(Model):
     hour: dict[Annotated[int, Field(ge=0, le=23)], Annotated[float, Field(ge=0)]] = {}
 
 
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """``"2026-04-10 16:55"`` (or ``T`` between, seconds optional) -> a local datetime (no time zone)."""
+    match = _TIMESTAMP.match(text.strip())
+    if not match:
+        raise ValueError(f"cannot read instant {text!r}; write local time as 'YYYY-MM-DD HH:MM' "
+                         "(seconds optional), e.g. '2026-04-10 16:55'")
+    day, hour, minute, second = match.groups()
+    try:
+        return datetime.fromisoformat(f"{day}T{hour}:{minute}:{second or '00'}")
+    except ValueError:
+        raise ValueError(f"{text!r} is not an instant of the calendar") from None
+
+
+def _check_timestamp(text: str) -> str:
+    parse_timestamp(text)
+    return text
+
+
+Timestamp = Annotated[str, AfterValidator(_check_timestamp)]
+"""A local date and time, ``YYYY-MM-DD HH:MM[:SS]``, kept as text."""
+
+
 class Arrival(Model):
-    """A stream of new cases through one channel."""
+    """A stream of new cases through one channel: at a ``rate``, or replayed at given instants (``times``, a
+    real period's arrivals; ``at``, a single case)."""
 
     channel: Channel
-    rate: Rate
+    rate: Rate | None = Field(default=None, description="e.g. '40/day'; or give 'times' or 'at'")
+    times: Annotated[tuple[Timestamp, ...], Field(min_length=1)] | None = Field(
+        default=None, description="replay: one case at each of these local instants ('2026-04-10 09:12'), or {csv: FILE, column: NAME}")
+    at: Timestamp | None = Field(default=None, description="a single case at this local instant")
     pattern: Literal["poisson", "regular"] = "poisson"
     calendar: Id | None = Field(default=None, description="when cases arrive; default the process calendar")
     start: Id | None = Field(default=None, description="first step for this channel; default the process start")
@@ -224,8 +388,31 @@ class Arrival(Model):
     attributes: dict[Id, AttributeDistribution] = Field(default={}, description="per-channel attribute overrides")
     priority: int = 0
 
+    @model_validator(mode="after")
+    def _one_source(self) -> Arrival:
+        given = [name for name in ("rate", "times", "at") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'rate' (e.g. '40/day'), 'times' (a list of instants to replay) "
+                             "or 'at' (one case at an instant)" + (f"; got {', '.join(given)}" if given else ""))
+        return self
+
+    @property
+    def replayed(self) -> tuple[str, ...] | None:
+        """The instants of a replayed stream (``times``, or ``at`` as one), or ``None`` for a rate."""
+        if self.times is not None:
+            return self.times
+        return (self.at,) if self.at is not None else None
+
     def rate_value(self) -> tuple[float, str]:
-        return parse_rate(self.rate)
+        """``(count, period)`` of the rate; a replayed stream counts its cases per year of the span they cover
+        (at least a day)."""
+        replayed = self.replayed
+        if replayed is None:
+            assert self.rate is not None  # one of rate, times, at (checked above)
+            return parse_rate(self.rate)
+        instants = sorted(parse_timestamp(text) for text in replayed)
+        span_days = max((instants[-1] - instants[0]).total_seconds() / 86400.0, 1.0)
+        return len(instants) * 365.0 / span_days, "year"
 
 
 # --- steps -----------------------------------------------------------------------------------------
@@ -238,7 +425,7 @@ class Control(Model):
     who prepares a payment must not approve it); a redesign that gives them the same role weakens it.
     """
 
-    kind: Literal["legal", "segregation", "audit", "other"] = "legal"
+    kind: Literal["legal", "external", "segregation", "audit", "other"] = "legal"
     basis: str = Field(min_length=1, description="e.g. the article of the ordinance that requires it")
     separate_from: tuple[Id, ...] = ()
 
@@ -516,6 +703,20 @@ class Process(Model):
         if name == "always":
             return Calendar(always=True)
         return self.calendars[name]
+
+    def required_control(self, step_id: str) -> Control | None:
+        """Why step ``step_id`` must stay, or ``None``: its own ``control``, else the ``control`` of the role
+        that performs it (a task's or approval's role; for an approval, also a role it is delegated to)."""
+        step = self.step(step_id)
+        if step.control is not None:
+            return step.control
+        if isinstance(step, (Task, Approval)):
+            roles = [step.role] + ([d.role for d in step.delegations] if isinstance(step, Approval) else [])
+            for role_id in roles:
+                role = self.roles.get(role_id)
+                if role is not None and role.control is not None:
+                    return Control(kind=role.control.kind, basis=role.control.basis)
+        return None
 
     def role_calendar(self, role_id: str) -> Calendar:
         return self.calendar_of(self.roles[role_id].calendar)

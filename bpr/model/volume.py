@@ -6,11 +6,16 @@ Which days are open is decided here and only here: the simulation's
 draws arrivals with :func:`rate_per_open_minute`. Because they share one definition, "40/day" means the
 same number of cases everywhere.
 
-A day is **open** when its weekday is one of ``calendar.days`` and its date is neither a public holiday of
+A day is **open** when its weekday is one of ``calendar.days`` (inside an exception period that gives
+``days``, the period's), it is one of the ``nth`` of its weekday in its month (``-1`` the last), it lies in
+one of every ``every_weeks`` weeks counted from the week (Monday to Sunday) of ``weeks_from``, it is one of
+the ``month_days`` (``-1`` the last day of the month), and its date is neither a public holiday of
 ``calendar.holidays`` (from the ``holidays`` package; ``"JP"``, or ``"DE-BY"`` for a subdivision; ``None``
-for none) nor one of ``calendar.closed`` (``"MM-DD"`` every year, ``"YYYY-MM-DD"`` once; a ``"02-29"``
-simply does not occur in common years). An ``always`` calendar is open every day, all day. Open time on
-an open day is the calendar's ``hours`` spans.
+for none) nor one of ``calendar.closed`` (``"MM-DD"`` every year, ``"YYYY-MM-DD"`` once, ``year_end`` for
+12-29 to 01-03; a ``"02-29"`` simply does not occur in common years) nor in a closed exception period.
+Rules that are not given do not restrict. An ``always`` calendar is open every day, all day. Open time on an
+open day is :func:`day_periods`: the hours of an exception period that gives them, else the weekday's
+``weekday_hours``, else ``hours``.
 
 Rates (see ``docs``): ``/day`` counts per open day and ``/hour`` per open hour of the stream's calendar;
 ``/week``, ``/month`` and ``/year`` count per calendar period (a week is 7 days of the year, a month 1/12
@@ -26,7 +31,16 @@ from functools import lru_cache
 
 import holidays as _holidays
 
-from bpr.model.schema import WEEKDAYS, Arrival, Calendar, Process
+from bpr.model.schema import (
+    WEEKDAYS,
+    YEAR_END,
+    YEAR_END_DATES,
+    Arrival,
+    Calendar,
+    CalendarException,
+    Process,
+    clock_minutes,
+)
 
 #: Year used for yearly volumes when the caller has no simulation start date to take it from.
 REFERENCE_YEAR = 2026
@@ -86,9 +100,10 @@ def closed_dates(calendar: Calendar, year: int) -> frozenset[date]:
         return frozenset()
     dates = set(public_holidays(calendar.holidays, year))
     for text in calendar.closed:
-        day = _closed_entry(text, year)
-        if day is not None:
-            dates.add(day)
+        for entry in YEAR_END_DATES if text == YEAR_END else (text,):
+            day = _closed_entry(entry, year)
+            if day is not None:
+                dates.add(day)
     return frozenset(dates)
 
 
@@ -97,18 +112,69 @@ def _weekday_numbers(days: tuple[str, ...]) -> frozenset[int]:
     return frozenset(WEEKDAYS.index(day) for day in days)
 
 
+def exception_on(calendar: Calendar, day: date) -> CalendarException | None:
+    """The exception period of ``calendar`` that ``day`` lies in (the first listed, if several), or ``None``."""
+    if not calendar.exceptions:
+        return None
+    text = day.isoformat()
+    for exception in calendar.exceptions:
+        if exception.first <= text <= exception.last:
+            return exception
+    return None
+
+
+def _position_ok(calendar: Calendar, day: date) -> bool:
+    """The rules by position: n-th weekday of the month, every N weeks, days of the month."""
+    if calendar.nth is not None:
+        nth = (day.day - 1) // 7 + 1
+        last = day.day + 7 > _stdlib_calendar.monthrange(day.year, day.month)[1]
+        if nth not in calendar.nth and not (last and -1 in calendar.nth):
+            return False
+    if calendar.every_weeks is not None and calendar.weeks_from is not None:
+        anchor = date.fromisoformat(calendar.weeks_from)
+        monday = anchor - timedelta(days=anchor.weekday())
+        if ((day - monday).days // 7) % calendar.every_weeks != 0:
+            return False
+    if calendar.month_days is not None:
+        last_day = _stdlib_calendar.monthrange(day.year, day.month)[1]
+        if day.day not in calendar.month_days and not (day.day == last_day and -1 in calendar.month_days):
+            return False
+    return True
+
+
 def is_open_day(calendar: Calendar, day: date, closed: frozenset[date] | None = None) -> bool:
-    """Whether ``day`` is a working day of ``calendar``.
+    """Whether ``day`` is a working day of ``calendar`` (see the module docstring for the rules).
 
     ``closed`` is ``closed_dates(calendar, day.year)``; pass it when asking about many days of one year.
     """
     if calendar.always:
         return True
-    if day.weekday() not in _weekday_numbers(calendar.days):
+    exception = exception_on(calendar, day)
+    if exception is not None:
+        if exception.closed:
+            return False
+        days = calendar.days if exception.days is None else exception.days
+        if day.weekday() not in _weekday_numbers(days):
+            return False
+    elif day.weekday() not in _weekday_numbers(calendar.days):
+        return False
+    if not _position_ok(calendar, day):
         return False
     if closed is None:
         closed = closed_dates(calendar, day.year)
     return day not in closed
+
+
+def day_periods(calendar: Calendar, day: date) -> tuple[tuple[int, int], ...]:
+    """Working spans of ``day`` if it is open, as (start, end) minutes after midnight: the hours of its
+    exception period when that gives hours, else its weekday's ``weekday_hours``, else ``hours``."""
+    if calendar.uniform:
+        return calendar.periods()
+    exception = exception_on(calendar, day)
+    if exception is not None and exception.hours is not None:
+        return tuple(sorted((clock_minutes(s.partition("-")[0]), clock_minutes(s.partition("-")[2]))
+                            for s in exception.hours))
+    return calendar.periods_on(day.weekday())
 
 
 def open_days_in(calendar: Calendar, first: date, stop: date) -> list[date]:
@@ -138,9 +204,13 @@ def open_days_per_year(calendar: Calendar, year: int) -> int:
     return len(open_days_in(calendar, date(year, 1, 1), date(year + 1, 1, 1)))
 
 
+@lru_cache(maxsize=1024)
 def open_minutes_per_year(calendar: Calendar, year: int) -> float:
-    """Open minutes in ``year``: open days times the minutes of the day's ``hours`` spans."""
-    return float(open_days_per_year(calendar, year) * calendar.minutes_per_day())
+    """Open minutes in ``year``: the minutes of the working spans of every open day."""
+    if calendar.uniform:
+        return float(open_days_per_year(calendar, year) * calendar.minutes_per_day())
+    return float(sum(end - start for day in open_days_in(calendar, date(year, 1, 1), date(year + 1, 1, 1))
+                     for start, end in day_periods(calendar, day)))
 
 
 def calendar_problems(calendar: Calendar) -> list[tuple[str, str, str]]:
@@ -157,10 +227,17 @@ def calendar_problems(calendar: Calendar) -> list[tuple[str, str, str]]:
     except ValueError as error:
         problems.append(("holidays", str(error), "JP for Japan; null for no public holidays"))
     for index, text in enumerate(calendar.closed):
+        if text == YEAR_END:
+            continue
         try:
             _closed_entry(text, 2024)  # a leap year, so that '02-29' is accepted
         except ValueError as error:
-            problems.append((f"closed[{index}]", str(error), "e.g. '12-29' every year or '2026-05-01' once"))
+            problems.append((f"closed[{index}]", str(error),
+                             "e.g. '12-29' every year, '2026-05-01' once, or 'year_end' for 12-29 to 01-03"))
+    for day in calendar.weekday_hours:
+        if day not in calendar.days and not any(e.days and day in e.days for e in calendar.exceptions):
+            problems.append((f"weekday_hours.{day}", f"{day} is not a working day of this calendar",
+                             f"add {day} to 'days', or remove its hours"))
     if not calendar.days or not calendar.hours:
         problems.append(
             (
@@ -204,7 +281,8 @@ def rate_per_open_minute(process: Process, arrival: Arrival, year: int = REFEREN
     count, period = arrival.rate_value()
     calendar = process.calendar_of(arrival.calendar)
     if period == "day":
-        per_day = calendar.minutes_per_day()
+        per_day = calendar.minutes_per_day() if calendar.uniform else (
+            open_minutes_per_year(calendar, year) / max(open_days_per_year(calendar, year), 1))
         if per_day == 0:
             raise ValueError(
                 f"rate {arrival.rate!r} is per open day, but the {arrival.channel} calendar has no hours"
@@ -229,7 +307,7 @@ def profile_shape(arrival: Arrival, calendar: Calendar) -> tuple[list[float], li
     days = range(7) if calendar.always else [WEEKDAYS.index(day) for day in calendar.days]
     total = weight = peak = 0.0
     for day in days:
-        for start, end in calendar.periods():
+        for start, end in calendar.periods_on(day):
             for h in range(24):
                 overlap = min(end, (h + 1) * 60) - max(start, h * 60)
                 if overlap > 0:

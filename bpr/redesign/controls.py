@@ -35,7 +35,7 @@ INSUFFICIENT_AUTHORITY = "BPR106"
 
 def control_steps(process: Process) -> list[str]:
     """Ids of the steps marked as required controls, in file order."""
-    return [step.id for step in process.steps if step.control is not None]
+    return [step.id for step in process.steps if process.required_control(step.id) is not None]
 
 
 def performers(process: Process, step_id: str) -> set[str]:
@@ -97,19 +97,20 @@ def weakened_controls(before: Process, after: Process) -> list[str]:
     problems: list[str] = []
     after_ids = set(after.step_ids)
     for step_id in control_steps(before):
-        old = before.step(step_id)
-        assert old.control is not None
+        old_control = before.required_control(step_id)
+        assert old_control is not None
         label = step_label(before, step_id)
         if step_id not in after_ids:
-            problems.append(f"control {label} ({old.control.kind}: {old.control.basis}) was removed")
+            problems.append(f"control {label} ({old_control.kind}: {old_control.basis}) was removed")
             continue
         new = after.step(step_id)
-        if new.control is None:
-            problems.append(f"{label} is no longer marked as a control ({old.control.kind}: {old.control.basis})")
+        new_control = after.required_control(step_id)
+        if new_control is None:
+            problems.append(f"{label} is no longer marked as a control ({old_control.kind}: {old_control.basis})")
             continue
-        if new.control.kind != old.control.kind:
-            problems.append(f"control {label} changed kind from {old.control.kind} to {new.control.kind}")
-        for other in old.control.separate_from:
+        if new_control.kind != old_control.kind:
+            problems.append(f"control {label} changed kind from {old_control.kind} to {new_control.kind}")
+        for other in old_control.separate_from:
             if other not in after_ids:
                 problems.append(
                     f"{step_label(before, other)}, which {label} must be separate from, is gone: "
@@ -121,7 +122,7 @@ def weakened_controls(before: Process, after: Process) -> list[str]:
             for role in sorted(shared_after - shared_before):
                 problems.append(
                     f"role {role_label(after, role)} would perform both {step_label(after, other)} and {label}, "
-                    f"which segregation of duties keeps apart ({old.control.basis})"
+                    f"which segregation of duties keeps apart ({old_control.basis})"
                 )
         low_before, low_after = _min_authority(before, step_id), _min_authority(after, step_id)
         if (isinstance(new, Approval) and not new.required_authority and low_before is not None

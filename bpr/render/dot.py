@@ -37,6 +37,7 @@ from bpr.render.labels import (
 )
 from bpr.render.lanes import LanePlan, plan_lanes
 from bpr.render.legend import LegendFinding, legend_html
+from bpr.render.report_changes import change_line
 from bpr.render.nodes import Marks, start_node, step_node
 
 START = "_start"
@@ -78,7 +79,7 @@ def render_dot(
     text("legend", lang)  # refuse an unknown language before doing any work
     direction = choose_direction(direction, process)
     marks: dict[str, Marks] = {}
-    legend_findings = _mark_findings(process, list(findings), marks)
+    legend_findings = _mark_findings(process, list(findings), marks, lang)
     if waits:
         _mark_waits(process, waits, marks, lang)
     symbols: set[str] = set()
@@ -562,7 +563,8 @@ def _handoff_style(graph: nx.DiGraph[str], lanes: LanePlan, source: str, target:
 # --- overlays -------------------------------------------------------------------------------------------
 
 
-def _mark_findings(process: Process, findings: list[Finding], marks: dict[str, Marks]) -> list[LegendFinding]:
+def _mark_findings(process: Process, findings: list[Finding], marks: dict[str, Marks],
+                   lang: str) -> list[LegendFinding]:
     """Number the findings, badge and outline their steps; return the legend rows."""
     known = set(process.step_ids)
     rows: list[LegendFinding] = []
@@ -580,7 +582,8 @@ def _mark_findings(process: Process, findings: list[Finding], marks: dict[str, M
         names = tuple(process.step(s).label for s in dict.fromkeys(finding.steps) if s in known)
         rows.append(
             LegendFinding(
-                label, finding.rule, finding.name, finding.severity, finding.message, finding.suggestion, names
+                label, finding.rule, finding.name, finding.severity, finding.message, finding.suggestion, names,
+                change_line(finding.suggestion, process, lang) if finding.suggestion else "",
             )
         )
     return rows

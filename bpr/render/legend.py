@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from bpr.analysis.text import change_text
 from bpr.render import style
 from bpr.render.labels import format_minutes, format_percent, rule_meaning, rule_title, text, wrap
 from bpr.render.nodes import badge_cell, stamp_symbol
@@ -51,6 +50,7 @@ class LegendFinding:
     message: str
     suggestion: dict[str, Any] | None
     step_names: tuple[str, ...] = ()
+    suggestion_text: str = ""  # the suggestion in words (never the change's file syntax)
 
 
 def legend_html(
@@ -199,8 +199,8 @@ def _finding_rows(findings: list[LegendFinding], lang: str) -> list[str]:
                     body += wrap(f"{text('concerns', lang)}: " + "、".join(finding.step_names), width, max_lines=2)
             else:
                 body = wrap(finding.message, width, max_lines=3)
-            if finding.suggestion:
-                body += wrap(f"{text('suggestion', lang)}: {change_text(finding.suggestion)}", width, max_lines=2)
+            if finding.suggestion_text:
+                body += wrap(f"{text('suggestion', lang)}: {finding.suggestion_text}", width, max_lines=2)
             lines = "".join(f"{_esc(line)}<BR ALIGN=\"LEFT\"/>" for line in body)
             cells.append(
                 badge_cell(finding.number, colour)

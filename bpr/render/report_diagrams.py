@@ -18,7 +18,7 @@ from bpr.model.schema import Process
 from bpr.render.dot import render_comparison, render_dot
 from bpr.render.graphviz_run import run_dot
 
-__all__ = ["DIAGRAM_NAMES", "Diagram", "draw_diagrams", "inline_svg"]
+__all__ = ["DIAGRAM_NAMES", "Diagram", "draw_diagrams", "draw_options", "inline_svg", "option_diagram_names"]
 
 DIAGRAM_NAMES = ("before", "after", "compare")
 
@@ -37,12 +37,16 @@ _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([0-9.]+)pt"\s+height="([0-9.]+)pt"', re.DOTALL)
 _ID = re.compile(r'\bid="([^"]+)"')
+_INTERNAL_TITLE = re.compile(r"<title>(?:cluster[^<]*|[^<]*(?:-|&#45;)&gt;[^<]*|(?:[ab]_)?_[^<]*)</title>")
+"""Graphviz's tooltips for lanes (``cluster_lane0``), edges (``a->b``) and helper nodes: layout names, not
+words of the process; step nodes keep theirs (the step id)."""
 _REF = re.compile(r'(xlink:href|href)="#([^"]+)"|url\(#([^)]+)\)')
 
 
 def inline_svg(svg: str, prefix: str, label: str) -> str:
     """Graphviz SVG made fit for inline use: no prolog or comments, width of the page, ids prefixed."""
     text = _COMMENT.sub("", _PROLOG.sub("", svg, count=1)).strip()
+    text = _INTERNAL_TITLE.sub("", text)
     match = _SIZE.search(text)
     if match:
         width, height = match.group(2), match.group(3)
@@ -84,12 +88,41 @@ def draw_diagrams(
         dots[name] = render_dot(process, findings=findings, waits=waits or None, utilisation=utilisation or None,
                                 lang=lang)
     dots["compare"] = render_comparison(before, after, lang=lang)
+    return _run_all(dots)
+
+
+def _run_all(dots: Mapping[str, str]) -> dict[str, Diagram]:
     diagrams: dict[str, Diagram] = {}
-    for name in DIAGRAM_NAMES:
+    for name, dot in dots.items():
         try:
-            svg = run_dot(dots[name], "svg").decode("utf-8")
+            svg = run_dot(dot, "svg").decode("utf-8")
         except BprError as error:
-            diagrams[name] = Diagram(name, dots[name], None, str(error))
+            diagrams[name] = Diagram(name, dot, None, str(error))
         else:
-            diagrams[name] = Diagram(name, dots[name], svg)
+            diagrams[name] = Diagram(name, dot, svg)
     return diagrams
+
+
+def option_diagram_names(labels: Iterable[str]) -> tuple[str, ...]:
+    """``before``, then ``option_A``, ``compare_A`` … for each option: the pictures and their file names."""
+    return ("before", *(name for label in labels for name in (f"option_{label}", f"compare_{label}")))
+
+
+def draw_options(
+    before: Process,
+    options: Iterable[tuple[str, Process, Iterable[Finding], tuple[Mapping[str, float], Mapping[str, float]]]],
+    *,
+    findings_before: Iterable[Finding] = (),
+    overlay_before: tuple[Mapping[str, float], Mapping[str, float]] = ({}, {}),
+    lang: str = "ja",
+) -> dict[str, Diagram]:
+    """The process before, and for each ``(label, process, findings, overlay)`` its picture and the picture
+    comparing it with the process before (no option: the process before alone)."""
+    waits, utilisation = overlay_before
+    dots = {"before": render_dot(before, findings=findings_before, waits=waits or None,
+                                 utilisation=utilisation or None, lang=lang)}
+    for label, process, findings, (waits, utilisation) in options:
+        dots[f"option_{label}"] = render_dot(process, findings=findings, waits=waits or None,
+                                             utilisation=utilisation or None, lang=lang)
+        dots[f"compare_{label}"] = render_comparison(before, process, lang=lang)
+    return _run_all(dots)

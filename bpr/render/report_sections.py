@@ -16,25 +16,23 @@ from typing import Any
 from markupsafe import Markup
 
 from bpr.analysis import Finding
-from bpr.model.distributions import Choice, Fixed
-from bpr.model.schema import Calendar, Process
-from bpr.model.volume import annual_cases
+from bpr.model.schema import Process
 from bpr.render import charts
-from bpr.render.labels import (
-    channel_name,
-    format_minutes,
-    format_rate,
-    handoff_mode_name,
-    rule_meaning,
-    rule_title,
-)
+from bpr.render.labels import rule_meaning, rule_title
 from bpr.render.report_changes import change_line, step_name
+from bpr.render.report_warnings import warning_lines
+from bpr.render.report_deadline import deadline_amount, deadline_figures, deadline_words
 from bpr.render.report_text import (
+    LEAD_UNIT,
+    TOUCH_UNIT,
+    TimeUnit,
     ci_phrase,
     fmt_count,
     fmt_days,
     fmt_fte,
     fmt_hours,
+    fmt_lead,
+    fmt_lead_days,
     fmt_percent,
     fmt_ratio,
     fmt_time,
@@ -51,17 +49,23 @@ __all__ = [
     "AFTER_COLOUR",
     "BEFORE_COLOUR",
     "Card",
-    "assumptions",
+    "OPTION_COLOURS",
     "case_lead_times",
+    "chart_unit",
     "charts_section",
+    "deadline_card",
+    "findings_by_option",
     "findings_section",
     "headline",
     "impact_section",
     "method_section",
+    "version_colours",
 ]
 
 BEFORE_COLOUR = "#a3907c"
 AFTER_COLOUR = "#1f6f8b"
+OPTION_COLOURS = (AFTER_COLOUR, "#d1495b", "#66a182", "#edae49", "#6d597a")
+"""Options A, B, C … on charts (one option is drawn in the after colour)."""
 
 CAUSES: tuple[tuple[str, str, str], ...] = (
     ("path_touch", "cause_work", "#3e7cb1"),
@@ -138,15 +142,14 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
     ns = t("not_significant", lang)
 
     lead = d["lead_time"]
-    unit = time_unit(lead.before)
     reduction = h["processing_time_reduction_percent"]
     hero = Card(
         key="processing_time_reduction_percent",
         title=t("h_reduction", lang),
         main=fig("headline.processing_time_reduction_percent", reduction["value"], fmt_percent(reduction["value"])),
         details=[Markup(t("h_reduction_detail", lang, before=fig("lead_time.before", lead.before,
-                                                                   fmt_time(lead.before, unit, lang)),
-                          after=fig("lead_time.after", lead.after, fmt_time(lead.after, unit, lang))))],
+                                                                   fmt_lead(lead.before, lang)),
+                          after=fig("lead_time.after", lead.after, fmt_lead(lead.after, lang))))],
         intervals=[ci_phrase(*_ci95(reduction), "time", lang, fmt_percent)],
         note="" if reduction["significant"] else ns,
         tone=_tone(lead),
@@ -155,29 +158,27 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
     cards: list[Card] = []
     days, business = d["lead_days"], d["business_days"]
     business_saved = h["business_days_saved"]
-    spell: Callable[[float], str]
-    if unit.key == "u_day":  # long processes: calendar days, as people count them
-        calendar, key, label = days, "lead_days", t("h_lead_calendar", lang)
-        spell = lambda v: fmt_days(v, lang)
-    else:  # a case done within a day or two: hours or minutes say more than "0.14 days"
-        calendar, key, label = lead, "lead_time", t("h_lead_elapsed", lang)
-        spell = lambda v: fmt_time(v, unit, lang)
-    saving = _saving(calendar)
+    label = t("h_lead_calendar", lang)
+    spell: Callable[[float], str] = lambda v: fmt_lead_days(v, lang)
+    saving = _saving(days)
     cards.append(Card(
         key="lead_time",
         title=t("h_lead", lang),
-        main=Markup(f"{fig(key + '.before', calendar.before, spell(calendar.before))} → "
-                    f"{fig(key + '.after', calendar.after, spell(calendar.after))}"
+        main=Markup(f"{fig('lead_days.before', days.before, spell(days.before))} → "
+                    f"{fig('lead_days.after', days.after, spell(days.after))}"
                     f'<span class="unit-note">{escape(label)}</span>'),
         details=[Markup(f"{escape(t('h_lead_business', lang))} "
                         f"{fig('business_days.before', business.before, fmt_days(business.before, lang))} → "
                         f"{fig('business_days.after', business.after, fmt_days(business.after, lang))}")],
-        intervals=[f"{label}: " + ci_phrase(saving[1], saving[2], "time", lang, spell),
+        intervals=[f"{label}: " + ci_phrase(saving[1], saving[2], "time", lang, lambda v: fmt_days(v, lang)),
                    f"{t('h_lead_business', lang)}: " + ci_phrase(*_ci95(business_saved), "time", lang,
                                                                  lambda v: fmt_days(v, lang))],
-        note="" if calendar.significant and business_saved["significant"] else ns,
-        tone=_tone(calendar),
+        note="" if days.significant and business_saved["significant"] else ns,
+        tone=_tone(days),
     ))
+    deadline = deadline_card(comparison, lang)
+    if deadline is not None:
+        cards.append(deadline)
 
     hours = d["staff_hours_per_year"]
     hours_saved, fte_saved = h["staff_hours_saved_per_year"], h["fte_saved"]
@@ -216,7 +217,7 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
         cards.append(Card(key="counter_wait", title=t("h_counter", lang), main=Markup("—"),
                           details=[Markup(escape(t("h_counter_none", lang)))], tone="neutral"))
     else:
-        counter_unit = time_unit(max(counter.before, counter.after))
+        counter_unit = TOUCH_UNIT
         reduction = h["counter_wait_reduction_percent"]
         saved = h["counter_wait_saved_minutes"]
         cards.append(Card(
@@ -277,15 +278,37 @@ def headline(comparison: Comparison, lang: str) -> dict[str, Any]:
     return {"hero": hero, "cards": cards, "sentence": _sentence(comparison, lang)}
 
 
+def deadline_card(comparison: Comparison, lang: str) -> Card | None:
+    """The share of cases within the process deadline (標準処理期間), when the results carry it."""
+    before, after = deadline_figures(comparison.before), deadline_figures(comparison.after)
+    if before is None or after is None:
+        return None
+    lines = [Markup(f"{fig('deadline.share.before', before.share, fmt_ratio(before.share))} → "
+                    f"{fig('deadline.share.after', after.share, fmt_ratio(after.share))}")]
+    details = [Markup(escape(t("h_deadline_limit", lang, limit=deadline_words(before.limit, lang))))]
+    if before.p90 is not None and after.p90 is not None:
+        details.append(Markup(f"{escape(t('h_deadline_p90', lang))} "
+                              f"{fig('deadline.p90.before', before.p90, deadline_amount(before.p90, before.unit, lang))} → "
+                              f"{fig('deadline.p90.after', after.p90, deadline_amount(after.p90, after.unit, lang))}"))
+    intervals = [f"{label}: {t('h_deadline_ci', lang, low=fmt_ratio(f.share_low), high=fmt_ratio(f.share_high))}"
+                 for label, f in ((t("before", lang), before), (t("after", lang), after))
+                 if _finite(f.share_low) and _finite(f.share_high)]
+    tone = "neutral"
+    if _finite(before.share_high) and _finite(after.share_low) and after.share_low > before.share_high:
+        tone = "good"
+    elif _finite(before.share_low) and _finite(after.share_high) and after.share_high < before.share_low:
+        tone = "bad"
+    return Card(key="deadline", title=t("h_deadline", lang), main=Markup("<br>").join(lines), details=details,
+                intervals=intervals, tone=tone)
+
+
 def _sentence(comparison: Comparison, lang: str) -> str:
     """One sentence with the significant savings, for the first paragraph of the report."""
     d, h = comparison.differences, comparison.headline
     lead = d["lead_time"]
     if not lead.significant:
         return ""
-    unit = time_unit(lead.before)
-    text = t("summary_sentence_lead", lang, before=fmt_time(lead.before, unit, lang),
-             after=fmt_time(lead.after, unit, lang))
+    text = t("summary_sentence_lead", lang, before=fmt_lead(lead.before, lang), after=fmt_lead(lead.after, lang))
     reduced = False
     if h["staff_hours_saved_per_year"]["significant"] and h["staff_hours_saved_per_year"]["value"] > 0:
         text += t("summary_sentence_hours", lang, hours=fmt_hours(h["staff_hours_saved_per_year"]["value"], lang),
@@ -327,40 +350,56 @@ def _quantile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def charts_section(comparison: Comparison, before: Process, after: Process, lang: str) -> dict[str, Any]:
-    """The four charts of the detailed results, each an inline SVG with its caption."""
-    out: dict[str, Any] = {}
-    b, a = comparison.before, comparison.after
-    label_b, label_a = t("before", lang), t("after", lang)
+def chart_unit(minutes: float) -> TimeUnit:
+    """The unit of a lead-time axis: days (the convention), unless everything happens within a day."""
+    return LEAD_UNIT if minutes >= LEAD_UNIT.minutes else time_unit(minutes)
 
-    lead_b, lead_a = case_lead_times(b), case_lead_times(a)
-    if lead_b or lead_a:
-        top = max(_quantile(lead_b, 0.98), _quantile(lead_a, 0.98), 1.0)
-        unit = time_unit(top)
+
+def version_colours(count: int) -> list[str]:
+    """Colours of the versions on charts: the process before, then each option."""
+    return [BEFORE_COLOUR, *(OPTION_COLOURS[i % len(OPTION_COLOURS)] for i in range(count - 1))]
+
+
+def charts_section(versions: Sequence[tuple[str, Process, SimulationResult]], lang: str) -> dict[str, Any]:
+    """The four charts of the detailed results, each an inline SVG with its caption.
+
+    ``versions`` are ``(label, process, result)``, the process before first, then each option.
+    """
+    out: dict[str, Any] = {}
+    colours = version_colours(len(versions))
+    labels = [label for label, _, _ in versions]
+    results = [result for _, _, result in versions]
+    b = results[0]
+
+    leads = [case_lead_times(result) for result in results]
+    if any(leads):
+        top = max(*(_quantile(lead, 0.98) for lead in leads), 1.0)
+        unit = chart_unit(top)
         ticks = charts.nice_ticks(top / unit.minutes, 6)
         upper = ticks[-1] * unit.minutes
         bins = 30
         edges = [upper * i / bins for i in range(bins + 1)]
         scaled = lambda v: num(v / unit.minutes).removesuffix(".0")
-        mean_b, mean_a = b.kpis["lead_time"].mean.mean, a.kpis["lead_time"].mean.mean
+        means = [result.kpis["lead_time"].mean.mean for result in results]
+        sep = "・" if lang == "ja" else ", "
         out["lead"] = {
             "title": t("c_lead", lang),
             "svg": Markup(charts.histogram(
                 t("c_lead", lang),
-                [(label_b, lead_b, BEFORE_COLOUR), (label_a, lead_a, AFTER_COLOUR)],
+                [(label, lead, colour) for label, lead, colour in zip(labels, leads, colours)],
                 edges, scaled,
                 axis_label=t("c_lead_axis", lang, unit=t(unit.key, lang, v="").strip()),
                 share_label=t("c_share", lang),
                 ticks=[tick * unit.minutes for tick in ticks],
-                markers=[(mean_b, f"{label_b} {t('c_mean', lang)} {fmt_time(mean_b, unit, lang)}", BEFORE_COLOUR),
-                         (mean_a, f"{label_a} {t('c_mean', lang)} {fmt_time(mean_a, unit, lang)}", AFTER_COLOUR)],
+                markers=[(mean, f"{label} {t('c_mean', lang)} {fmt_lead(mean, lang)}", colour)
+                         for label, mean, colour in zip(labels, means, colours) if _finite(mean)],
             )),
-            "caption": t("c_lead_caption", lang, before=num(len(lead_b)), after=num(len(lead_a))),
+            "caption": t("c_lead_caption_n", lang, counts=sep.join(
+                t("c_cases_of", lang, label=label, n=num(len(lead))) for label, lead in zip(labels, leads))),
         }
 
-    unit = time_unit(b.kpis["lead_time"].mean.mean)
-    rows = [(label, [result.kpis[key].mean.mean for key, _, _ in CAUSES]) for label, result in
-            ((label_b, b), (label_a, a))]
+    unit = chart_unit(b.kpis["lead_time"].mean.mean)
+    rows = [(label, [result.kpis[key].mean.mean for key, _, _ in CAUSES]) for label, result in zip(labels, results)]
     used = [i for i, (key, _, _) in enumerate(CAUSES) if any(_finite(r[1][i]) and r[1][i] > 0 for r in rows)]
     out["waiting"] = {
         "title": t("c_wait", lang),
@@ -373,8 +412,9 @@ def charts_section(comparison: Comparison, before: Process, after: Process, lang
         "caption": t("c_wait_caption", lang),
     }
 
-    roles = list(dict.fromkeys([*b.roles, *a.roles]))
-    names = [(_role_display(before, after, r)) for r in roles]
+    processes = [process for _, process, _ in versions]
+    roles = list(dict.fromkeys(r for result in results for r in result.roles))
+    names = [_role_display(processes, r) for r in roles]
 
     def role_values(result: SimulationResult, attr: str) -> list[float | None]:
         values: list[float | None] = []
@@ -385,29 +425,29 @@ def charts_section(comparison: Comparison, before: Process, after: Process, lang
         return values
 
     util_roles = [i for i, r in enumerate(roles) if any(res.roles.get(r) is not None and res.roles[r].utilisation
-                                                         is not None for res in (b, a))]
+                                                         is not None for res in results)]
     if util_roles:
-        ub, ua = role_values(b, "utilisation"), role_values(a, "utilisation")
+        utils = [role_values(result, "utilisation") for result in results]
         out["utilisation"] = {
             "title": t("c_util", lang),
             "svg": Markup(charts.grouped_bars(
                 t("c_util", lang), [names[i] for i in util_roles],
-                [charts.Series(label_b, [ub[i] for i in util_roles], BEFORE_COLOUR),
-                 charts.Series(label_a, [ua[i] for i in util_roles], AFTER_COLOUR)],
+                [charts.Series(label, [values[i] for i in util_roles], colour)
+                 for label, values, colour in zip(labels, utils, colours)],
                 fmt_ratio, reference=(0.85, t("c_util_ref", lang)),
-                max_value=max([v for v in ub + ua if v is not None] + [1.0]),
+                max_value=max([v for values in utils for v in values if v is not None] + [1.0]),
             )),
             "caption": t("c_util_caption", lang),
         }
-    hb, ha = role_values(b, "staff_hours_per_year"), role_values(a, "staff_hours_per_year")
+    hours = [role_values(result, "staff_hours_per_year") for result in results]
     paid = [i for i, r in enumerate(roles) if not any(res.roles.get(r) is not None and res.roles[r].external
-                                                      for res in (b, a))]
+                                                      for res in results)]
     out["hours"] = {
         "title": t("c_hours", lang),
         "svg": Markup(charts.grouped_bars(
             t("c_hours", lang), [names[i] for i in paid],
-            [charts.Series(label_b, [hb[i] for i in paid], BEFORE_COLOUR),
-             charts.Series(label_a, [ha[i] for i in paid], AFTER_COLOUR)],
+            [charts.Series(label, [values[i] for i in paid], colour)
+             for label, values, colour in zip(labels, hours, colours)],
             lambda v: fmt_hours(v, lang),
         )),
         "caption": t("c_hours_caption", lang),
@@ -415,9 +455,9 @@ def charts_section(comparison: Comparison, before: Process, after: Process, lang
     return out
 
 
-def _role_display(before: Process, after: Process, role_id: str) -> str:
-    role = before.roles.get(role_id) or after.roles.get(role_id)
-    return (role.name if role is not None and role.name else role_id)
+def _role_display(processes: Sequence[Process], role_id: str) -> str:
+    role = next((p.roles[role_id] for p in processes if role_id in p.roles), None)
+    return role.name if role is not None and role.name else role_id
 
 
 # --- findings -------------------------------------------------------------------------------------------
@@ -456,6 +496,21 @@ def findings_section(before: Process, after: Process, findings_before: Sequence[
             "resolved": sum(r["resolved"] for r in rows), "total": len(rows)}
 
 
+def findings_by_option(before: Process, findings_before: Sequence[Finding],
+                       options: Sequence[tuple[str, Sequence[Finding]]], lang: str) -> dict[str, Any]:
+    """The findings of the process before, each resolved or not by every option (``(label, findings)``)."""
+    rows = []
+    for number, finding in enumerate(findings_before, start=1):
+        row = _finding_row(number, finding, before, lang)
+        row["statuses"] = []
+        for _, findings_after in options:
+            resolved = not any(f.rule == finding.rule and set(f.steps) & set(finding.steps) for f in findings_after)
+            row["statuses"].append({"resolved": resolved, "text": t("f_resolved" if resolved else "f_remains", lang)})
+        rows.append(row)
+    return {"rows": rows, "resolved": [sum(r["statuses"][i]["resolved"] for r in rows) for i in range(len(options))],
+            "total": len(rows)}
+
+
 # --- impact of each change ------------------------------------------------------------------------------
 
 
@@ -474,8 +529,8 @@ def _short_ci(diff: Difference, fmt: Any, lang: str) -> Markup:
 def impact_section(impact: Impact, lang: str) -> dict[str, Any]:
     """Rows of the cumulative table, the staircase chart of lead time, and what was simulated."""
     base = impact.baseline
-    unit = time_unit(base.kpis["lead_time"].mean.mean)
-    rows = [{"number": "", "changes": [t("i_start", lang)], "lead": fmt_time(base.kpis["lead_time"].mean.mean, unit, lang),
+    unit = chart_unit(base.kpis["lead_time"].mean.mean)
+    rows = [{"number": "", "changes": [t("i_start", lang)], "lead": fmt_lead(base.kpis["lead_time"].mean.mean, lang),
              "simulated": True, "start": True}]
     bars: list[tuple[str, float]] = [(t("i_start", lang), base.kpis["lead_time"].mean.mean)]
     for step in impact.steps:
@@ -486,8 +541,8 @@ def impact_section(impact: Impact, lang: str) -> dict[str, Any]:
         if step.simulated and step.result is not None and step.marginal is not None:
             m = step.marginal.differences
             lead = step.result.kpis["lead_time"].mean.mean
-            row["lead"] = fmt_time(lead, unit, lang)
-            row["lead_gain"] = _short_ci(m["lead_time"], lambda v: fmt_time(v, unit, lang), lang)
+            row["lead"] = fmt_lead(lead, lang)
+            row["lead_gain"] = _short_ci(m["lead_time"], lambda v: fmt_time(v, LEAD_UNIT, lang), lang)
             row["hours_gain"] = _short_ci(m["staff_hours_per_year"], lambda v: fmt_hours(v, lang), lang)
             row["yen_gain"] = _short_ci(m["cost_yen_per_year"], lambda v: fmt_yen(v, lang), lang)
             bars.append((f"+{number}", lead))
@@ -509,169 +564,18 @@ def impact_section(impact: Impact, lang: str) -> dict[str, Any]:
     }
 
 
-# --- assumptions ----------------------------------------------------------------------------------------
-
-_DIST_JA = {"fixed": "固定", "exponential": "指数分布", "uniform": "一様分布", "triangular": "三角分布",
-            "normal": "正規分布", "lognormal": "対数正規分布", "empirical": "経験分布", "choice": "選択"}
-_PARAM_JA = {"min": "最小", "mode": "最頻", "max": "最大", "mean": "平均", "sd": "標準偏差", "value": "値"}
-
-
-def _params(dist: Any, lang: str, spell: Any) -> str:
-    """The parameters of a distribution as written in the file (``min``, ``mode``, ``max``, ``mean``, ``sd``)."""
-    parts = []
-    for key, value in dist.model_dump(by_alias=True).items():
-        if key == "dist" or not isinstance(value, (int, float)) or isinstance(value, bool):
-            continue
-        name = _PARAM_JA.get(key, key) if lang == "ja" else key
-        parts.append(f"{name}{'' if lang == 'ja' else ' '}{spell(value)}")
-    return ("・" if lang == "ja" else ", ").join(parts)
-
-
-def _kind(dist: Any, lang: str) -> str:
-    return _DIST_JA.get(dist.dist, dist.dist) if lang == "ja" else dist.dist
-
-
-def duration_text(dist: Any, lang: str) -> str:
-    """``三角分布（最小45分・最頻1.5時間・最大3時間）平均1.8時間`` / ``triangular (min 45 min, …) mean 1.8 h``."""
-    if isinstance(dist, Fixed):
-        return t("instant", lang) if dist.value == 0 else format_minutes(dist.value, lang)
-    inner = _params(dist, lang, lambda v: format_minutes(v, lang))
-    kind = _kind(dist, lang)
-    shown = (f"{kind}（{inner}）" if lang == "ja" else f"{kind} ({inner})") if inner else kind
-    return f"{shown} {t('mean', lang)}{'' if lang == 'ja' else ' '}{format_minutes(dist.mean, lang)}"
-
-
-def _attribute_text(dist: Any, lang: str) -> str:
-    if isinstance(dist, Choice):
-        return ("、" if lang == "ja" else ", ").join(f"{k} {v:.0%}" for k, v in dist.values.items())
-    inner = _params(dist, lang, num)
-    kind = _kind(dist, lang)
-    return (f"{kind}（{inner}）" if lang == "ja" else f"{kind} ({inner})") if inner else kind
-
-
-_COUNTRIES = {"ja": {"JP": "日本"}, "en": {"JP": "Japan"}}
-
-
-def _calendar_rows(name: str, calendar: Calendar, lang: str) -> dict[str, str]:
-    weekdays = t("weekdays", lang)
-    letters = list(weekdays) if lang == "ja" else weekdays.split()
-    order = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    if calendar.always:
-        return {"name": name, "days": t("a_always", lang), "hours": "", "holidays": "", "closed": ""}
-    return {
-        "name": name,
-        "days": ("" if lang == "ja" else " ").join(letters[order.index(d)] for d in calendar.days),
-        "hours": ", ".join(calendar.hours),
-        "holidays": t("a_holidays_of", lang, code=_COUNTRIES[lang].get(calendar.holidays, calendar.holidays))
-        if calendar.holidays else "—",
-        "closed": ", ".join(calendar.closed) or "—",
-    }
-
-
-def _step_facts(step: Any, process: Process, lang: str) -> dict[str, str]:
-    kind = step.type
-    role = getattr(step, "role", None)
-    facts = []
-    medium = getattr(step, "medium", None)
-    if medium and kind in ("task", "approval", "handoff"):
-        facts.append(t(f"medium_{medium}", lang))
-    if getattr(step, "stamp", False):
-        facts.append(t("stamp", lang))
-    if getattr(step, "batch", None):
-        facts.append(t("batch", lang, times="/".join(step.batch)))
-    if kind == "handoff":
-        facts.append(handoff_mode_name(step.mode, lang))
-        if step.departures:
-            facts.append(t("departures", lang, times="/".join(step.departures)))
-    duration = getattr(step, "duration", None) or getattr(step, "delay", None)
-    return {
-        "role": (process.roles[role].name or role) if role and role in process.roles else "",
-        "duration": duration_text(duration, lang) if duration is not None else "",
-        "facts": ("・" if lang == "ja" else ", ").join(facts),
-    }
-
-
-def assumptions(before: Process, after: Process, lang: str, files: tuple[str, str]) -> dict[str, Any]:
-    """Volumes, steps with durations, staff and costs, calendars and case attributes, before and after."""
-    volumes = []
-    after_arrivals = {a.channel: a for a in after.arrivals}
-    seen = set()
-    for arrival in [*before.arrivals, *[a for a in after.arrivals if a.channel not in
-                                        {b.channel for b in before.arrivals}]]:
-        if arrival.channel in seen:
-            continue
-        seen.add(arrival.channel)
-        b = next((x for x in before.arrivals if x.channel == arrival.channel), None)
-        a = after_arrivals.get(arrival.channel)
-        volumes.append({
-            "channel": channel_name(arrival.channel, lang),
-            "before_rate": format_rate(b.rate_value(), lang) if b else "—",
-            "before_annual": num(sum(annual_cases(before, x) for x in before.arrivals if x.channel == arrival.channel))
-            if b else "—",
-            "after_rate": format_rate(a.rate_value(), lang) if a else "—",
-            "after_annual": num(sum(annual_cases(after, x) for x in after.arrivals if x.channel == arrival.channel))
-            if a else "—",
-        })
-    steps = []
-    after_ids = set(after.step_ids)
-    for step in before.steps:
-        if step.type in ("decision", "parallel", "join", "end"):
-            continue
-        row: dict[str, Any] = {"name": step.name or step.id, "id": step.id, "type": t(f"type_{step.type}", lang),
-                               "before": _step_facts(step, before, lang)}
-        if step.id in after_ids:
-            row["after"] = _step_facts(after.step(step.id), after, lang)
-            row["same"] = row["after"] == row["before"]
-        else:
-            row["after"] = None
-            row["same"] = False
-        steps.append(row)
-    for step in after.steps:
-        if step.id in set(before.step_ids) or step.type in ("decision", "parallel", "join", "end"):
-            continue
-        steps.append({"name": (step.name or step.id) + t("a_new", lang), "id": step.id,
-                      "type": t(f"type_{step.type}", lang), "before": None, "after": _step_facts(step, after, lang),
-                      "same": False})
-    staff = []
-    for role_id in dict.fromkeys([*before.roles, *after.roles]):
-        b_role, a_role = before.roles.get(role_id), after.roles.get(role_id)
-        role = b_role or a_role
-        assert role is not None
-
-        def count(r: Any) -> str:
-            if r is None:
-                return "—"
-            return t("a_unlimited", lang) if r.staff == "unlimited" else str(r.staff)
-
-        staff.append({
-            "name": role.name or role_id,
-            "department": role.department,
-            "before": count(b_role),
-            "after": count(a_role),
-            "authority": str(role.authority),
-            "cost": t("a_external", lang) if role.external else t("a_yen_per_hour", lang, v=num(role.hourly_cost)),
-        })
-    calendars = [_calendar_rows(t("a_standard", lang), before.calendar, lang)]
-    for name, calendar in {**before.calendars, **after.calendars}.items():
-        calendars.append(_calendar_rows(name, calendar, lang))
-    if after.calendar != before.calendar:
-        calendars.append(_calendar_rows(t("after", lang), after.calendar, lang))
-    attributes = [{"name": name, "dist": _attribute_text(dist, lang)} for name, dist in before.attributes.items()]
-    return {
-        "intro": t("a_intro", lang, before_file=files[0], after_file=files[1]),
-        "volumes": volumes,
-        "steps": steps,
-        "staff": staff,
-        "calendars": calendars,
-        "attributes": attributes,
-    }
-
-
 # --- method ---------------------------------------------------------------------------------------------
 
 
 def method_section(comparison: Comparison, lang: str, command: str) -> dict[str, Any]:
     config = comparison.before.config
+    return method_rows(config, lang, command, [(t("before", lang), comparison.before),
+                                                (t("after", lang), comparison.after)])
+
+
+def method_rows(config: Any, lang: str, command: str,
+                results: Sequence[tuple[str, SimulationResult]]) -> dict[str, Any]:
+    """The run's settings, what the method means, every version's warnings in words, and the command."""
     rows = [
         (t("m_replications", lang), str(config.replications)),
         (t("m_horizon", lang), config.horizon),
@@ -679,9 +583,9 @@ def method_section(comparison: Comparison, lang: str, command: str) -> dict[str,
         (t("m_seed", lang), str(config.seed)),
         (t("m_start", lang), config.start_date.isoformat()),
         (t("m_fte", lang), fmt_hours(config.hours_per_fte, lang)),
+        (t("m_units", lang), t("m_units_text", lang)),
     ]
-    warnings = [f"{t('before', lang)}: {w.message}" for w in comparison.before.warnings]
-    warnings += [f"{t('after', lang)}: {w.message}" for w in comparison.after.warnings]
+    warnings = [line for label, result in results for line in warning_lines(result, lang, label=label)]
     return {"rows": rows, "notes": [t("m_crn", lang), t("m_ci", lang), t("m_cases", lang), t("m_events", lang)],
             "warnings": warnings, "command": command}
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "LANGS",
+    "LEAD_UNIT",
+    "TOUCH_UNIT",
     "TEXT",
     "Direction",
     "TimeUnit",
@@ -21,6 +23,8 @@ __all__ = [
     "fmt_days",
     "fmt_fte",
     "fmt_hours",
+    "fmt_lead",
+    "fmt_lead_days",
     "fmt_percent",
     "fmt_ratio",
     "fmt_time",
@@ -50,6 +54,7 @@ TEXT: dict[str, dict[str, str]] = {
         "s_findings": "見直しの対象（指摘事項）",
         "s_impact": "変更ごとの効果",
         "s_redesign": "改善案の優先順位",
+        "s_check": "効果の検証（予測と実績）",
         "s_assumptions": "前提条件",
         "s_method": "試算の方法",
         # headline
@@ -72,6 +77,21 @@ TEXT: dict[str, dict[str, str]] = {
         "h_stamps": "押印",
         "h_handoffs": "回付",
         "h_digital": "電子化の進み具合",
+        "o_lead": "処理期間（暦日）", "o_business": "処理期間（開庁日）", "o_touch": "職員の作業時間（1件あたり）",
+        "o_counter": "窓口での待ち時間", "o_hours": "職員の作業時間（年間）", "o_cost": "人件費（年間）",
+        "o_stamps": "押印（1件あたり）", "o_handoffs": "部署間の回付（1件あたり）", "o_e_approval": "電子決裁率",
+        "o_online": "オンライン申請率", "o_measure": "項目",
+        "option": "案{label}", "options_title": "改善案の比較", "asis_title": "現状の業務の姿",
+        "asis_subtitle": "業務プロセスの現状の試算", "s_asis_summary": "現状の概要", "s_overview": "改善案の比較（概要）",
+        "overview_intro": "見直し前と各案を同じ条件（共通乱数）で試算しました。各案の欄には、見直し前との差を95%の確からしさで示します。",
+        "asis_intro": "現状の業務をシミュレーションした結果です。各数値の下に95%信頼区間を示します。",
+        "s_option": "案{label}：{name}",
+        "d_option": "案{label}の業務フロー", "d_compare_option": "見直し前と案{label}の比較",
+        "zoom": "拡大して表示", "zoom_close": "閉じる",
+        "h_deadline": "標準処理期間内に終わる案件の割合",
+        "h_deadline_limit": "標準処理期間 {limit}",
+        "h_deadline_p90": "9割の案件が終わるまで",
+        "h_deadline_ci": "95%区間 {low}〜{high}",
         "h_e_approval": "電子決裁率",
         "h_online": "オンライン申請率",
         "h_increase": "{value} 増加",
@@ -85,6 +105,13 @@ TEXT: dict[str, dict[str, str]] = {
         "summary_sentence_end_reduce": "減ると見込まれます。",
         "summary_sentence_end": "なると見込まれます。",
         "warning_title": "注意",
+        "warn_overload": "{role}は手一杯です（稼働率{utilisation}、{staff}人）。待ち行列が際限なく伸びるため、待ち時間の平均は"
+                         "試算期間の長さで変わります。人を増やすか、この役割の仕事を減らしてください。",
+        "warn_growing_queue": "{role}の待ち行列が試算期間を通じて伸び続けています（最初の3分の1から最後の3分の1までに"
+                              "{growth}件増加）。結果は落ち着いた状態ではなく過渡期を表しています。人を増やすか、"
+                              "ウォームアップと測定期間を長くしてください。",
+        "warn_unfinished": "測定期間に受け付けた案件のうち{count}件が、打ち切りの時点でまだ処理中でした。受付に処理が"
+                           "追いつかず、平均はこれらの案件を含みません。",
         "summary_note": "数値はシミュレーション（{replications}回の反復、各{horizon}）の平均です。"
                         "区間は95%信頼区間で、同じ条件で試算を繰り返したときに真の値が入ると見込まれる範囲です。",
         # CI words
@@ -113,6 +140,8 @@ TEXT: dict[str, dict[str, str]] = {
         "d_no_waits": "工程ごとの待ち時間の色分けは、シミュレーション結果に工程別の待ち時間（steps.<id>.waiting）がないため表示していません。",
         # charts
         "c_lead": "処理期間の分布",
+        "c_lead_caption_n": "反復1回目に受け付けた案件（{counts}）の処理期間の分布。破線は全反復の平均です。",
+        "c_cases_of": "{label} {n}件",
         "c_lead_caption": "反復1回目に受け付けた案件（見直し前 {before}件・見直し後 {after}件）の処理期間の分布。破線は全反復の平均です。",
         "c_lead_axis": "受付から完了までの期間（{unit}）",
         "c_share": "案件の割合",
@@ -153,6 +182,8 @@ TEXT: dict[str, dict[str, str]] = {
                     "（{runs}回のシミュレーション）。",
         "i_grouped": "試算の回数を抑えるため、続けて並ぶ変更の一部をまとめて一段階としています（最大{steps}段階）。",
         "i_skipped": "変更ごとの効果は表示していません：{reason}",
+        "i_other_base": "変更一覧を見直し前に順に加えても見直し後にならないため（変更一覧が別のファイルを元にしています）",
+        "i_not_applicable": "変更一覧を見直し前に順に加えることができないため",
         "i_ns": "有意差なし",
         "ns_paren": "（有意差なし）",
         "i_ci": "95%区間",
@@ -173,6 +204,24 @@ TEXT: dict[str, dict[str, str]] = {
         "heur_eliminate": "工程の削除", "heur_delegate": "専決（権限の委譲）", "heur_parallel": "並列合議", "heur_merge": "工程の統合",
         "heur_digitize": "電子化", "heur_online": "オンライン化", "heur_batching": "まとめ処理の廃止", "heur_knockout": "審査順の入替え",
         "heur_triage": "簡易案件の振分け", "heur_staff": "増員", "heur_suggestion": "分析の改善案",
+        # check (plan against actual)
+        "c_intro": "見直し後の業務の記録から、{first}〜{last}に受け付けて完了した{cases}件の実績を、試算の予測と比べました。",
+        "c_log": "記録",
+        "c_figure": "指標", "c_predicted": "予測（試算）", "c_actual": "実績（記録）", "c_verdict": "判定",
+        "c_lead_days": "処理期間（受付から完了まで、平均）",
+        "c_deadline_share": "標準処理期間内に終わる案件の割合（{limit}）",
+        "c_staff_hours_per_case": "1件あたりの職員の作業時間",
+        "c_staff_hours_per_year": "年間の職員の作業時間",
+        "c_range": "95%区間 {low}〜{high}",
+        "c_within": "予測の範囲内", "c_better": "予測より良い", "c_worse": "予測より悪い", "c_unknown": "判定できない",
+        "c_left_out": "記録の終わりにまだ処理中だった{open}件と、その最初の1件より後に受け付けた{late}件は含めていません"
+                      "（最近の案件のうち早く終わったものだけを数えると、処理期間が短く見えるため）。",
+        "c_no_year": "記録の期間が{days}日で{year}日に満たないため、年間の作業時間は比べていません。",
+        "c_method": "予測の95%区間は試算の{replications}回の反復のばらつきから、実績の95%区間は案件ごとのばらつきから"
+                    "計算しています（処理期間と1件あたりの作業時間は案件ごとの値の平均に対するt区間、期限内の割合は"
+                    "ウィルソンの区間、年間の作業時間は1件あたりの作業時間と受付件数の不確かさを合わせた区間）。"
+                    "二つの区間が重なれば「予測の範囲内」、離れていれば実績がどちら側にあるかで「予測より良い」"
+                    "「予測より悪い」としています。",
         # assumptions
         "a_intro": "試算は、次の前提をプロセスファイル（{before_file}、{after_file}）から読み取って行いました。",
         "a_volumes": "件数（受付経路別）",
@@ -183,6 +232,8 @@ TEXT: dict[str, dict[str, str]] = {
         "a_staff": "人員と人件費単価",
         "a_department": "部署", "a_count": "人数", "a_authority": "決裁権限", "a_cost": "時間単価",
         "a_calendar": "執務時間（カレンダー）",
+        "a_intro_files": "試算は、次の前提をプロセスファイル（{files}）から読み取って行いました。",
+        "a_version": "版", "a_users": "このカレンダーで動く役割・受付・便", "a_rules": "その他の規則",
         "a_days": "開庁日", "a_hours": "時間", "a_holidays": "祝日", "a_closed": "閉庁日", "a_always": "24時間365日",
         "a_attributes": "案件の属性",
         "a_attribute": "属性", "a_distribution": "分布",
@@ -206,6 +257,8 @@ TEXT: dict[str, dict[str, str]] = {
         "m_seed": "乱数のシード",
         "m_start": "開始日",
         "m_fte": "常勤1人あたりの年間勤務時間",
+        "m_units": "時間の単位",
+        "m_units_text": "処理期間（受付から完了まで）と待ち時間は日、1件あたりの作業時間と窓口での待ち時間は分、年間の作業時間は時間で示します。",
         "m_crn": "見直し前と見直し後は同じ乱数（共通乱数）で試算しています。同じ案件が同じ時刻に届き、同じ確率で差し戻されるため、"
                  "差は見直しの効果だけを表します。",
         "m_ci": "「95%の確からしさで」は95%信頼区間を指します。各反復の結果のばらつきから計算した範囲で、"
@@ -231,9 +284,10 @@ TEXT: dict[str, dict[str, str]] = {
         "s_findings": "What to redesign (findings)",
         "s_impact": "Impact of each change",
         "s_redesign": "Priorities of the improvement options",
+        "s_check": "Check: the prediction against the log",
         "s_assumptions": "Assumptions",
         "s_method": "Method",
-        "h_reduction": "Processing time reduction",
+        "h_reduction": "Lead time reduction",
         "h_reduction_detail": "mean from receipt to completion {before} → {after}",
         "h_lead": "Lead time per case",
         "h_lead_calendar": "calendar days",
@@ -252,6 +306,23 @@ TEXT: dict[str, dict[str, str]] = {
         "h_stamps": "stamps",
         "h_handoffs": "handoffs",
         "h_digital": "Digital adoption",
+        "o_lead": "Lead time (calendar days)", "o_business": "Lead time (business days)",
+        "o_touch": "Touch time per case", "o_counter": "Waiting at the counter", "o_hours": "Staff-hours per year",
+        "o_cost": "Staff cost per year", "o_stamps": "Stamps per case", "o_handoffs": "Handoffs per case",
+        "o_e_approval": "e-approval rate", "o_online": "online application rate", "o_measure": "Measure",
+        "option": "Option {label}", "options_title": "Improvement options compared", "asis_title": "The process as it is",
+        "asis_subtitle": "Simulation of the process as it works today", "s_asis_summary": "Summary",
+        "s_overview": "The options compared",
+        "overview_intro": "The process before and every option were simulated under the same conditions (common random "
+                          "numbers). Each option's column gives its difference from the process before, with 95% confidence.",
+        "asis_intro": "The process as it works today, simulated. Each figure has its 95% confidence interval under it.",
+        "s_option": "Option {label}: {name}",
+        "d_option": "The process of option {label}", "d_compare_option": "Before and option {label} compared",
+        "zoom": "enlarge", "zoom_close": "close",
+        "h_deadline": "Cases finished within the deadline",
+        "h_deadline_limit": "deadline {limit}",
+        "h_deadline_p90": "90% of cases done within",
+        "h_deadline_ci": "95% interval {low} to {high}",
         "h_e_approval": "e-approval rate",
         "h_online": "online application rate",
         "h_increase": "{value} more",
@@ -265,6 +336,14 @@ TEXT: dict[str, dict[str, str]] = {
         "summary_sentence_end_reduce": ".",
         "summary_sentence_end": ".",
         "warning_title": "Warning",
+        "warn_overload": "{role} is overloaded (utilisation {utilisation} with {staff} staff): its queue grows without "
+                         "bound and waiting-time averages depend on the length of the run. Add staff or remove work "
+                         "from this role.",
+        "warn_growing_queue": "the queue of {role} keeps growing over the run (+{growth} cases from the first to the "
+                              "last third): the results describe a transient, not a steady state. Add staff, or "
+                              "lengthen the warm-up and the window.",
+        "warn_unfinished": "{count} case(s) received in the window were still in process when the run stopped: the "
+                           "process cannot keep up with its arrivals and the averages leave these cases out.",
         "summary_note": "Figures are means over simulation runs ({replications} replications of {horizon} each). "
                         "Intervals are 95% confidence intervals: the range expected to hold the true value.",
         "ci_exact": "the same in every replication",
@@ -291,6 +370,9 @@ TEXT: dict[str, dict[str, str]] = {
         "d_no_waits": "Waiting time per step is not coloured: the simulation results carry no per-step waiting "
                       "(steps.<id>.waiting).",
         "c_lead": "Distribution of lead times",
+        "c_lead_caption_n": "Lead times of the cases received in the first replication ({counts}). "
+                            "Dashed lines: means over all replications.",
+        "c_cases_of": "{n} {label}",
         "c_lead_caption": "Lead times of the cases received in the first replication ({before} before, {after} after). "
                           "Dashed lines: means over all replications.",
         "c_lead_axis": "from receipt to completion ({unit})",
@@ -331,6 +413,9 @@ TEXT: dict[str, dict[str, str]] = {
                     "seed {seed}, common random numbers): {runs} simulations.",
         "i_grouped": "To bound the cost, some consecutive changes are simulated together as one step (at most {steps} steps).",
         "i_skipped": "The impact of each change is not shown: {reason}",
+        "i_other_base": "the changes added to the process before do not give the process after (the change list's "
+                        "base: is another file)",
+        "i_not_applicable": "the changes cannot be added to the process before one by one",
         "i_ns": "not significant",
         "ns_paren": " (not significant)",
         "i_ci": "95% interval",
@@ -352,6 +437,26 @@ TEXT: dict[str, dict[str, str]] = {
         "heur_merge": "composition", "heur_digitize": "digitisation", "heur_online": "online channel",
         "heur_batching": "no batching", "heur_knockout": "knock-out order", "heur_triage": "triage", "heur_staff": "extra staff",
         "heur_suggestion": "analysis suggestion",
+        "c_intro": "The log of the redesigned process: {cases} cases received from {first} to {last} and finished, "
+                   "compared with the simulation's prediction.",
+        "c_log": "Log",
+        "c_figure": "Figure", "c_predicted": "Predicted (simulation)", "c_actual": "Actual (log)", "c_verdict": "Verdict",
+        "c_lead_days": "Lead time (receipt to completion, mean)",
+        "c_deadline_share": "Cases finished within the deadline ({limit})",
+        "c_staff_hours_per_case": "Staff time per case",
+        "c_staff_hours_per_year": "Staff time a year",
+        "c_range": "95% interval {low} to {high}",
+        "c_within": "within the prediction", "c_better": "better than predicted", "c_worse": "worse than predicted",
+        "c_unknown": "cannot tell",
+        "c_left_out": "Left out: {open} cases still open at the end of the log and {late} received after the first of "
+                      "them (counting only the recent cases that finished early would make the lead time look shorter).",
+        "c_no_year": "The log covers {days} days, fewer than {year}: staff time a year is not compared.",
+        "c_method": "The prediction's 95% interval comes from the spread of the simulation's {replications} "
+                    "replications, the log's from the spread of its cases (lead time and staff time per case: a t "
+                    "interval on the mean of the case values; share within the deadline: the Wilson interval; staff "
+                    "time a year: the errors of the staff time per case and of the number of cases combined). When the "
+                    "two intervals overlap the verdict is \"within the prediction\"; when they are apart, better or "
+                    "worse by the side the log's lies on.",
         "a_intro": "The simulation used these assumptions, read from the process files ({before_file}, {after_file}).",
         "a_volumes": "Volumes by channel",
         "a_channel": "Channel", "a_rate": "Rate (as written)", "a_annual": "Cases a year",
@@ -361,6 +466,8 @@ TEXT: dict[str, dict[str, str]] = {
         "a_staff": "Staff and hourly costs",
         "a_department": "Department", "a_count": "Staff", "a_authority": "Authority", "a_cost": "Hourly cost",
         "a_calendar": "Working calendar",
+        "a_intro_files": "The simulation used these assumptions, read from the process files ({files}).",
+        "a_version": "Version", "a_users": "Kept by (roles, channels, mail runs)", "a_rules": "Further rules",
         "a_days": "Days", "a_hours": "Hours", "a_holidays": "Public holidays", "a_closed": "Closed", "a_always": "24/7",
         "a_attributes": "Case attributes",
         "a_attribute": "Attribute", "a_distribution": "Distribution",
@@ -383,6 +490,9 @@ TEXT: dict[str, dict[str, str]] = {
         "m_seed": "Random seed",
         "m_start": "Start date",
         "m_fte": "Working hours of one full-time employee a year",
+        "m_units": "Units of time",
+        "m_units_text": "Lead time (receipt to completion) and waiting in days; touch time per case and waiting at the "
+                        "counter in minutes; staff time per year in hours.",
         "m_crn": "Before and after are simulated with common random numbers: the same cases arrive at the same times and "
                  "meet the same rejections, so a difference is the effect of the redesign alone.",
         "m_ci": "\"With 95% confidence\" refers to a 95% confidence interval computed from the spread of the "
@@ -435,6 +545,26 @@ def time_unit(minutes: float) -> TimeUnit:
     if magnitude >= 120:
         return TimeUnit("u_hour", 60.0)
     return TimeUnit("u_min", 1.0)
+
+
+LEAD_UNIT = TimeUnit("u_day", 1440.0)
+"""Lead times (and the waiting they are made of) are said in days, in every command and the report."""
+TOUCH_UNIT = TimeUnit("u_min", 1.0)
+"""Touch time (staff working on a case) and counter waiting are said in minutes."""
+
+
+def fmt_lead(minutes: float, lang: str) -> str:
+    """A lead time in days: ``2.3日``; under a day the minutes follow: ``0.02日（25分）`` / ``0.02 days (25 min)``."""
+    text = fmt_time(minutes, LEAD_UNIT, lang)
+    if minutes is not None and math.isfinite(minutes) and abs(minutes) < LEAD_UNIT.minutes:
+        inner = fmt_time(minutes, TOUCH_UNIT, lang)
+        text += f"（{inner}）" if lang == "ja" else f" ({inner})"
+    return text
+
+
+def fmt_lead_days(days: float, lang: str) -> str:
+    """:func:`fmt_lead` of a figure already in days."""
+    return fmt_lead(days * LEAD_UNIT.minutes if days is not None and math.isfinite(days) else math.nan, lang)
 
 
 def fmt_time(minutes: float, unit: TimeUnit, lang: str) -> str:

@@ -30,7 +30,7 @@ from bpr.service.errors import Refused, issues_of
 from bpr.service.jobs import Task, Work, request_key
 from bpr.service.replicas import ReplicaCache, ReplicaKey, replica_keys, run_digest
 from bpr.service.settings import ServiceSettings
-from bpr.service.tasks import replicate
+from bpr.service.tasks import precise_job, replicate
 from bpr.simulate.budget import cases_per_replication, estimated_seconds
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput
@@ -40,7 +40,7 @@ from bpr.simulate.runner import plan_for
 from bpr.study.fingerprint import BPR_VERSION, code_fingerprint
 
 __all__ = ["BPR_VERSION", "CODE_FINGERPRINT", "cases_per_replication", "check_estimate", "code_fingerprint",
-           "estimate_seconds", "plan_of", "run_keys", "simulate_work", "whatif_work"]
+           "estimate_seconds", "plan_of", "precise_work", "run_keys", "simulate_work", "whatif_work"]
 
 CODE_FINGERPRINT = code_fingerprint("model", "simulate")
 """The code behind a simulation or what-if: the model and the engine."""
@@ -153,3 +153,30 @@ def _whatif_work(before: Process, after: Process, config: SimConfig, settings: S
         return compare_results(first, second).to_dict()
 
     return _replications_work("whatif", key, [before, after], datas, plans, config, settings, replicas, summarise)
+
+
+def precise_work(before: Process, after: Process | None, config: SimConfig, target: float, most: int,
+                 settings: ServiceSettings) -> Work:
+    """The work of a simulation or what-if asking for a precision (``options.precision``): one task that runs
+    rounds of replications until the target (:func:`bpr.service.tasks.precise_job`). The estimate is its
+    first round's and a second as long, the usual case; call it in a thread."""
+    from bpr.simulate.precision import FIRST
+
+    processes = [before] if after is None else [before, after]
+    for process in processes:
+        plan_of(process, config)
+    estimate = 2 * estimate_seconds(processes, config.model_copy(update={"replications": FIRST}), settings)
+    check_estimate(estimate, settings)
+    kind = "simulate" if after is None else "whatif"
+    key = request_key(kind, {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT,
+                             **({"process": _key_data(before)} if after is None else
+                                {"before": _key_data(before), "after": _key_data(after)}),
+                             "config": config.model_dump(mode="json", exclude={"replications"}),
+                             "precision": target, "max_replications": most})
+
+    def combine(outputs: list[Any]) -> dict[str, Any]:
+        answer: dict[str, Any] = outputs[0]
+        return answer
+
+    task: Task = (precise_job, (before, after, config, target, most))
+    return Work(kind, key, estimate, [task], combine)

@@ -26,6 +26,9 @@ closure); work that ends exactly at closing finishes at closing, not the next mo
 that overruns a closing by no more than :data:`SNAP`, a minute's millionth: rounding residue of long
 horizons, not work).
 
+Its hours are :func:`bpr.model.volume.day_periods` (they may differ between days: ``weekday_hours``,
+exception periods).
+
 **Open days.** A day is open when :func:`bpr.model.volume.is_open_day` says so, whatever its hours.
 ``next_clock`` (in-tray sweeps, mail runs) and ``business_days_between`` count days this way.
 """
@@ -41,7 +44,7 @@ from functools import lru_cache
 import numpy as np
 
 from bpr.model.schema import Calendar, clock_minutes
-from bpr.model.volume import open_days_in
+from bpr.model.volume import day_periods, open_days_in
 
 MINUTES_PER_DAY = 1440.0
 
@@ -121,7 +124,7 @@ class WorkCalendar:
         self.always = calendar.always
         self._periods = calendar.periods()
         #: True when no instant is ever open (no working days or no hours): interval queries answer at once.
-        self.never_open = not self.always and (not calendar.days or not self._periods)
+        self.never_open = not self.always and (not calendar.days or (calendar.uniform and not self._periods))
         if not self.always:
             self._compile(start.year + math.ceil(horizon_years) + 2)
 
@@ -136,9 +139,16 @@ class WorkCalendar:
         for index in open_days:
             flags[index] = 1
         day_index = np.asarray(open_days, dtype=np.float64)
-        periods = np.asarray(self._periods, dtype=np.float64).reshape(-1, 2)
-        starts = (day_index[:, None] * MINUTES_PER_DAY + periods[None, :, 0]).ravel()
-        ends = (day_index[:, None] * MINUTES_PER_DAY + periods[None, :, 1]).ravel()
+        if self.calendar.uniform:
+            periods = np.asarray(self._periods, dtype=np.float64).reshape(-1, 2)
+            starts = (day_index[:, None] * MINUTES_PER_DAY + periods[None, :, 0]).ravel()
+            ends = (day_index[:, None] * MINUTES_PER_DAY + periods[None, :, 1]).ravel()
+        else:  # hours differ between days (weekday_hours, exception periods): one day at a time
+            spans = [(index * MINUTES_PER_DAY + begin, index * MINUTES_PER_DAY + finish)
+                     for index in open_days
+                     for begin, finish in day_periods(self.calendar, self.start + timedelta(days=index))]
+            table = np.asarray(spans, dtype=np.float64).reshape(-1, 2)
+            starts, ends = table[:, 0].copy(), table[:, 1].copy()
         if starts.size:
             # Merge intervals that touch, so that work never "pauses" for a zero-length closure.
             keep_start = np.concatenate(([True], starts[1:] != ends[:-1]))
@@ -384,6 +394,42 @@ class WorkCalendar:
         while d1 >= len(self._day_flags):
             self._grow()
         return bisect_right(self._open_days, d1) - bisect_right(self._open_days, d0)
+
+    def close_of_day(self, day: int) -> float:
+        """The closing time of day ``day`` (days since the start): the end of its last open interval, or of
+        the day itself when it has none."""
+        if self.always:
+            return (day + 1) * MINUTES_PER_DAY
+        midnight = (day + 1) * MINUTES_PER_DAY
+        self._cover(midnight)
+        j = bisect_left(self._starts, midnight) - 1
+        if j < 0 or self._ends[j] <= day * MINUTES_PER_DAY:
+            return midnight
+        return self._ends[j]
+
+    def due_time(self, t: float, count: int, unit: str) -> float:
+        """When a deadline of ``count`` ``unit`` counted from ``t`` runs out (docs/format.md, Deadlines).
+
+        ``days``: the end (24:00) of the ``count``-th day after ``t``'s day. ``business_days``: the close of
+        the ``count``-th open day after ``t``'s day. ``working_hours``: when ``count`` hours of open time
+        have passed since ``t``.
+        """
+        day = int(t // MINUTES_PER_DAY)
+        if unit == "days":
+            return (day + count + 1) * MINUTES_PER_DAY
+        if unit == "working_hours":
+            return self.finish_time(t, count * 60.0)
+        if unit != "business_days":
+            raise ValueError(f"unknown deadline unit {unit!r}; days, business_days or working_hours")
+        if self.always:
+            return self.close_of_day(day + count)
+        if self.never_open:
+            return math.inf
+        k = bisect_right(self._open_days, day) + count - 1
+        while k >= len(self._open_days):
+            self._grow()
+            k = bisect_right(self._open_days, day) + count - 1
+        return self.close_of_day(self._open_days[k])
 
     # --- wall-clock conversions --------------------------------------------------------------------
 

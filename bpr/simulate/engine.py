@@ -106,7 +106,7 @@ CASE_FIELDS: tuple[str, ...] = (
     "lead_time", "lead_days", "business_days", "touch_time", "path_touch", "waiting",
     "wait_contention", "wait_priority", "wait_batching", "wait_unavailability", "wait_transport",
     "wait_external", "wait_rework", "counter_wait", "rework_time", "visits", "stamps", "handoffs",
-    "paper_steps", "approvals", "e_approvals", "rejections",
+    "paper_steps", "approvals", "e_approvals", "rejections", "overtime", "within_deadline", "deadline_lead",
 )
 """One row per measured case, in this order (see the module docstring and docs/results.md)."""
 
@@ -162,7 +162,7 @@ class _Track:
 class _Case:
     __slots__ = ("id", "key", "channel", "arrival", "priority", "attrs", "measured", "effort", "stamps", "visits",
                  "handoffs", "paper", "approvals", "e_approvals", "rejections", "counter", "draws", "pending",
-                 "since", "rework_time", "trail")
+                 "since", "rework_time", "trail", "overtime")
 
     def __init__(self, case_id: int, key: int, channel: int, arrival: float, priority: int, attrs: dict[str, Any],
                  measured: bool) -> None:
@@ -173,7 +173,7 @@ class _Case:
         self.priority = priority
         self.attrs = attrs
         self.measured = measured
-        self.effort = self.counter = 0.0
+        self.effort = self.counter = self.overtime = 0.0
         self.stamps = self.visits = self.handoffs = self.paper = 0
         self.approvals = self.e_approvals = self.rejections = 0
         self.draws: dict[int, int] | None = None  # per-case draws made so far, by step
@@ -224,7 +224,7 @@ class ReplicationOutput:
     by_channel: dict[str, int]
     sums: np.ndarray  # per CASE_FIELDS, over completed measured cases
     sample: np.ndarray  # rows of CASE_FIELDS: a uniform sample of at most config.case_sample cases
-    busy: list[float]  # per role: work minutes inside the window
+    busy: list[float]  # per role: work minutes in open time inside the window
     tasks: list[int]  # per role: tasks (and approvals) done wholly inside the window
     available: list[float]  # per role: staff x open minutes in the window (inf when unlimited)
     queue_samples: list[list[int]]  # per role: queue length in each of QUEUE_SAMPLES slices of the window
@@ -235,6 +235,7 @@ class ReplicationOutput:
     # Per step, over the completed measured cases: minutes waited there, and times passed.
     step_waiting: list[float] = field(default_factory=list)
     step_visits: list[int] = field(default_factory=list)
+    overtime: list[float] = field(default_factory=list)  # per role: counter work minutes after closing
 
 
 class _Reservoir:
@@ -292,6 +293,7 @@ class _Replication:
         self.step_calendars: list[Any] = [self.calendar(s.calendar) if isinstance(s, TransitStep) else None
                                for s in plan.steps]
         self.busy = [0.0] * len(plan.roles)
+        self.overtime = [0.0] * len(plan.roles)  # per role: work minutes after closing at the counter
         self.step_waiting = [0.0] * len(plan.steps)
         self.step_visits = [0] * len(plan.steps)
         self.tasks = [0] * len(plan.roles)  # tasks done wholly inside the window, per role
@@ -326,8 +328,12 @@ class _Replication:
 
         Poisson: exponential gaps in open time of the stream's calendar at ``rate x peak`` of the profile,
         mapped to wall time, kept with probability ``profile(t) / peak`` (thinning). Regular: the k-th case
-        at ``k / rate`` of open time, the first at the first opening.
+        at ``k / rate`` of open time, the first at the first opening. Replayed: the stream's instants as
+        they are (those before the start date lie outside the run), the same in every replication.
         """
+        if arrival.times is not None:
+            yield from (t for t in arrival.times if t >= 0.0)
+            return
         rng = self.streams.get(f"arrivals:{stream_name}")
         calendar = self.calendar(arrival.calendar)
         profile = None if arrival.regular else arrival.profile
@@ -444,10 +450,25 @@ class _Replication:
                 if events is not None:
                     member = role.free.pop() if role.free else 0
                 work = next(self.durations[sid])
+                counter = st.citizen and not always and st.batch is None
+                overtime = 0.0
                 if always:
                     if work > 0:
                         yield timeout(work)
                     finish = env.now
+                elif counter:
+                    # At the counter (受付終了): the citizen is there from ``present`` (the opening, for a case
+                    # that reached the step while closed) and, once there, is served to the end without a
+                    # pause, after closing too; the staff's minutes after closing are overtime.
+                    present = t0 if calendar.is_open(t0) else calendar.next_open(t0)
+                    begin = acquired if acquired >= present else present
+                    finish = begin + work
+                    if work > 0:
+                        overtime = work - calendar.open_minutes_between(begin, finish)
+                        if overtime < 1e-9:
+                            overtime = 0.0
+                    if finish > acquired:
+                        yield timeout(finish - acquired)
                 else:
                     # Work starts at the next opening and pauses while closed (WorkCalendar.finish_time).
                     finish = calendar.finish_time(acquired, work)
@@ -462,7 +483,8 @@ class _Replication:
                 if events is not None:
                     if role.free is not None:
                         role.free.append(member)
-                    start = acquired if (always or work <= 0) else calendar.next_open(acquired)
+                    start = (acquired if (always or work <= 0) else finish - work if counter
+                             else calendar.next_open(acquired))
                     self._log(case, st, role, member, t0, start, finish,
                               REJECTED if rejected else APPROVED if kind == APPROVAL else DONE)
                 # Where the waiting went (see module docstring). Between getting a staff member and starting
@@ -472,6 +494,16 @@ class _Replication:
                     waited = 0.0
                 if case.pending is not None:
                     track.rework += waited
+                elif counter:  # closed time before the citizen is there; queueing once there is contention
+                    there = finish - work - present if finish - work > present else 0.0
+                    if overtaken is not None:
+                        ahead = acquired - (overtaken if overtaken > present else present)
+                        ahead = ahead if ahead > 0.0 else 0.0
+                        track.prio += ahead
+                        track.cont += there - ahead
+                    else:
+                        track.cont += there
+                    track.unav += waited - there
                 elif always:  # open all the time: queueing is contention (or priority), nothing else
                     if overtaken is not None:
                         track.prio += acquired - overtaken
@@ -494,13 +526,17 @@ class _Replication:
                 track.touch += work
                 case.effort += work
                 if acquired >= w0 and finish <= w1:
-                    busy[role.index] += work
+                    busy[role.index] += work - overtime
                     tasks[role.index] += 1
+                    if overtime:
+                        self.overtime[role.index] += overtime
                 elif finish > w0 and acquired < w1:  # work partly outside the window: count the inside
                     lo, hi = max(acquired, w0), min(finish, w1)
                     busy[role.index] += (hi - lo) if always else calendar.open_minutes_between(lo, hi)
+                case.overtime += overtime
                 if st.citizen:
-                    case.counter += waited
+                    # Only while the citizen is there: not the closed time before they could come.
+                    case.counter += (finish - work - present if finish - work > present else 0.0) if counter else waited
                     if not track.citizen_last:
                         case.visits += 1
                         track.citizen_last = True
@@ -645,7 +681,7 @@ class _Replication:
             case.effort, track.touch, lead - track.touch,
             track.cont, track.prio, track.batch, track.unav, track.transport, track.external, track.rework,
             case.counter, case.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
-            case.approvals, case.e_approvals, case.rejections,
+            case.approvals, case.e_approvals, case.rejections, case.overtime, *self._deadline(arrival, end),
         ))
         step_waiting, step_visits = self.step_waiting, self.step_visits
         for step, waited in case.trail or ():
@@ -657,6 +693,21 @@ class _Replication:
         self.open_measured -= 1
         if self.draining and self.open_measured == 0 and not self.done.triggered:
             self.done.succeed()
+
+    def _deadline(self, arrival: float, end: float) -> tuple[float, float]:
+        """(1.0 if the case ended by its deadline else 0.0, its lead time in the deadline's unit); (0, 0) when
+        the process has no deadline. Counted in the process calendar (see WorkCalendar.due_time)."""
+        deadline = self.plan.deadline
+        if deadline is None:
+            return 0.0, 0.0
+        count, unit = deadline
+        calendar = self.process_calendar
+        within = 1.0 if end <= calendar.due_time(arrival, count, unit) else 0.0
+        if unit == "days":
+            return within, (end - arrival) / 1440.0
+        if unit == "business_days":
+            return within, float(calendar.business_days_between(arrival, end))
+        return within, calendar.open_minutes_between(arrival, end) / 60.0
 
     def _flush(self) -> None:
         if self.rows:
@@ -723,6 +774,7 @@ class _Replication:
             case_count=self.next_id,
             step_waiting=self.step_waiting,
             step_visits=self.step_visits,
+            overtime=self.overtime,
         )
 
 

@@ -12,7 +12,7 @@ that holds a case for a while (:class:`WorkStep` for tasks and approvals, :class
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, Union
 
 from bpr.errors import SimulationError
@@ -31,7 +31,7 @@ from bpr.model.routing import (
     compile_routing,
 )
 from bpr.interchange.eventlog import ENDED
-from bpr.model.schema import Approval, Arrival, Calendar, End, Handoff, Process, Task, Wait
+from bpr.model.schema import Approval, Arrival, Calendar, End, Handoff, Process, Task, Wait, parse_deadline, parse_timestamp
 from bpr.model.volume import profile_shape, rate_per_open_minute
 
 __all__ = ["Plan", "RolePlan", "PlanStep", "WorkStep", "TransitStep", "WaitStep", "ArrivalPlan", "build_plan",
@@ -117,6 +117,7 @@ class ArrivalPlan:
     attributes: tuple[tuple[str, Any], ...]  # (name, distribution), sorted by name
     profile: tuple[tuple[float, ...], tuple[float, ...]] | None  # (weekday x7, hour x24) multipliers, normalised
     profile_max: float
+    times: tuple[float, ...] | None = None  # a replayed stream: its instants in minutes since the start, sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,9 @@ class Plan:
     # end step gives its case (End.outcome, or "ended"; "" for other steps).
     step_names: tuple[str, ...]
     end_outcomes: tuple[str, ...]
+    # The process deadline (標準処理期間) as (count, unit): unit "days", "business_days" or "working_hours".
+    deadline: tuple[int, str] | None = None
+    deadline_text: str = ""
 
     def role_index(self, role_id: str) -> int:
         for role in self.roles:
@@ -166,7 +170,8 @@ def build_plan(process: Process, start_date: date) -> Plan:
             id=role_id,
             name=role.name or role_id,
             staff=None if role.staff == "unlimited" else int(role.staff),
-            calendar=process.calendar_of(role.calendar),
+            calendar=(process.calendar_of(role.calendar).without_breaks() if role.through_lunch
+                      else process.calendar_of(role.calendar)),
             hourly_cost=0.0 if role.external else float(role.hourly_cost),
             external=role.external,
         )
@@ -194,10 +199,17 @@ def build_plan(process: Process, start_date: date) -> Plan:
     arrivals = []
     for a, arrival in enumerate(process.arrivals):
         calendar = process.calendar_of(arrival.calendar)
-        try:
-            rate = rate_per_open_minute(process, arrival, start_date.year)
-        except ValueError as error:
-            raise SimulationError(f"arrivals[{a}] ({arrival.channel}): {error}") from None
+        replayed = arrival.replayed
+        times = None
+        if replayed is not None:
+            origin = datetime.combine(start_date, time())
+            times = tuple(sorted((parse_timestamp(text) - origin).total_seconds() / 60.0 for text in replayed))
+            rate = len(times) / 525_600.0  # informative only: a replayed stream draws nothing
+        else:
+            try:
+                rate = rate_per_open_minute(process, arrival, start_date.year)
+            except ValueError as error:
+                raise SimulationError(f"arrivals[{a}] ({arrival.channel}): {error}") from None
         attributes = dict(process.attributes)
         attributes.update(arrival.attributes)
         profile, peak = _profile(arrival, calendar)
@@ -213,10 +225,13 @@ def build_plan(process: Process, start_date: date) -> Plan:
                 attributes=tuple(sorted(attributes.items())),
                 profile=profile,
                 profile_max=peak,
+                times=times,
             )
         )
     priorities = len({arrival.priority for arrival in process.arrivals}) > 1
     return Plan(process.id, process.name, process.calendar, roles, tuple(steps), tuple(arrivals), routing,
                 priorities, step_names=tuple(step.label for step in process.steps),
                 end_outcomes=tuple((step.outcome or ENDED) if isinstance(step, End) else ""
-                                   for step in process.steps))
+                                   for step in process.steps),
+                deadline=parse_deadline(process.deadline.within) if process.deadline is not None else None,
+                deadline_text=process.deadline.within if process.deadline is not None else "")

@@ -26,8 +26,8 @@ from bpr.simulate.estimate import Difference, Estimate, _num
 from bpr.model.routing import Route
 from bpr.simulate.plan import APPROVAL, HANDOFF, TASK, WAIT, Plan
 
-__all__ = ["KPIS", "OVERLOAD_UTILISATION", "SCHEMA_VERSION", "YEARLY", "Comparison", "KpiResult", "RoleResult",
-           "SimulationResult", "StepResult", "Warning_", "compare_results", "event_records", "events_csv",
+__all__ = ["KPIS", "OVERLOAD_UTILISATION", "SCHEMA_VERSION", "YEARLY", "Comparison", "DeadlineResult", "KpiResult",
+           "RoleResult", "SimulationResult", "StepResult", "Warning_", "compare_results", "event_records", "events_csv",
            "summarize"]
 
 SCHEMA_VERSION = 1
@@ -59,6 +59,7 @@ KPIS: dict[str, tuple[str, str]] = {
     "paper_steps": ("count", "Paper steps"),
     "approvals": ("count", "Approvals"),
     "rejections": ("count", "Rejections"),
+    "overtime": ("minutes", "Counter overtime"),
 }
 
 # name -> (unit, label). One value per replication: totals and rates for one year (365 days).
@@ -70,6 +71,7 @@ YEARLY: dict[str, tuple[str, str]] = {
     "e_approval_rate": ("ratio", "E-approval rate"),
     "online_rate": ("ratio", "Online rate"),
     "wip": ("cases", "Cases in process"),
+    "overtime_hours_per_year": ("hours", "Counter overtime hours/year"),
 }
 
 _COL = {name: i for i, name in enumerate(CASE_FIELDS)}
@@ -158,6 +160,30 @@ class StepResult:
 
 
 @dataclass(frozen=True)
+class DeadlineResult:
+    """How the cases fare against the process deadline (標準処理期間, ``deadline:`` of the process file).
+
+    ``share_within``: the share of measured cases that ended by their deadline (a ratio); ``lead_p90`` and
+    ``lead_mean``: the 90th percentile and the mean of the lead time in the deadline's ``unit`` (calendar
+    ``days``, ``business_days`` or ``working_hours``), to read against ``limit``. Each an estimate over the
+    replications with its 95% confidence interval.
+    """
+
+    within: str
+    limit: int
+    unit: str
+    share_within: Estimate
+    lead_p90: Estimate
+    lead_mean: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"within": self.within, "limit": self.limit, "unit": self.unit,
+                "share_within": {"unit": "ratio", **self.share_within.to_dict()},
+                "lead_p90": {"unit": self.unit, **self.lead_p90.to_dict()},
+                "lead_mean": {"unit": self.unit, **self.lead_mean.to_dict()}}
+
+
+@dataclass(frozen=True)
 class SimulationResult:
     """Everything a run measured; ``values`` holds the per-replication values behind every estimate."""
 
@@ -174,6 +200,7 @@ class SimulationResult:
     channels: tuple[str, ...] = ()
     steps: dict[str, StepResult] = field(default_factory=dict)
     timezone: str = "Asia/Tokyo"  # of the process calendar: the event log's times are local to it
+    deadline: DeadlineResult | None = None  # against the process deadline; None when the process has none
 
     @property
     def overloaded(self) -> bool:
@@ -191,6 +218,7 @@ class SimulationResult:
                      for name, est in self.yearly.items()},
             "roles": {role_id: role.to_dict() for role_id, role in self.roles.items()},
             "steps": {step_id: step.to_dict() for step_id, step in self.steps.items()},
+            "deadline": self.deadline.to_dict() if self.deadline is not None else None,
             "overloaded": self.overloaded,
             "warnings": [w.to_dict() for w in self.warnings],
         }
@@ -212,6 +240,11 @@ class SimulationResult:
                 if kept is not None:  # no utilisation for a role of unlimited staff
                     writer.writerow([f"role.{role_id}.{key}", unit, _cell(kept.mean), _cell(kept.low),
                                      _cell(kept.high), "", ""])
+        if self.deadline is not None:
+            d = self.deadline
+            for key, unit, est in (("share_within", "ratio", d.share_within), ("lead_p90", d.unit, d.lead_p90),
+                                   ("lead_mean", d.unit, d.lead_mean)):
+                writer.writerow([f"deadline.{key}", unit, _cell(est.mean), _cell(est.low), _cell(est.high), "", ""])
         for step_id, step in self.steps.items():
             for key, unit, est in (("waiting", "minutes", step.waiting), ("visits", "count", step.visits)):
                 writer.writerow([f"step.{step_id}.{key}", unit, _cell(est.mean), _cell(est.low),
@@ -252,6 +285,26 @@ class Comparison:
             "yen_saved_per_year": saving(d["cost_yen_per_year"]),
             "counter_wait_reduction_percent": reduction(counter),
             "counter_wait_saved_minutes": saving(counter),
+            "deadline": self.deadline,
+        }
+
+    @property
+    def deadline(self) -> dict[str, Any] | None:
+        """The deadline figures before and after, and the change in the share of cases within it (in
+        percentage points, positive: more cases in time) and in the p90 lead time (in the deadline's unit,
+        positive: longer); ``None`` unless both versions have a deadline."""
+        if self.before.deadline is None or self.after.deadline is None:
+            return None
+        share, p90 = self.differences["deadline_share"].difference, self.differences["deadline_lead_p90"].difference
+        return {
+            "before": self.before.deadline.to_dict(),
+            "after": self.after.deadline.to_dict(),
+            "share_within_change_points": {
+                "value": _num(100.0 * share.mean), "ci95": [_num(100.0 * share.low), _num(100.0 * share.high)],
+                "significant": self.differences["deadline_share"].significant},
+            "lead_p90_change": {"value": _num(p90.mean), "ci95": [_num(p90.low), _num(p90.high)],
+                                "unit": self.after.deadline.unit,
+                                "significant": self.differences["deadline_lead_p90"].significant},
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -287,6 +340,8 @@ class Comparison:
 
 
 def _unit(name: str) -> str:
+    if name == "deadline_share":
+        return "ratio"
     if name in KPIS:
         return KPIS[name][0]
     if name in YEARLY:
@@ -332,11 +387,19 @@ def _replication_values(plan: Plan, config: SimConfig, out: ReplicationOutput) -
             values[f"{name}.p50"], values[f"{name}.p90"] = float(p50), float(p90)
         else:
             values[f"{name}.p50"] = values[f"{name}.p90"] = math.nan
+    if plan.deadline is not None:
+        values["deadline_share"] = float(out.sums[_COL["within_deadline"]] / n) if n else math.nan
+        values["deadline_lead"] = float(out.sums[_COL["deadline_lead"]] / n) if n else math.nan
+        values["deadline_lead.p90"] = (float(np.quantile(sample[:, _COL["deadline_lead"]], 0.9)) if len(sample)
+                                       else math.nan)
     years = config.years
     window = out.window[1] - out.window[0]
-    staff_hours = fte = cost = 0.0
-    for role, busy, available, tasks in zip(plan.roles, out.busy, out.available, out.tasks):
-        hours = busy / 60.0 / years
+    staff_hours = fte = cost = overtime_hours = 0.0
+    overtime = out.overtime or [0.0] * len(plan.roles)
+    for role, busy, available, tasks, extra in zip(plan.roles, out.busy, out.available, out.tasks, overtime):
+        # Staff-hours include the counter's overtime; utilisation is of open time only.
+        hours = (busy + extra) / 60.0 / years
+        values[f"role.{role.id}.overtime_hours_per_year"] = extra / 60.0 / years
         values[f"role.{role.id}.tasks_per_year"] = tasks / years
         values[f"role.{role.id}.utilisation"] = busy / available if math.isfinite(available) and available > 0 else math.nan
         values[f"role.{role.id}.staff_hours_per_year"] = hours
@@ -348,6 +411,7 @@ def _replication_values(plan: Plan, config: SimConfig, out: ReplicationOutput) -
         values[f"role.{role.id}.queue_growth"] = (float(np.mean(samples[-third:]) - np.mean(samples[:third]))
                                                    if samples else 0.0)
         if not role.external:
+            overtime_hours += extra / 60.0 / years
             staff_hours += hours
             fte += hours / config.hours_per_fte
             cost += hours * role.hourly_cost
@@ -359,6 +423,7 @@ def _replication_values(plan: Plan, config: SimConfig, out: ReplicationOutput) -
     values["e_approval_rate"] = float(out.sums[_COL["e_approvals"]] / approvals) if approvals else math.nan
     values["online_rate"] = out.by_channel.get("online", 0) / out.arrived if out.arrived else math.nan
     values["wip"] = out.wip_minutes / window
+    values["overtime_hours_per_year"] = overtime_hours
     for step in plan.steps:
         if step.kind in _TIMED and out.step_visits:
             values[f"step.{step.id}.waiting"] = out.step_waiting[step.index] / n if n else math.nan
@@ -454,6 +519,11 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         for step in plan.steps if not isinstance(step, Route) and f"step.{step.id}.waiting" in values
     }
     events = next((o.events for o in outputs if o.events is not None), None)
+    deadline = None
+    if plan.deadline is not None:
+        deadline = DeadlineResult(plan.deadline_text, plan.deadline[0], plan.deadline[1],
+                                  _measure(values["deadline_share"], "ratio"), _measure(values["deadline_lead.p90"]),
+                                  _measure(values["deadline_lead"]))
     return SimulationResult(
         process_id=plan.process_id,
         process_name=plan.process_name,
@@ -468,6 +538,7 @@ def summarize(plan: Plan, config: SimConfig, outputs: Sequence[ReplicationOutput
         channels=tuple(a.channel for a in plan.arrivals),
         steps=steps,
         timezone=plan.calendar.timezone,
+        deadline=deadline,
     )
 
 
@@ -476,6 +547,11 @@ def compare_results(before: SimulationResult, after: SimulationResult) -> Compar
     if before.config.seed != after.config.seed or before.config.replications != after.config.replications:
         raise ValueError("a paired comparison needs the same seed and number of replications for both runs")
     differences = {name: Difference.of(before.values[name], after.values[name]) for name in (*KPIS, *YEARLY)}
+    if before.deadline is not None and after.deadline is not None:
+        # Against each version's own deadline (a redesign may shorten the 標準処理期間 too).
+        differences["deadline_share"] = Difference.of(before.values["deadline_share"], after.values["deadline_share"])
+        differences["deadline_lead_p90"] = Difference.of(before.values["deadline_lead.p90"],
+                                                         after.values["deadline_lead.p90"])
     role_differences: dict[str, dict[str, Difference]] = {}
     for role_id in before.roles:
         if role_id not in after.roles:

@@ -30,7 +30,7 @@ from bpr.simulate.lifeline import end_with
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 
-__all__ = ["Progress", "compare", "plan_for", "replicate", "simulate"]
+__all__ = ["Progress", "compare", "plan_for", "replicate", "run_jobs", "simulate"]
 
 Progress = Callable[[int, int], None]
 
@@ -51,8 +51,9 @@ def _context() -> Any:
     return context
 
 
-def _run(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progress | None) -> dict[int, list[ReplicationOutput]]:
-    """Run ``(group, plan, replication)`` jobs; outputs by group, in replication order."""
+def run_jobs(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progress | None) -> dict[int, list[ReplicationOutput]]:
+    """Run ``(group, plan, replication)`` jobs; outputs by group, in replication order (``progress(done,
+    total)`` after each)."""
     total = len(jobs)
     outputs: dict[int, list[ReplicationOutput]] = {}
     done = 0
@@ -139,7 +140,7 @@ def simulate(process: Process, config: SimConfig | None = None, progress: Progre
     """Simulate ``process`` for ``config.replications`` replications and summarise them."""
     config = config or SimConfig()
     plan = plan_for(process, config)
-    outputs = _run([(0, plan, r) for r in range(config.replications)], config, progress)
+    outputs = run_jobs([(0, plan, r) for r in range(config.replications)], config, progress)
     return summarize(plan, config, outputs[0])
 
 
@@ -149,5 +150,5 @@ def compare(before: Process, after: Process, config: SimConfig | None = None,
     config = config or SimConfig()
     plans = (plan_for(before, config), plan_for(after, config))
     jobs = [(group, plans[group], r) for r in range(config.replications) for group in (0, 1)]
-    outputs = _run(jobs, config, progress)
+    outputs = run_jobs(jobs, config, progress)
     return compare_results(summarize(plans[0], config, outputs[0]), summarize(plans[1], config, outputs[1]))

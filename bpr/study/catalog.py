@@ -40,6 +40,7 @@ from bpr.changes import (apply_changes, change_list_from_data, change_to_data, l
 from bpr.changes.base import Locations, locate
 from bpr.errors import BprError, Issue, ModelError, path_text
 from bpr.model import load
+from bpr.model.files import unreadable
 from bpr.model.schema import Process
 from bpr.study.options import SweepOptions
 from bpr.study.whatifs import DEFAULT_RULES, RULES, check_rule
@@ -135,7 +136,7 @@ def read_catalog(path: str | Path, rules: tuple[str, ...] | None = None) -> Cata
     if path.is_dir():
         return _read_folder(path, extra if rules is not None else
                             tuple(WhatIf(rule, rule=rule, where=str(path)) for rule in DEFAULT_RULES))
-    problem = load.unreadable(path)
+    problem = unreadable(path)
     if problem is not None:
         hint = None
         if problem == "no such file" and path.parent.is_dir():
@@ -315,7 +316,7 @@ def _processes_of(reader: _Reader, item: dict[str, Any], at: str, here: Path) ->
         files = [(here / name, key)]
     found = []
     for file_path, key in files:
-        problem = load.unreadable(file_path)
+        problem = unreadable(file_path)
         if problem is not None:
             siblings = [p.name for p in file_path.parent.iterdir()] if file_path.parent.is_dir() else []
             reader.add(f"{file_path}: {problem}", f"{at}.file" if "file" in item else f"{at}.glob",

@@ -8,7 +8,6 @@ shows the result, so a reload never repeats an action.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +18,7 @@ from starlette.responses import Response
 from bpr.execute import BadInput, NotFound
 from bpr.execute.deadlines import business_days_left
 from bpr.execute.definitions import Definition
+from bpr.execute.status import process_status
 from bpr.web.app import WebContext
 from bpr.web.diagram import case_diagram
 from bpr.web.forms import Posted, attribute_fields, read_form, values_from
@@ -201,21 +201,8 @@ def add_pages(app: FastAPI, web: WebContext) -> None:
     @app.get("/dashboard")
     async def dashboard(request: Request) -> Response:
         user_id = web.user_id(request)
-        now = wf.clock()
-        processes = []
-        for definition in sorted({d.process_id: d for d in wf.definitions()}.values(), key=lambda d: d.process_id):
-            open_cases = [wf.case(user_id, c["id"]) for c in wf.cases(user_id, status="open",
-                                                                      process=definition.process_id, limit=500)]
-            by_step: Counter[str] = Counter()
-            overdue = 0
-            for case in open_cases:
-                current = [i for i in case["items"] if i["status"] in ("open", "claimed")]
-                by_step.update(i["step_name"] for i in current)
-                dues = [datetime.fromisoformat(d) for d in [case["due_at"]] + [i["due_at"] for i in current] if d]
-                overdue += any(due < now for due in dues)
-            ages = [(now - datetime.fromisoformat(c["started_at"])).total_seconds() / 86400 for c in open_cases]
-            processes.append({"definition": definition, "open": len(open_cases), "by_step": sorted(by_step.items()),
-                              "overdue": overdue, "age": sum(ages) / len(ages) if ages else None})
+        latest = sorted({d.process_id: d for d in wf.definitions()}.values(), key=lambda d: d.process_id)
+        processes = [process_status(wf, user_id, definition, wf.clock()) for definition in latest]
         return web.render(request, "dashboard.html", processes=processes)
 
 

@@ -66,3 +66,16 @@ def test_garbage_in_query_and_path(client: TestClient) -> None:
         for method in ("GET", "DELETE", "POST"):
             response = client.request(method, path)
             assert response.status_code < 500, f"{method} {path}: {response.status_code}"
+
+
+def test_a_process_sent_as_text_cannot_make_the_server_read_its_files(client: TestClient) -> None:
+    """``times: {csv: FILE}`` is read beside a process file on disk; a body has no folder, so it is refused
+    without opening anything (no content of /etc/passwd in the answer, whatever the working directory)."""
+    process = ("id: x\nroles:\n  clerk: {staff: 1}\narrivals:\n  - channel: counter\n    times: {csv: /etc/passwd}\n"
+               "steps:\n  - {id: a, type: task, role: clerk, duration: 5m, next: done}\n  - {id: done, type: end}\n")
+    response = client.post("/v1/validate", json={"process_yaml": process})
+    assert response.status_code == 422, response.text
+    [issue] = response.json()["issues"]
+    assert issue["path"] == "arrivals[0].times.csv" and issue["line"] == 6
+    assert "only be named in a process file on disk" in issue["message"]
+    assert "root" not in response.text

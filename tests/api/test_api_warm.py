@@ -231,7 +231,8 @@ def test_stopping_the_server_during_the_warm_up_leaves_no_process_and_no_error(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("BPR_API_")}
-    env.update(BPR_API_SCENARIOS=str(scenarios), BPR_API_WARM_SCENARIOS="other")
+    env.update(BPR_API_SCENARIOS=str(scenarios), BPR_API_WARM_SCENARIOS="other",
+               BPR_WEB_SECRET="a secret of this test, so the log has no warning")
     server = subprocess.Popen(
         [sys.executable, "-m", "bpr.cli.main", "serve", "--warm", "--port", str(port), "--db",
          str(tmp_path / "jobs.sqlite"), "--workers", "2"],

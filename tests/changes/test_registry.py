@@ -24,6 +24,7 @@ EXAMPLES = {
     "staff": {"staff": {"clerk": 3}},
     "arrivals": {"arrivals": {"online": {"share": 0.5}}},
     "batch": {"batch": {"step": "approve", "at": ["10:00"]}},
+    "calendar": {"calendar": {"name": "committee", "nth": None}},
     "set": {"set": {"step": "check", "name": "審査"}},
 }
 

@@ -435,7 +435,7 @@ def _free_port() -> int:
 
 
 def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 90.0,
-              server: subprocess.Popen[bytes] | None = None) -> None:
+              server: subprocess.Popen[bytes] | None = None, log: Path | None = None) -> None:
     """Poll ``condition`` until it holds; fail naming ``what`` (and the server's exit) when it does not."""
     deadline = time.monotonic() + seconds
     while not condition():
@@ -460,13 +460,14 @@ def _serve(url: str, folder: Path, repo_root: Path) -> Iterator[tuple[str, subpr
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(repo_root), "BPR_API_DB": str(folder / "jobs.sqlite"),
            "BPR_API_WORKERS": "1", "BPR_API_WARM_WORKERS": "false", "BPR_TIMER_SECONDS": "3600"}
-    log = open(folder / f"serve-{port}.log", "wb")  # noqa: SIM115 - closed below, after the process is gone
+    log_path = folder / f"serve-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below, after the process is gone
     server = subprocess.Popen([sys.executable, "-m", "bpr", "serve", "--port", str(port), "--database", url,
                                "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(lambda: _healthy(base), f"{base}/healthz", server=server)
+        _wait_for(lambda: _healthy(base), f"{base}/healthz", server=server, log=log_path)
         yield base, server
     finally:
         if server.poll() is None:

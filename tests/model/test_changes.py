@@ -655,7 +655,7 @@ def test_parse_reports_every_problem_with_lines():
         (["remove x"], "<input>: changes[0]: expected a one-key mapping such as 'remove: chief_check', got 'remove x' — kinds: "
          + ", ".join(CHANGE_KINDS)),
         ([{"arrivals": {"online": {"share": 0.5, "rate": "3/day"}}}],
-         "<input>: changes[0].arrivals.online: give exactly one of 'share' (e.g. 0.5) or 'rate' (e.g. '20/day')"),
+         "<input>: changes[0].arrivals.online: give exactly one of 'share' (e.g. 0.5), 'rate' (e.g. '20/day'), 'times' (instants to replay) or 'at' (one case at an instant)"),
         ([{"arrivals": {"online": {"share": 0.5}, "mail": {"rate": "3/day"}}}],
          "<input>: changes[0].arrivals: mix of 'share' and 'rate' in one change; write them as two changes"),
         ([{"arrivals": {"online": {"share": 0.8}, "mail": {"share": 0.3}}}],
@@ -692,6 +692,8 @@ EXAMPLES: list[dict[str, Any]] = [
     {"set": {"step": "order", "duration": "20m", "medium": "paper"}},
     {"reorder": ["budget_check", "legal_check"]},
     {"triage": {"step": "check", "when": "amount < 100000", "duration": "5m"}},
+    {"calendar": {"name": "committee", "nth": None}},
+    {"calendar": {"role": "board", "use": "always"}},
     {"triage": {"step": "check", "share": 0.6, "duration": "5m", "name": "簡易審査"}},
     {"remove": {"step": "chief_check", "when": "amount < 50000"}},
 ]
@@ -713,7 +715,7 @@ def test_round_trip_of_short_forms_gives_the_canonical_form():
 
 def test_every_kind_has_a_model_and_an_example():
     assert CHANGE_KINDS == (
-        "remove", "digitize", "delegate", "parallelize", "merge", "reorder", "triage", "staff", "arrivals", "batch", "set"
+        "remove", "digitize", "delegate", "parallelize", "merge", "reorder", "triage", "staff", "arrivals", "batch", "calendar", "set"
     )
     assert {next(iter(example)) for example in EXAMPLES} == set(CHANGE_KINDS)
 
@@ -843,8 +845,32 @@ def before(tmp_path: Path) -> Path:
     return path
 
 
+FAST = ["-r", "2", "--horizon", "1w", "--warm-up", "1w", "--workers", "1"]
+
+
+def test_whatif_prints_the_comparison_and_keeps_comments_modeline_and_name(before: Path, tmp_path: Path):
+    modeline = "# yaml-language-server: $schema=../schema/process.schema.json"
+    before.write_text(f"{modeline}\n# 物品購入（現行）\n" + PURCHASE, encoding="utf-8")
+    changes = tmp_path / "option.yaml"
+    changes.write_text("# vim: set ft=yaml:\n# 案A：課長確認をなくす\nname: 物品購入（案A）\nchanges:\n  - remove: chief_check\n",
+                       encoding="utf-8")
+    result = runner.invoke(app, ["whatif", str(before), "--changes", str(changes), *FAST])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [modeline, "# vim: set ft=yaml:"]  # modelines first, where editors look
+    assert "# 物品購入（現行）" in lines and "# 案A：課長確認をなくす" in lines
+    after = parse_process(result.stdout)  # stdout is the process alone: `> after.yaml` stays clean
+    assert after.name == "物品購入（案A）" and "chief_check" not in after.step_ids
+    assert "lead time reduction" in result.stderr and "before / after" in result.stderr
+    out = tmp_path / "after.yaml"
+    written = runner.invoke(app, ["whatif", str(before), "--changes", str(changes), "-o", str(out), *FAST])
+    assert written.exit_code == 0, written.stderr
+    assert "lead time reduction" in written.stdout and out.read_text(encoding="utf-8").startswith(modeline)
+
+
 def test_whatif_prints_a_process_that_loads_again(before: Path):
-    result = runner.invoke(app, ["whatif", str(before), "--change", "remove: chief_check", "--change", "{staff: {clerk: 4}}"])
+    result = runner.invoke(app, ["whatif", str(before), "--change", "remove: chief_check", "--change", "{staff: {clerk: 4}}",
+                                 "--yaml-only"])
     assert result.exit_code == 0, result.stderr
     after = parse_process(result.stdout)
     assert "chief_check" not in after.step_ids and after.roles["clerk"].staff == 4
@@ -854,10 +880,15 @@ def test_whatif_prints_a_process_that_loads_again(before: Path):
 def test_whatif_json(before: Path):
     import json
 
-    result = runner.invoke(app, ["whatif", str(before), "-c", "digitize: [to_finance]", "--format", "json"])
+    result = runner.invoke(app, ["whatif", str(before), "-c", "digitize: [to_finance]", "--format", "json", *FAST])
     assert result.exit_code == 0, result.stderr
-    after = process_from_data(json.loads(result.stdout))
+    data = json.loads(result.stdout)
+    after = process_from_data(data["process"])
     assert after.step("to_finance").mode == "electronic"
+    assert data["comparison"]["kind"] == "comparison" and data["comparison"]["before"]["config"]["replications"] == 2
+    only = runner.invoke(app, ["whatif", str(before), "-c", "digitize: [to_finance]", "--format", "json", "--yaml-only"])
+    assert only.exit_code == 0, only.stderr
+    assert process_from_data(json.loads(only.stdout)).step("to_finance").mode == "electronic"
 
 
 def test_whatif_bad_change_exits_2_with_the_message(before: Path):
@@ -888,7 +919,8 @@ def test_whatif_unknown_kind_suggests(before: Path):
 def test_whatif_changes_file_first_then_snippets(before: Path, tmp_path: Path):
     changes = tmp_path / "changes.yaml"
     changes.write_text("- remove: chief_check\n- batch: {step: manager_ok, at: null}\n", encoding="utf-8")
-    result = runner.invoke(app, ["whatif", str(before), "--changes", str(changes), "-c", "remove: to_finance"])
+    result = runner.invoke(app, ["whatif", str(before), "--changes", str(changes), "-c", "remove: to_finance",
+                                 "--yaml-only"])
     assert result.exit_code == 0, result.stderr
     after = parse_process(result.stdout)
     assert routes(after)["enter"] == [("next", "manager_ok")] and after.step("manager_ok").batch is None
@@ -904,7 +936,8 @@ def test_whatif_output_file_is_written_whole_or_not_at_all(before: Path, tmp_pat
     result = runner.invoke(app, ["whatif", str(before), "-c", "remove: nowhere", "-o", str(out)])
     assert result.exit_code == 2
     assert out.read_text(encoding="utf-8") == "keep me\n"
-    result = runner.invoke(app, ["whatif", str(before), "-c", "parallelize: [manager_ok, director_ok]", "-o", str(out)])
+    result = runner.invoke(app, ["whatif", str(before), "-c", "parallelize: [manager_ok, director_ok]", "-o", str(out),
+                                 "--yaml-only"])
     assert result.exit_code == 0, result.stderr
     assert "Run manager_ok, director_ok in parallel instead of one after another." in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["after.yaml", "before.yaml"]  # no temp file left

@@ -172,7 +172,7 @@ CORPUS: dict[str, str] = {
     "changes_unknown_kind.yaml": "changes_unknown_kind.yaml:3:5: changes[0].remvoe: unknown change 'remvoe' — did you mean 'remove'?",
     "choice_negative.yaml": 'choice_negative.yaml:8:9: attributes.kind: probabilities must not be negative',
     "choice_not_one.yaml": 'choice_not_one.yaml:8:9: attributes.kind: probabilities sum to 0.9, not 1',
-    "closed_date_invalid.yaml": "closed_date_invalid.yaml:3:21: calendar.closed[0]: closed date '13-45' is not a day of the calendar (month 13, day 45) — e.g. '12-29' every year or '2026-05-01' once",
+    "closed_date_invalid.yaml": "closed_date_invalid.yaml:3:21: calendar.closed[0]: closed date '13-45' is not a day of the calendar (month 13, day 45) — e.g. '12-29' every year, '2026-05-01' once, or 'year_end' for 12-29 to 01-03",
     "condition_empty.yaml": 'condition_empty.yaml:16:30: steps[1].next[0].when: condition is empty',
     "condition_power.yaml": "condition_power.yaml:16:30: steps[1].next[0].when: unexpected character '*' at column 8 in condition 'amount ** 2 > 100000'; only comparisons, and/or/not, numbers, strings and attribute names are allowed",
     "condition_semicolon.yaml": "condition_semicolon.yaml:16:30: steps[1].next[0].when: unexpected character ';' at column 11 in condition 'amount > 1; import os'; only comparisons, and/or/not, numbers, strings and attribute names are allowed",

@@ -150,14 +150,15 @@ def test_findings_mark_steps_with_numbered_badges_and_legend():
     assert "指摘事項" in legend
     for rule, title in (("BPR101", "上位者と重複する決裁"), ("BPR301", "再入力"), ("BPR401", "一括処理待ち")):
         assert f"{rule} {title}" in legend
-    assert "改善案: remove: chief_check" in legend and "対象: 係長確認、課長決裁" in legend
+    assert "改善案: 「係長確認」" in legend and "対象: 係長確認、課長決裁" in legend
+    assert "remove:" not in legend and "batch:" not in legend  # changes in words, never their syntax
     assert re.findall(r"<B>(\d+)</B></FONT></TD><TD COLSPAN", legend) == ["1", "2", "3"]
 
 
 def test_findings_legend_in_english_keeps_the_analysis_message():
     legend = layout(render_dot(small_process(), findings=FINDINGS, lang="en")).graph["label"]
     assert "BPR101 dominated approval (warning)" in legend
-    assert "chief_check is repeated" in legend and "suggested: remove: chief_check" in legend
+    assert "chief_check is repeated" in legend and "suggested: Remove step chief_check" in legend
     assert "Findings" in legend and "Legend" in legend
 
 

@@ -128,3 +128,22 @@ def test_ctrl_c_while_drawing_leaves_no_page_and_no_diagram(tmp_path, monkeypatc
     done = runner.invoke(app, ["report", BEFORE, AFTER, "-o", str(target), *FAST])
     assert done.exit_code == 130 and calls == ["png", "png"]
     assert list(tmp_path.iterdir()) == [], "the page and its diagrams appear together or not at all"
+
+
+def test_several_options_side_by_side_and_the_process_as_it_is(tmp_path):
+    option_b = tmp_path / "option_b.yaml"
+    option_b.write_text(f"name: 案B\nbase: {BEFORE}\nchanges:\n  - remove: hosa_check\n", encoding="utf-8")
+    target = tmp_path / "options.html"
+    done = runner.invoke(app, ["report", BEFORE, AFTER, str(option_b), "-o", str(target), *FAST])
+    assert done.exit_code == 0, done.output
+    html = target.read_text(encoding="utf-8")
+    assert 'data-key="lead_days.A"' in html and 'data-key="lead_days.B"' in html
+    for name in ("before", "option_A", "compare_A", "option_B", "compare_B"):
+        assert (tmp_path / f"{name}.svg").exists() and f'data-diagram="{name}"' in html
+    as_is = tmp_path / "as_is" / "report.html"
+    done = runner.invoke(app, ["report", BEFORE, "-o", str(as_is), *FAST])
+    assert done.exit_code == 0, done.output
+    html = as_is.read_text(encoding="utf-8")
+    assert 'data-key="lead_days.before"' in html and "lead_days.A" not in html
+    refused = runner.invoke(app, ["report", BEFORE, "-o", str(target), "--redesign", "r.json", *FAST])
+    assert refused.exit_code == 2 and "--redesign" in refused.stderr

@@ -95,7 +95,7 @@ def test_every_change_kind_has_japanese_words(ringi):
     from bpr.changes import CHANGE_KINDS
 
     described = {"remove", "digitize", "delegate", "parallelize", "merge", "reorder", "triage", "staff", "arrivals",
-                 "batch", "set"}
+                 "batch", "calendar", "set"}
     assert set(CHANGE_KINDS) <= described, f"describe {set(CHANGE_KINDS) - described} in report_changes._ja"
 
 

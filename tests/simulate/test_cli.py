@@ -48,7 +48,7 @@ def test_change_on_the_command_line_gives_a_comparison(tmp_path: Path) -> None:
 def test_two_files_compare_in_text(tmp_path: Path) -> None:
     result = invoke(MM1, str(THEORY / "mmc.yaml"), *FAST)
     assert result.exit_code == 0, result.output
-    assert "processing time reduction" in result.output and "significant" in result.output
+    assert "lead time reduction" in result.output and "significant" in result.output
 
 
 def test_csv_and_event_log(tmp_path: Path) -> None:

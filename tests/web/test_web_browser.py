@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from webhelp import SECRET, Clock, serving, staffed
 
+from bpr.execute.status import predicted
 from bpr.web import create_web_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -284,4 +285,8 @@ def test_every_field_is_labelled_and_the_forms_work_by_keyboard(site: dict[str, 
     pages.open("/dashboard?lang=ja")
     section = pages.css('section[data-process="purchase_ringi"]')
     assert section.find_element("css selector", "dd.open").text == "1"
+    predicted(site["workflow"].definition("purchase_ringi"), wait=True)  # the simulation behind the figure
+    pages.open("/dashboard?lang=ja")
+    section = pages.css('section[data-process="purchase_ringi"]')
+    assert section.find_element("css selector", "dd.predicted").text.startswith("平均")
     browser.save_screenshot(str(shots / "7-dashboard.png"))

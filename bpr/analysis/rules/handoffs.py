@@ -14,6 +14,7 @@ import networkx as nx
 
 from bpr.analysis.cases import CaseSample, is_conditional
 from bpr.analysis.findings import Finding, RuleInfo
+from bpr.analysis.statutory import looks_statutory, statutory_hint
 from bpr.analysis.flow import forward_graph, lane, lane_moves
 from bpr.analysis.summary import most_likely_path
 from bpr.analysis.text import minutes_text, step_label, steps_text
@@ -80,6 +81,14 @@ def handoff_ping_pong(G: nx.DiGraph, process: Process) -> list[Finding]:
                             f"({steps_text(process, run)}) and back to {home} ({step_label(process, d)})"
                             f"{where}: two handoffs for work one department could finish"
                         )
+                        controls = [process.required_control(s) for s in run]
+                        statutory = [s for s in run if looks_statutory(process, s)]
+                        if any(controls):
+                            control = next(c for c in controls if c is not None)
+                            message += (f"; the visit is a required control ({control.kind}: {control.basis}), "
+                                        "so make the trip lighter rather than cut it (digitize the handoffs)")
+                        elif statutory:
+                            message += f"; {statutory_hint(process, statutory[0])}"
                         out.append(PING_PONG.finding(tuple(steps), message))
     return out
 

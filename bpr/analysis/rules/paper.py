@@ -6,6 +6,7 @@ import networkx as nx
 
 from bpr.analysis.findings import Finding, RuleInfo
 from bpr.analysis.flow import post_dominators
+from bpr.analysis.statutory import looks_statutory
 from bpr.analysis.text import minutes_text, step_label
 from bpr.model.schema import Approval, Process, Task
 
@@ -38,14 +39,16 @@ def stamp_only(G: nx.DiGraph, process: Process) -> list[Finding]:
     for step in process.steps:
         if isinstance(step, Approval) and step.stamp and not step.checks:
             later = [s for s in pdom.get(step.id, []) if isinstance(G.nodes[s]["step"], Approval)]
-            if step.control is None and later:
+            control = process.required_control(step.id)
+            if control is None and not looks_statutory(process, step.id) and later:
                 message = (
                     f"{step_label(process, step.id)} presses a seal but lists no checks, and "
                     f"{step_label(process, later[0])} signs off on every path after it"
                 )
                 out.append(STAMP_ONLY.finding((step.id,), message, {"remove": step.id}))
             else:
-                reason = "it is a required control" if step.control is not None else "it is the last sign-off"
+                reason = ("it is a required control" if control is not None
+                          else "it looks like a committee or outside body" if later else "it is the last sign-off")
                 message = (
                     f"{step_label(process, step.id)} presses a seal but lists no checks; {reason}, "
                     "so keep the sign-off and make it electronic"

@@ -32,7 +32,7 @@ def dominated_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
     forward = forward_graph(G)
     out: list[Finding] = []
     for step in process.steps:
-        if not isinstance(step, Approval) or step.control is not None or step.id not in pdom:
+        if not isinstance(step, Approval) or process.required_control(step.id) is not None or step.id not in pdom:
             continue
         level = process.roles[step.role].authority
         later = nx.descendants(forward, step.id)
@@ -68,8 +68,9 @@ def dominated_approvals(G: nx.DiGraph, process: Process) -> list[Finding]:
 def _merge_obstacle(G: nx.DiGraph, process: Process, first: Approval, second: Approval) -> str | None:
     """Why the pair cannot simply become one step (None when it can)."""
     for s in (first, second):
-        if s.control is not None:
-            return f"{step_label(process, s.id)} is a required control ({s.control.kind}: {s.control.basis})"
+        control = process.required_control(s.id)
+        if control is not None:
+            return f"{step_label(process, s.id)} is a required control ({control.kind}: {control.basis})"
     doors = [
         source
         for source, _, kind in G.in_edges(second.id, data="kind")

@@ -6,6 +6,7 @@ import networkx as nx
 
 from bpr.analysis.findings import Finding, RuleInfo
 from bpr.analysis.flow import post_dominators
+from bpr.analysis.statutory import looks_statutory, statutory_hint
 from bpr.analysis.text import role_label, step_label
 from bpr.model.schema import Approval, Process
 
@@ -16,7 +17,8 @@ def rubber_stamps(G: nx.DiGraph, process: Process) -> list[Finding]:
     """BPR103: an approval without ``reject`` or with reject probability 0.
 
     Warning with ``remove`` when another approval follows on every path (the case is still signed off);
-    info without a suggestion when it is the last sign-off on some path or a required control.
+    info without a suggestion when it is the last sign-off on some path, a required control, or looks like a
+    committee or outside body (:mod:`bpr.analysis.statutory`: the message then says how to mark it).
     """
     pdom = post_dominators(G)
     out: list[Finding] = []
@@ -28,11 +30,15 @@ def rubber_stamps(G: nx.DiGraph, process: Process) -> list[Finding]:
         never = "has no reject" if step.reject is None else "rejects with probability 0"
         head = f"{step_label(process, step.id)} by {role_label(process, step.role)} {never}: it never returns a case"
         later = [s for s in pdom.get(step.id, []) if isinstance(G.nodes[s]["step"], Approval)]
-        if step.control is not None:
+        control = process.required_control(step.id)
+        if control is not None:
             message = (
-                f"{head}; it is a required control ({step.control.kind}: {step.control.basis}), so keep it, "
+                f"{head}; it is a required control ({control.kind}: {control.basis}), so keep it, "
                 "but record what it catches (reject probability) or make it lighter"
             )
+            out.append(RUBBER_STAMP.finding((step.id,), message, None, "info"))
+        elif looks_statutory(process, step.id):
+            message = f"{head}; it is not suggested for removal: {statutory_hint(process, step.id)}"
             out.append(RUBBER_STAMP.finding((step.id,), message, None, "info"))
         elif later:
             message = (

@@ -73,7 +73,7 @@ def reviews_before(context: Context, decider: str, role: str) -> list[str]:
             or step.id == decider
             or step.role != role
             or step.delegations
-            or step.control is not None
+            or process.required_control(step.id) is not None
             or step.id in skip
             or decider not in pdom.get(step.id, ())
             or decider not in nx.descendants(later, step.id)

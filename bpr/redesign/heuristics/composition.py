@@ -23,7 +23,7 @@ def _chain_from(context: Context, first: Task | Approval, used: set[str]) -> lis
             type(following) is not type(first)
             or following.id in used
             or following.id in chain
-            or following.control is not None
+            or context.process.required_control(following.id) is not None
             or following.role != first.role
             or not context.entered_only_from(following.id, current.id)
         ):
@@ -39,7 +39,7 @@ def merge_same_role(context: Context) -> list[Candidate]:
     out: list[Candidate] = []
     same_role = {tuple(f.steps) for f in context.analysis.findings if f.rule == "BPR102"}
     for step in process.steps:
-        if not isinstance(step, (Task, Approval)) or step.id in used or step.control is not None:
+        if not isinstance(step, (Task, Approval)) or step.id in used or process.required_control(step.id) is not None:
             continue
         chain = _chain_from(context, step, used)
         if len(chain) < 2:

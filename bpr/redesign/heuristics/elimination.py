@@ -32,7 +32,7 @@ def eliminate_approvals(context: Context) -> list[Candidate]:
             continue
         step_id = suggestion["remove"]
         step = process.step(step_id)
-        if not isinstance(step, Approval) or step.control is not None:
+        if not isinstance(step, Approval) or process.required_control(step.id) is not None:
             continue
         reasons.setdefault(step_id, []).append((finding.rule, finding.message))
     out: list[Candidate] = []

@@ -1,0 +1,158 @@
+"""As many replications as the question needs: run until the answer is as precise as asked.
+
+A fixed count of replications is either wasted (common random numbers often make the before/after difference
+precise after a handful) or too few (a rare, slow case type). Here the caller states the precision: the 95%
+interval of the lead time and of the staff-hours per year — of their difference, for a comparison — within
+±``target`` of the before value (0.02: ±2%). A first round of :data:`FIRST` replications estimates the
+spread; the count the spread asks for is then run (and again, if the estimate was short), never more than
+``max_replications``. Replication ``r`` is the same whichever round ran it, so the answer is exactly the one
+a fixed run of that count gives (:mod:`bpr.simulate.streams`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bpr.model.schema import Process
+from bpr.simulate.config import SimConfig
+from bpr.simulate.engine import ReplicationOutput
+from bpr.simulate.estimate import Estimate
+from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
+from bpr.simulate.runner import Progress, plan_for, run_jobs
+
+__all__ = ["FIRST", "MEASURES", "Precision", "compare_to_precision", "run_to_precision", "simulate_to_precision"]
+
+FIRST = 5
+"""Replications of the first round: enough for a first estimate of the spread (t with 4 degrees of freedom)."""
+
+MEASURES = ("lead_time", "staff_hours_per_year")
+"""The figures whose interval must reach the target: the headline's lead time and staff-hours."""
+
+_MARGIN = 1.15
+"""The count the first spread asks for, a little over: that spread is itself an estimate."""
+
+
+@dataclass(frozen=True)
+class Precision:
+    """What was asked and what was reached: ``reached[m]`` is the half-width of measure ``m``'s 95% interval
+    over its before value (0.013: ±1.3%)."""
+
+    target: float
+    reached: dict[str, float]
+    replications: int
+    max_replications: int
+
+    @property
+    def met(self) -> bool:
+        return all(value <= self.target for value in self.reached.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "reached": {k: _finite(v) for k, v in self.reached.items()},
+                "met": self.met, "replications": self.replications, "max_replications": self.max_replications}
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _relative(estimate: Estimate, reference: float) -> float:
+    """Half-width of ``estimate`` over ``|reference|``; 0 for a measure that is 0 and does not vary."""
+    if estimate.half_width == 0:
+        return 0.0
+    if not math.isfinite(estimate.half_width) or reference == 0 or not math.isfinite(reference):
+        return math.inf
+    return estimate.half_width / abs(reference)
+
+
+def _needed(count: int, reached: float, target: float, most: int) -> int:
+    """The count at which the half-width (∝ 1/√n) would come down to ``target``: at least two more."""
+    if not math.isfinite(reached):
+        return min(most, count * 2)
+    return min(most, max(count + 2, math.ceil(count * (reached / target) ** 2 * _MARGIN)))
+
+
+def _check(target: float, max_replications: int) -> None:
+    if not (0 < target < 1):
+        raise ValueError(f"precision must be above 0 and below 100% (e.g. 0.02 for ±2%), got {target!r}")
+    if max_replications < FIRST:
+        raise ValueError(f"max_replications must be at least {FIRST}, got {max_replications}")
+
+
+def simulate_to_precision(process: Process, config: SimConfig, target: float, max_replications: int = 200,
+                          progress: Progress | None = None) -> tuple[SimulationResult, Precision]:
+    """Simulate ``process`` until the means of :data:`MEASURES` are within ±``target`` (``config.replications``
+    is not used)."""
+    _check(target, max_replications)
+    plan = plan_for(process, config)
+    outputs: list[ReplicationOutput] = []
+
+    def reached_by(result: SimulationResult) -> dict[str, float]:
+        figures = {"lead_time": result.kpis["lead_time"].mean, "staff_hours_per_year": result.yearly[
+            "staff_hours_per_year"]}
+        return {name: _relative(est, est.mean) for name, est in figures.items()}
+
+    def summary(count: int) -> SimulationResult:
+        return summarize(plan, config.model_copy(update={"replications": count}), outputs)
+
+    return _rounds(lambda start, stop, report: outputs.extend(
+        run_jobs([(0, plan, r) for r in range(start, stop)], config, report).get(0, [])),
+        summary, reached_by, target, max_replications, progress, per_replication=1)
+
+
+def compare_to_precision(before: Process, after: Process, config: SimConfig, target: float,
+                         max_replications: int = 200, progress: Progress | None = None
+                         ) -> tuple[Comparison, Precision]:
+    """Compare ``before`` with ``after`` (common random numbers) until the differences of :data:`MEASURES`
+    are within ±``target`` of their before values."""
+    _check(target, max_replications)
+    plans = (plan_for(before, config), plan_for(after, config))
+    outputs: tuple[list[ReplicationOutput], list[ReplicationOutput]] = ([], [])
+
+    def run(start: int, stop: int, report: Progress | None) -> None:
+        done = run_jobs([(group, plans[group], r) for r in range(start, stop) for group in (0, 1)], config, report)
+        for group in (0, 1):
+            outputs[group].extend(done.get(group, []))
+
+    def summary(count: int) -> Comparison:
+        counted = config.model_copy(update={"replications": count})
+        return compare_results(summarize(plans[0], counted, outputs[0]), summarize(plans[1], counted, outputs[1]))
+
+    def reached_by(comparison: Comparison) -> dict[str, float]:
+        return {name: _relative(comparison.differences[name].difference, comparison.differences[name].before)
+                for name in MEASURES}
+
+    return _rounds(run, summary, reached_by, target, max_replications, progress, per_replication=2)
+
+
+def _rounds(run: Callable[[int, int, Progress | None], Any], summary: Callable[[int], Any],
+            reached_by: Callable[[Any], dict[str, float]], target: float, most: int, progress: Progress | None,
+            per_replication: int) -> tuple[Any, Precision]:
+    """Run rounds of replications ``[done, wanted)`` until the target or ``most`` is reached."""
+    done, wanted = 0, FIRST
+    while True:
+        offset = done * per_replication
+        total = wanted * per_replication
+
+        def report(finished: int, _total: int, offset: int = offset, total: int = total) -> None:
+            if progress is not None:
+                progress(offset + finished, total)
+
+        run(done, wanted, report)
+        done = wanted
+        answer = summary(done)
+        reached = reached_by(answer)
+        if all(value <= target for value in reached.values()) or done >= most:
+            return answer, Precision(target, reached, done, most)
+        wanted = _needed(done, max(reached.values()), target, most)
+
+
+def run_to_precision(before: Process, after: Process | None, config: SimConfig, target: float,
+                     max_replications: int = 200, progress: Progress | None = None
+                     ) -> tuple[SimulationResult | Comparison, Precision]:
+    """:func:`simulate_to_precision` of ``before`` alone, or :func:`compare_to_precision` with ``after``."""
+    if after is None:
+        return simulate_to_precision(before, config, target, max_replications, progress)
+    return compare_to_precision(before, after, config, target, max_replications, progress)
