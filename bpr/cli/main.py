@@ -58,6 +58,10 @@ COMMANDS: dict[str, Command] = {
                                      "the defaults to fill in."),
     "export": Command("interchange", "Write a process as BPMN 2.0 with lanes and diagram, or as a Prosimos "
                                      "scenario; exit 2 on bad input."),
+    "sweep": Command("sweep", "Simulate every process of a catalogue under every what-if (common random numbers) "
+                              "and rank the what-ifs."),
+    "gen-catalog": Command("sweep", "Write a synthetic catalogue made from the shipped scenarios (volumes, staff "
+                                    "and durations varied)."),
 }
 """Command name -> the module of :mod:`bpr.cli` whose ``register(app)`` adds it, and its help line (the first
 paragraph of its docstring); the order is the help order."""

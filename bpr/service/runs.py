@@ -21,10 +21,7 @@ all a threshold of about 2 s needs.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
 from bpr.errors import BprError
@@ -40,28 +37,10 @@ from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.plan import Plan
 from bpr.simulate.results import compare_results, summarize
 from bpr.simulate.runner import plan_for
+from bpr.study.fingerprint import BPR_VERSION, code_fingerprint
 
 __all__ = ["BPR_VERSION", "CODE_FINGERPRINT", "cases_per_replication", "check_estimate", "code_fingerprint",
            "estimate_seconds", "plan_of", "precise_work", "run_keys", "simulate_work", "whatif_work"]
-
-try:
-    BPR_VERSION = version("bpr")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    BPR_VERSION = "0+unknown"
-
-
-def code_fingerprint(*folders: str) -> str:
-    """Hash of the sources that decide a result (the ``bpr`` subpackages named, with their subfolders), so
-    that stored results of older code are never served for newer code, even when the version string did
-    not change."""
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
-    for folder in folders:
-        for path in sorted((root / folder).rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
 
 CODE_FINGERPRINT = code_fingerprint("model", "simulate")
 """The code behind a simulation or what-if: the model and the engine."""
