@@ -30,7 +30,7 @@ from bpr.simulate.lifeline import end_with
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 
-__all__ = ["Progress", "compare", "plan_for", "replicate", "run_jobs", "simulate"]
+__all__ = ["Progress", "compare", "plan_for", "replicate", "run_jobs", "simulate", "stop_now"]
 
 Progress = Callable[[int, int], None]
 
@@ -82,7 +82,7 @@ def run_jobs(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Pro
                     if progress is not None:
                         progress(done, total)
         except BaseException:  # Ctrl-C, SIGTERM or a failed replication: the other replications are not wanted
-            _stop_now(pool)
+            stop_now(pool)
             raise
         pool.shutdown(wait=True)
     for group in outputs:
@@ -110,7 +110,7 @@ def _workers_skip_main_script() -> Iterator[None]:
         main.__file__ = path
 
 
-def _stop_now(pool: ProcessPoolExecutor) -> None:
+def stop_now(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool`` without waiting for the replications it runs (``shutdown`` would wait for them: 30 s
     and more after a Ctrl-C): queued ones are dropped, running workers are terminated, then killed when
     they have not ended within a second."""

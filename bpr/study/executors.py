@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -31,6 +30,7 @@ from typing import Any, Protocol
 
 from bpr.errors import BprError
 from bpr.simulate.lifeline import end_with
+from bpr.simulate.runner import stop_now
 from bpr.study.fingerprint import BPR_VERSION
 from bpr.study.runs import CODE, RunRecord, RunTask, run_version
 
@@ -110,7 +110,7 @@ class LocalPool:
             if error is None:
                 self._pool.shutdown(wait=True)
             else:  # Ctrl-C, SIGTERM or a failure: the runs still going are not wanted
-                _stop_now(self._pool)
+                stop_now(self._pool)
             self._pool = None
         self._pending.clear()
 
@@ -142,27 +142,11 @@ class LocalPool:
                            f"finished runs are stored, run the sweep again to continue")
         assert self._pool is not None
         tasks = lost + list(self._pending.values())
-        _stop_now(self._pool)
+        stop_now(self._pool)
         self._pending.clear()
         self._pool = self._start()
         for task in tasks:
             self.submit(task)
-
-
-def _stop_now(pool: ProcessPoolExecutor) -> None:
-    """Stop ``pool`` without waiting for the runs it has started: queued ones are dropped, running workers
-    are terminated, then killed when they have not ended within a second."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public handle
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + 1.0
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join(1.0)
 
 
 def worker_identity() -> tuple[str, str]:
