@@ -170,7 +170,7 @@ PrecisionOption = Annotated[str | None, typer.Option(
     "difference, when comparing) is within ± this of the before value: 2% or 0.02. --replications is then not "
     "used; at most --max-replications.")]
 MaxReplications = Annotated[int, typer.Option(
-    "--max-replications", help="The most replications --precision may run (>= 5).")]
+    "--max-replications", min=5, help="The most replications --precision may run (its first round is 5).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Run even when the run is estimated to take longer than 15 minutes.")]
 

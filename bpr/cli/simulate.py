@@ -44,7 +44,7 @@ from bpr.cli.common import (
     print_json,
     sim_config_or_exit,
 )
-from bpr.errors import BprError, Issue
+from bpr.errors import BprError
 from bpr.model.schema import Process
 from bpr.interchange import write_event_log
 from bpr.simulate import Comparison, SimulationResult, compare, simulate
@@ -376,8 +376,6 @@ def simulate_command(
             result = compare(process_before, process_after, config, progress)
     except BprError as error:
         fail(error)
-    except ValueError as error:  # --max-replications below the first round
-        fail([Issue(str(error), path="--max-replications", file="<options>")])
     finally:  # a Ctrl-C too: the bar gives the terminal back
         progress.close()
     if events is not None:

@@ -45,7 +45,7 @@ from bpr.cli.common import (
     write_output,
 )
 from bpr.cli.simulate import comparison_text
-from bpr.errors import BprError, Issue
+from bpr.errors import BprError
 from bpr.model.load import process_to_data
 from bpr.model.schema import Process
 from bpr.simulate import Comparison, compare
@@ -120,8 +120,6 @@ def whatif(
                 comparison, reached = compare_to_precision(before, process, config, target, max_replications)
         except BprError as error:
             fail(error)
-        except ValueError as error:  # --max-replications below the first round
-            fail([Issue(str(error), path="--max-replications", file="<options>")])
     if output_format is WhatifFormat.json:
         data = process_to_data(process) if comparison is None else {
             "process": process_to_data(process), "comparison": comparison.to_dict(),

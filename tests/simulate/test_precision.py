@@ -66,6 +66,8 @@ def test_the_cli_states_the_precision_and_refuses_a_bad_one():
     assert "precision ±10.0% reached after" in result.stdout
     result = runner.invoke(app, ["simulate", *args, "--precision", "lots"])
     assert result.exit_code == 2 and "--precision: cannot read precision 'lots'" in result.output
+    result = runner.invoke(app, ["simulate", *args, "--precision", "10%", "--max-replications", "3"])
+    assert result.exit_code == 2 and "--max-replications" in result.output
 
 
 def test_whatif_runs_to_a_precision_too():
