@@ -33,8 +33,10 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     table.add_column("figure")
     table.add_column("value", justify="right")
     for key, value in summary.items():
-        if key == "path":
+        if key == "path" or (key == "other_entries" and not value):
             continue
+        if key == "other_entries":  # cases that enter at other steps: where, and what share of them
+            value = ", ".join(f"{entry['start']} ({entry['share']:.0%})" for entry in value)
         table.add_row(key, str(value))
     return table
 

@@ -98,3 +98,13 @@ def test_bad_input_exits_2_with_a_located_message(tmp_path: Path) -> None:
 def test_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_the_text_summary_names_other_entries_in_words_and_leaves_out_an_empty_list() -> None:
+    scenarios = Path(__file__).resolve().parents[2] / "scenarios"
+    with_others = CliRunner().invoke(app, ["analyze", str(scenarios / "child_allowance" / "before.yaml")])
+    assert with_others.exit_code == 0, with_others.output
+    row = next(line for line in with_others.stdout.splitlines() if "other_entries" in line)
+    assert "%)" in row and "{" not in row
+    ringi = CliRunner().invoke(app, ["analyze", str(scenarios / "purchase_ringi" / "before.yaml")])
+    assert "other_entries" not in ringi.stdout
