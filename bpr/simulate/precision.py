@@ -7,6 +7,11 @@ interval of the lead time and of the staff-hours per year — of their differenc
 spread; the count the spread asks for is then run (and again, if the estimate was short), never more than
 ``max_replications``. Replication ``r`` is the same whichever round ran it, so the answer is exactly the one
 a fixed run of that count gives (:mod:`bpr.simulate.streams`).
+
+The rule apart from the running: :meth:`Precision.of` measures an answer of ``n`` replications, and
+:attr:`Precision.next_count` says what the next round brings the count to, or that the answer is final. The
+functions here run the rounds in this process (``--workers``); the service runs each round's replications
+as tasks of its worker pool (:mod:`bpr.service.runs`) and asks the same two questions after each.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from bpr.simulate.estimate import Estimate
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 from bpr.simulate.runner import Progress, plan_for, run_jobs
 
-__all__ = ["FIRST", "MEASURES", "Precision", "compare_to_precision", "run_to_precision", "simulate_to_precision"]
+__all__ = ["FIRST", "MEASURES", "Precision", "check_precision", "compare_to_precision", "run_to_precision",
+           "simulate_to_precision"]
 
 FIRST = 5
 """Replications of the first round: enough for a first estimate of the spread (t with 4 degrees of freedom)."""
@@ -45,9 +51,33 @@ class Precision:
     replications: int
     max_replications: int
 
+    @classmethod
+    def of(cls, answer: SimulationResult | Comparison, target: float, max_replications: int) -> Precision:
+        """The precision ``answer`` reached: a simulation's intervals of :data:`MEASURES` over their means,
+        or a comparison's intervals of their differences over the before values."""
+        if isinstance(answer, Comparison):
+            differences = answer.differences
+            reached = {name: _relative(differences[name].difference, differences[name].before)
+                       for name in MEASURES}
+            replications = answer.before.config.replications
+        else:
+            figures = {"lead_time": answer.kpis["lead_time"].mean,
+                       "staff_hours_per_year": answer.yearly["staff_hours_per_year"]}
+            reached = {name: _relative(est, est.mean) for name, est in figures.items()}
+            replications = answer.config.replications
+        return cls(target, reached, replications, max_replications)
+
     @property
     def met(self) -> bool:
         return all(value <= self.target for value in self.reached.values())
+
+    @property
+    def next_count(self) -> int | None:
+        """The count of replications the next round brings the run to, or None when this answer is the final
+        one: the target is met or ``max_replications`` are done."""
+        if self.met or self.replications >= self.max_replications:
+            return None
+        return _needed(self.replications, max(self.reached.values()), self.target, self.max_replications)
 
     def to_dict(self) -> dict[str, Any]:
         return {"target": self.target, "reached": {k: _finite(v) for k, v in self.reached.items()},
@@ -74,7 +104,9 @@ def _needed(count: int, reached: float, target: float, most: int) -> int:
     return min(most, max(count + 2, math.ceil(count * (reached / target) ** 2 * _MARGIN)))
 
 
-def _check(target: float, max_replications: int) -> None:
+def check_precision(target: float, max_replications: int) -> None:
+    """:class:`ValueError` naming the bad value when ``target`` is not a share in (0, 1) or
+    ``max_replications`` is below the first round."""
     if not (0 < target < 1):
         raise ValueError(f"precision must be above 0 and below 100% (e.g. 0.02 for ±2%), got {target!r}")
     if max_replications < FIRST:
@@ -85,21 +117,16 @@ def simulate_to_precision(process: Process, config: SimConfig, target: float, ma
                           progress: Progress | None = None) -> tuple[SimulationResult, Precision]:
     """Simulate ``process`` until the means of :data:`MEASURES` are within ±``target`` (``config.replications``
     is not used)."""
-    _check(target, max_replications)
+    check_precision(target, max_replications)
     plan = plan_for(process, config)
     outputs: list[ReplicationOutput] = []
-
-    def reached_by(result: SimulationResult) -> dict[str, float]:
-        figures = {"lead_time": result.kpis["lead_time"].mean, "staff_hours_per_year": result.yearly[
-            "staff_hours_per_year"]}
-        return {name: _relative(est, est.mean) for name, est in figures.items()}
 
     def summary(count: int) -> SimulationResult:
         return summarize(plan, config.model_copy(update={"replications": count}), outputs)
 
     return _rounds(lambda start, stop, report: outputs.extend(
         run_jobs([(0, plan, r) for r in range(start, stop)], config, report).get(0, [])),
-        summary, reached_by, target, max_replications, progress, per_replication=1)
+        summary, target, max_replications, progress, per_replication=1)
 
 
 def compare_to_precision(before: Process, after: Process, config: SimConfig, target: float,
@@ -107,7 +134,7 @@ def compare_to_precision(before: Process, after: Process, config: SimConfig, tar
                          ) -> tuple[Comparison, Precision]:
     """Compare ``before`` with ``after`` (common random numbers) until the differences of :data:`MEASURES`
     are within ±``target`` of their before values."""
-    _check(target, max_replications)
+    check_precision(target, max_replications)
     plans = (plan_for(before, config), plan_for(after, config))
     outputs: tuple[list[ReplicationOutput], list[ReplicationOutput]] = ([], [])
 
@@ -120,17 +147,13 @@ def compare_to_precision(before: Process, after: Process, config: SimConfig, tar
         counted = config.model_copy(update={"replications": count})
         return compare_results(summarize(plans[0], counted, outputs[0]), summarize(plans[1], counted, outputs[1]))
 
-    def reached_by(comparison: Comparison) -> dict[str, float]:
-        return {name: _relative(comparison.differences[name].difference, comparison.differences[name].before)
-                for name in MEASURES}
-
-    return _rounds(run, summary, reached_by, target, max_replications, progress, per_replication=2)
+    return _rounds(run, summary, target, max_replications, progress, per_replication=2)
 
 
-def _rounds(run: Callable[[int, int, Progress | None], Any], summary: Callable[[int], Any],
-            reached_by: Callable[[Any], dict[str, float]], target: float, most: int, progress: Progress | None,
-            per_replication: int) -> tuple[Any, Precision]:
-    """Run rounds of replications ``[done, wanted)`` until the target or ``most`` is reached."""
+def _rounds(run: Callable[[int, int, Progress | None], Any], summary: Callable[[int], Any], target: float,
+            most: int, progress: Progress | None, per_replication: int) -> tuple[Any, Precision]:
+    """Run rounds of replications ``[done, wanted)`` until the answer is final
+    (:attr:`Precision.next_count`)."""
     done, wanted = 0, FIRST
     while True:
         offset = done * per_replication
@@ -143,10 +166,11 @@ def _rounds(run: Callable[[int, int, Progress | None], Any], summary: Callable[[
         run(done, wanted, report)
         done = wanted
         answer = summary(done)
-        reached = reached_by(answer)
-        if all(value <= target for value in reached.values()) or done >= most:
-            return answer, Precision(target, reached, done, most)
-        wanted = _needed(done, max(reached.values()), target, most)
+        precision = Precision.of(answer, target, most)
+        following = precision.next_count
+        if following is None:
+            return answer, precision
+        wanted = following
 
 
 def run_to_precision(before: Process, after: Process | None, config: SimConfig, target: float,
