@@ -234,6 +234,29 @@ class WorkCalendar:
             j = bisect_right(self._ends, t)
         return self._ends[j]
 
+    def segment(self, t: float) -> tuple[float, float, float, float]:
+        """``(lo, start, end, cum)``: the stretch ``[lo, end)`` around ``t`` made of a closed part ``[lo, start)``
+        and the open period ``[start, end)``, with ``cum`` open minutes before ``start``.
+
+        Inside it, every query is arithmetic: open at ``u`` iff ``u >= start``; ``next_open(u)`` is ``max(u,
+        start)``; ``time_to_offset(u)`` is ``cum + (u - start)`` from ``start`` on, else ``cum`` — the same
+        values, to the bit, as the methods give. The engine keeps one per role and calls the calendar only when
+        time leaves it (about twice a working day), instead of at every event. The period is final (a table
+        that grows later does not extend it). A calendar never open is one stretch, open nowhere; ``always``
+        is one, open from 0.
+        """
+        if self.always:
+            return -math.inf, 0.0, math.inf, 0.0
+        if self.never_open:
+            return -math.inf, math.inf, math.inf, 0.0
+        if t >= self._end:
+            self._cover(t)
+        j = bisect_right(self._ends, t)
+        while j >= len(self._ends) or self._ends[j] >= self._end:  # a period that may go on past the table
+            self._grow()
+            j = bisect_right(self._ends, t)
+        return (self._ends[j - 1] if j > 0 else -math.inf), self._starts[j], self._ends[j], self._cum[j]
+
     # --- open time ---------------------------------------------------------------------------------
 
     def time_to_offset(self, t: float) -> float:

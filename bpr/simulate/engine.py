@@ -198,7 +198,7 @@ class _Case:
 class _Role:
     """A role at run time: its staff pool (``None`` for unlimited staff) and its compiled calendar."""
 
-    __slots__ = ("index", "id", "pool", "calendar", "always", "free", "staff")
+    __slots__ = ("index", "id", "pool", "calendar", "always", "free", "staff", "seg")
 
     def __init__(self, index: int, role_id: str, pool: Pool | None, calendar: WorkCalendar,
                  staff: int | None, events: bool) -> None:
@@ -210,6 +210,8 @@ class _Role:
         self.staff = staff
         # Which staff member works on what: only kept for the event log.
         self.free = list(range(staff, 0, -1)) if (events and staff is not None) else None
+        # The stretch of the calendar around the last query (WorkCalendar.segment); empty until the first.
+        self.seg: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass
@@ -398,7 +400,7 @@ class _Replication:
                 self.arrived += 1
                 self.open_measured += 1
                 self.by_channel[arrival.channel] = self.by_channel.get(arrival.channel, 0) + 1
-            start(flow(case, _Track(), start_step, -1))
+            start(env, flow(case, _Track(), start_step, -1))
 
     # --- the case flow -----------------------------------------------------------------------------
 
@@ -417,7 +419,6 @@ class _Replication:
         tasks = self.tasks
         w0, w1 = self.w0, self.w1
         events = self.events
-        timeout = env.timeout
         inside = steps[stop].block if stop >= 0 else None
         while True:
             if sid == stop:
@@ -439,7 +440,7 @@ class _Replication:
                     queued = calendar.next_clock(t0, st.batch)
                     if queued > t0:
                         batch_open = (queued - t0) if always else calendar.open_minutes_between(t0, queued)
-                        yield timeout(queued - t0)
+                        yield queued - t0
                 pool = role.pool
                 overtaken = None
                 if pool is not None:
@@ -454,26 +455,43 @@ class _Replication:
                 overtime = 0.0
                 if always:
                     if work > 0:
-                        yield timeout(work)
+                        yield work
                     finish = env.now
                 elif counter:
                     # At the counter (受付終了): the citizen is there from ``present`` (the opening, for a case
                     # that reached the step while closed) and, once there, is served to the end without a
                     # pause, after closing too; the staff's minutes after closing are overtime.
-                    present = t0 if calendar.is_open(t0) else calendar.next_open(t0)
+                    # Calendar queries as arithmetic inside the role's stretch (WorkCalendar.segment).
+                    lo, s, e, c = role.seg
+                    if not lo <= t0 < e:
+                        role.seg = lo, s, e, c = calendar.segment(t0)
+                    present = t0 if t0 >= s else s  # open at t0, or the next opening
                     begin = acquired if acquired >= present else present
                     finish = begin + work
                     if work > 0:
-                        overtime = work - calendar.open_minutes_between(begin, finish)
+                        if not begin < e:
+                            role.seg = lo, s, e, c = calendar.segment(begin)
+                        if finish < e and begin >= s:  # no closing in between: all of it in open time
+                            overtime = work - ((c + (finish - s)) - (c + (begin - s) if begin > s else c))
+                        else:
+                            overtime = work - calendar.open_minutes_between(begin, finish)
                         if overtime < 1e-9:
                             overtime = 0.0
                     if finish > acquired:
-                        yield timeout(finish - acquired)
+                        yield finish - acquired
                 else:
                     # Work starts at the next opening and pauses while closed (WorkCalendar.finish_time).
-                    finish = calendar.finish_time(acquired, work)
+                    if work > 0:
+                        lo, s, e, c = role.seg
+                        if not lo <= acquired < e:
+                            role.seg = lo, s, e, c = calendar.segment(acquired)
+                        finish = (acquired if acquired > s else s) + work
+                        if finish > e:  # it does not fit before closing
+                            finish = calendar.finish_time(acquired, work)
+                    else:
+                        finish = acquired
                     if finish > acquired:
-                        yield timeout(finish - acquired)
+                        yield finish - acquired
                 if pool is not None:
                     pool.release()
                 # Drawn here, where the event log needs it; the draw is the case's own, so when it is made
@@ -512,9 +530,23 @@ class _Replication:
                         track.cont += acquired - queued
                     track.batch += batch_open
                 else:
-                    queue_open = calendar.open_minutes_between(queued, acquired) if acquired > queued else 0.0
+                    lo, s, e, c = role.seg
+                    if not lo <= acquired < e:
+                        role.seg = lo, s, e, c = calendar.segment(acquired)
+                    at = c + (acquired - s) if acquired > s else c  # open minutes up to ``acquired``
+                    if acquired <= queued:
+                        queue_open = 0.0
+                    elif queued >= lo:
+                        queue_open = at - (c + (queued - s) if queued > s else c)
+                    else:
+                        queue_open = calendar.open_minutes_between(queued, acquired)
                     if overtaken is not None:
-                        ahead = calendar.open_minutes_between(overtaken, acquired)
+                        if acquired <= overtaken:
+                            ahead = 0.0
+                        elif overtaken >= lo:
+                            ahead = at - (c + (overtaken - s) if overtaken > s else c)
+                        else:
+                            ahead = calendar.open_minutes_between(overtaken, acquired)
                         track.prio += ahead
                         track.cont += queue_open - ahead
                     else:
@@ -567,7 +599,7 @@ class _Replication:
                 depart = self.step_calendars[sid].next_clock(t0, st.departures) if st.departures else t0
                 arrive = depart + next(self.delays[sid])
                 if arrive > t0:
-                    yield timeout(arrive - t0)
+                    yield arrive - t0
                 if case.pending is not None:
                     track.rework += arrive - t0
                 else:
@@ -587,7 +619,7 @@ class _Replication:
                 t0 = env.now
                 wait = next(self.durations[sid])
                 if wait > 0:
-                    yield timeout(wait)
+                    yield wait
                     wait = env.now - t0
                 if case.pending is not None:
                     track.rework += wait
@@ -608,7 +640,7 @@ class _Replication:
                 branches: list[simpy.Event] = []
                 for target in st.split_to:
                     branch_done = simpy.Event(env)
-                    start_flow(self.flow(case, track.copy(), target, st.join), branch_done)
+                    start_flow(env, self.flow(case, track.copy(), target, st.join), branch_done)
                     branches.append(branch_done)
                 yield env.all_of(branches)
                 # The critical path goes on: the branch that reached the join last (first of ties). If a

@@ -1,44 +1,65 @@
 """The engine's fast path on simpy: the only module that reads simpy's private attributes.
 
 simpy's public API costs the engine time it does not need on its hottest path, so this module reads
-``Event._value`` directly. It is the only place that does (a test holds it), and simpy is pinned to the
-versions it is tested with (``simpy>=4.1,<4.2`` in pyproject.toml); ``tests/simulate/test_kernel.py``
-checks that the attribute is still there and means what it is used for.
+``Event._value`` and schedules on ``Environment._queue`` directly. It is the only place that does (a test
+holds it), and simpy is pinned to the versions it is tested with (``simpy>=4.1,<4.2`` in pyproject.toml);
+``tests/simulate/test_kernel.py`` checks that these internals are still there and mean what they are used for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
+from heapq import heappush
 from typing import Any
 
 import simpy
+from simpy.core import NORMAL
 
 __all__ = ["start_flow"]
 
 
-def start_flow(flow: Generator[simpy.Event, Any, Any], done: simpy.Event | None = None) -> None:
-    """Run a case's generator on simpy events, without a ``simpy.Process``.
+class _Wake:
+    """What a flow's pause puts on simpy's schedule: the smallest object ``Environment.step`` can process
+    (it reads ``callbacks`` and ``_ok``). One per flow, reused: a flow waits for one thing at a time."""
 
-    A process costs two events of its own per case (its start and its end) and a general-purpose resume
-    with checks the engine does not need (it never yields failed events); for short steps that was a
-    fifth of the run time. The generator runs at once up to its first ``yield``; each event it yields
-    resumes it with the event's value. ``done`` (if given) succeeds with the generator's return value. An
-    exception in the generator propagates out of ``env.run``.
+    __slots__ = ("callbacks", "_ok", "_value")
+
+    def __init__(self) -> None:
+        self.callbacks: list[Any] | None = None
+        self._ok = True
+        self._value = None
+
+
+def start_flow(env: simpy.Environment, flow: Generator[simpy.Event | float, Any, Any],
+               done: simpy.Event | None = None) -> None:
+    """Run a case's generator on ``env``, without a ``simpy.Process``.
+
+    The generator yields a simpy event to wait for it (it is resumed with the event's value), or a
+    ``float``: a pause of that many minutes, scheduled exactly as ``env.timeout(delay)`` would be (same
+    time, priority and place in the order of events) but with no event object created for it. A process
+    costs two events of its own per case (its start and its end) and a general-purpose resume with checks
+    the engine does not need (it never yields failed events); a timeout creates and initialises an event
+    for every pause; for short steps these were a third of the run time. The generator runs at once up to
+    its first ``yield``. ``done`` (if given) succeeds with the generator's return value. An exception in the
+    generator propagates out of ``env.run``.
     """
-    def resume(event: simpy.Event) -> None:
+    queue = env._queue
+    eid = env._eid
+    wake = _Wake()
+
+    def resume(event: Any) -> None:
         try:
             target = send(event._value)
         except StopIteration as stop:
             if done is not None:
                 done.succeed(stop.value)
             return
-        target.callbacks.append(resume)
+        if target.__class__ is float:
+            wake.callbacks = again
+            heappush(queue, (env._now + target, NORMAL, next(eid), wake))
+        else:
+            target.callbacks.append(resume)
 
+    again = [resume]
     send = flow.send
-    try:
-        target = send(None)
-    except StopIteration as stop:
-        if done is not None:
-            done.succeed(stop.value)
-        return
-    target.callbacks.append(resume)
+    resume(wake)

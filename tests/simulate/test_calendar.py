@@ -296,3 +296,28 @@ def test_business_days_add_up(cal, a, b, c):
     assert cal.business_days_between(a, b) + cal.business_days_between(b, c) == cal.business_days_between(
         a, c
     )
+
+
+SEGMENT_CALENDARS = [
+    DEFAULT,
+    Calendar(hours=("00:00-24:00",), holidays=None, closed=()),  # periods that run over midnight and merge
+    Calendar(days=()),  # never open
+    Calendar(always=True),
+]
+
+
+@pytest.mark.parametrize("calendar", SEGMENT_CALENDARS, ids=["default", "24h", "never", "always"])
+@settings(max_examples=300, deadline=None)
+@given(t=st.floats(0, 3 * 365 * MINUTES_PER_DAY), u=st.floats(0, 3 * MINUTES_PER_DAY))
+def test_a_segment_answers_as_the_methods_do_to_the_bit(calendar: Calendar, t: float, u: float) -> None:
+    # The engine answers queries inside a role's segment by arithmetic; it must agree with the methods exactly.
+    cal = WorkCalendar(calendar, START, horizon_years=0)  # small table: segments near its end must be final
+    lo, start, end, cum = cal.segment(t)
+    assert lo <= t < end
+    for x in (t, min(t + u, math.nextafter(end, -math.inf)) if math.isfinite(end) else t + u, start):
+        if not lo <= x < end:
+            continue
+        assert cal.is_open(x) == (x >= start)
+        assert cal.next_open(x) == (x if x >= start else start)
+        assert cal.time_to_offset(x) == (cum + (x - start) if x > start else cum)
+    assert cal.segment(t) == (lo, start, end, cum)  # the table may have grown: the stretch stays the same
