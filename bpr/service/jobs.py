@@ -5,6 +5,11 @@ canonical request, so an identical request is answered from the store. A run goe
 :class:`~bpr.service.pool.WorkerPool` (never the event loop); the manager counts what is queued or running
 and refuses more than ``max_active`` (:class:`~bpr.service.errors.Busy`, with the seconds to wait worked out
 from the estimates).
+
+A run may go in rounds: its ``combine`` answers with a :class:`Round` of more tasks when the results so far
+ask for them (a run to a precision: each round's count follows from the last), and the round's own
+``combine`` takes over. Every round is a new set of pool tasks, spread over the workers and stopped by a
+cancel like the first.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from bpr.service.pool import TaskCancelled, TaskFailed, WorkerLost, WorkerPool
 from bpr.service.settings import ServiceSettings
 from bpr.service.store import ACTIVE, JobRecord, JobStore
 
-__all__ = ["JobManager", "Outcome", "Task", "Work", "request_key"]
+__all__ = ["JobManager", "Outcome", "Round", "Task", "Work", "request_key"]
 
 Task = tuple[Callable[..., Any], tuple[Any, ...]]
 """A task for the worker pool: a module-level function and its (picklable) arguments."""
@@ -42,12 +47,13 @@ def request_key(kind: str, payload: Any) -> str:
 @dataclass(frozen=True)
 class Work:
     """What to run: each ``fn(*args, progress=...)`` of ``tasks`` in a worker process, then
-    ``combine(results)`` (in a thread of the server) for the answer; ``estimate`` in seconds. A job's
-    progress is the mean over its tasks of how far each is: 1 when done, else what the task last reported
-    through ``progress(fraction)`` (0 for a task that reports nothing, such as one replication).
+    ``combine(results)`` (in a thread of the server) for the answer, or for a :class:`Round` of more tasks;
+    ``estimate`` in seconds. A job's progress is the mean over its tasks of how far each is: 1 when done,
+    else what the task last reported through ``progress(fraction)`` (0 for a task that reports nothing, such
+    as one replication), ``ahead`` tasks expected in a later round counting as not started.
     ``keep(results)``, when given, is called only after the answer is stored as done: never with the
     results of a job that was cancelled or failed. Work may have no tasks (everything it needs is at hand):
-    it then needs no worker and is never refused as too much."""
+    it then needs no worker and, with nothing ``ahead``, is never refused as too much."""
 
     kind: str
     key: str
@@ -55,12 +61,27 @@ class Work:
     tasks: list[Task]
     combine: Callable[[list[Any]], Any]
     keep: Callable[[list[Any]], None] | None = None
+    ahead: int = 0
+
+
+@dataclass(frozen=True)
+class Round:
+    """More tasks a run needs before its answer, as its ``combine`` returns them: ``tasks`` go to the
+    workers, then this ``combine`` (answer or another round) and ``keep`` replace the earlier ones. The last
+    ``keep`` gets the results of every round's tasks, in the order they were sent. The job's progress counts
+    these tasks from here on and never goes back: it holds until they catch up with it."""
+
+    tasks: list[Task]
+    combine: Callable[[list[Any]], Any]
+    keep: Callable[[list[Any]], None] | None = None
+    ahead: int = 0
 
 
 @dataclass(frozen=True)
 class Outcome:
     """The answer to a submitted run: the job record, whether it came from the store, and how many tasks
-    its run sent to the workers (None when answered from the store)."""
+    its run sent to the workers (None when answered from the store; for a job still running, those sent so
+    far)."""
 
     record: JobRecord
     inline: bool
@@ -73,9 +94,40 @@ class _Active:
     job_id: str
     key: str
     estimate: float
-    task_ids: list[int]
+    task_ids: list[int]  # of every round so far
     finished: asyncio.Future[None]
     started: float = field(default_factory=time.monotonic)
+
+
+class _Progress:
+    """A job's progress: the mean over its tasks of how far each is, with the tasks expected ``ahead``
+    counted as not started, at most 0.99 until the answer is stored. A round adds tasks (and replaces the
+    guess of those ahead); what is reported never goes back."""
+
+    def __init__(self, report: Callable[[float], None]) -> None:
+        self._report = report
+        self._shares: list[float] = []  # each task's: 1 when done, its own progress(fraction) meanwhile
+        self._ahead = 0
+        self._sent = 0.0
+        self._lock = threading.Lock()  # callbacks come from several feeding threads
+
+    def add(self, count: int, ahead: int) -> int:
+        """Count ``count`` more tasks, and ``ahead`` expected after them; the index of the first."""
+        with self._lock:
+            first = len(self._shares)
+            self._shares.extend([0.0] * count)
+            self._ahead = ahead
+            return first
+
+    def advance(self, index: int, fraction: float) -> None:
+        with self._lock:
+            if fraction <= self._shares[index]:
+                return  # a task's progress never goes back (a redesign's planned total can grow)
+            self._shares[index] = min(1.0, fraction)
+            value = sum(self._shares) / (len(self._shares) + self._ahead) * 0.99
+            if value > self._sent:  # nor the job's, when a round has grown the count of tasks
+                self._sent = value
+                self._report(value)
 
 
 class JobManager:
@@ -115,15 +167,15 @@ class JobManager:
         if job_id is None:
             job_id = self._start(work)
         active = self._active.get(job_id)
-        tasks = len(active.task_ids) if active is not None else len(work.tasks)
         if inline and active is not None:
             await asyncio.shield(active.finished)
+        tasks = len(active.task_ids) if active is not None else len(work.tasks)  # of every round, once done
         record = self.store.get(job_id)
         assert record is not None
         return Outcome(record, inline=inline, tasks=tasks)
 
     def _start(self, work: Work) -> str:
-        if work.tasks and self.active_count >= self.settings.max_active:
+        if (work.tasks or work.ahead) and self.active_count >= self.settings.max_active:
             seconds = self.retry_after()
             raise Busy([Issue(f"the service is busy: {self.active_count} runs queued or running (limit "
                               f"{self.settings.max_active})", file=SERVER, hint=f"retry after {seconds} s")], seconds)
@@ -132,9 +184,21 @@ class JobManager:
         job_id = record.id
         if not work.tasks:
             self.store.mark_running(job_id)  # nothing to wait for: it runs at once, in the server
-        total = len(work.tasks)
-        shares = [0.0] * total  # how far each task is: 1 when done, a task's own progress(fraction) meanwhile
-        lock = threading.Lock()  # callbacks come from several feeding threads
+        progress = _Progress(functools.partial(self.store.set_progress, job_id))
+        finished: asyncio.Future[None] = loop.create_future()
+        active = _Active(job_id, work.key, work.estimate, [], finished)
+        gathered = self._send(active, work.tasks, work.ahead, progress)
+        self._active[job_id] = active
+        self._by_key[work.key] = job_id
+        loop.create_task(self._finish(active, gathered, work, progress))
+        return job_id
+
+    def _send(self, active: _Active, tasks: list[Task], ahead: int,
+              progress: _Progress) -> asyncio.Future[list[Any]]:
+        """Send the tasks of a round to the pool, counted in ``progress`` and cancelled with the job; the
+        future of their results, in order."""
+        job_id = active.job_id
+        first = progress.add(len(tasks), ahead)
         started = [False]
 
         def on_start() -> None:  # called from a feeding thread
@@ -142,42 +206,47 @@ class JobManager:
                 started[0] = True
                 self.store.mark_running(job_id)
 
-        def advance(index: int, fraction: float) -> None:
-            with lock:
-                if fraction <= shares[index]:
-                    return  # progress never goes back (a redesign's planned total can grow)
-                shares[index] = min(1.0, fraction)
-                self.store.set_progress(job_id, sum(shares) / total * 0.99)
-
         def on_done(index: int, future: Any) -> None:
             if future.exception() is None:  # tasks finished, not those cancelled or failed
-                advance(index, 1.0)
+                progress.advance(index, 1.0)
 
         submitted = [
-            self.pool.submit(fn, *args, on_start=on_start, on_progress=functools.partial(advance, index))
-            for index, (fn, args) in enumerate(work.tasks)
+            self.pool.submit(fn, *args, on_start=on_start,
+                             on_progress=functools.partial(progress.advance, index))
+            for index, (fn, args) in enumerate(tasks, start=first)
         ]
-        for index, (_, future) in enumerate(submitted):
+        for index, (_, future) in enumerate(submitted, start=first):
             future.add_done_callback(functools.partial(on_done, index))
+        active.task_ids.extend(task for task, _ in submitted)
         wrapped = [asyncio.wrap_future(future) for _, future in submitted]
         for each in wrapped:  # after the first failure the others' errors are expected: mark them seen
             each.add_done_callback(lambda f: f.cancelled() or f.exception())
-        gathered = asyncio.gather(*wrapped)
-        finished: asyncio.Future[None] = loop.create_future()
-        self._active[job_id] = _Active(job_id, work.key, work.estimate, [task for task, _ in submitted], finished)
-        self._by_key[work.key] = job_id
-        loop.create_task(self._finish(job_id, gathered, work.combine, work.keep, finished))
-        return job_id
+        return asyncio.gather(*wrapped)
 
-    async def _finish(self, job_id: str, gathered: asyncio.Future[list[Any]], combine: Callable[[list[Any]], Any],
-                      keep: Callable[[list[Any]], None] | None, finished: asyncio.Future[None]) -> None:
+    async def _gather(self, job_id: str, gathered: asyncio.Future[list[Any]]) -> list[Any]:
         try:
-            try:
-                results = await gathered
-            except BaseException:
-                self._cancel_tasks(job_id)  # one replication failed: the others are of no use
-                raise
-            result = await asyncio.to_thread(combine, results)
+            return await gathered
+        except BaseException:
+            self._cancel_tasks(job_id)  # one replication failed: the others are of no use
+            raise
+
+    async def _finish(self, active: _Active, gathered: asyncio.Future[list[Any]], work: Work,
+                      progress: _Progress) -> None:
+        job_id, finished = active.job_id, active.finished
+        keep = work.keep
+        results: list[Any] = []  # of every round, in the order sent
+        try:
+            round_results = await self._gather(job_id, gathered)
+            results.extend(round_results)
+            result = await asyncio.to_thread(work.combine, round_results)
+            while isinstance(result, Round):
+                if self._active.get(job_id) is not active:
+                    raise TaskCancelled()  # cancelled while the last round was combined: no more rounds
+                keep = result.keep
+                sent = self._send(active, result.tasks, result.ahead, progress)
+                round_results = await self._gather(job_id, sent)
+                results.extend(round_results)
+                result = await asyncio.to_thread(result.combine, round_results)
         except TaskCancelled:
             self.store.fail(job_id, [_issue("the job was cancelled")], status="cancelled")
         except TaskFailed as error:
