@@ -381,13 +381,12 @@ class _Replication:
         priority = arrival.priority
         start_step = arrival.start
         flow = self.flow
-        timeout = env.timeout
         start = start_flow
         for t in self.arrival_times(arrival, stream_name):
             if t >= cap:
                 return
             if t > env.now:
-                yield timeout(t - env.now)
+                yield t - env.now
             measured = w0 <= t < w1
             attrs = {name: next(sampler) for name, sampler in attribute_samplers} if attribute_samplers else {}
             case = _Case(self.next_id, next(case_keys), channel, t, priority, attrs, measured)
@@ -776,7 +775,7 @@ class _Replication:
             count = seen.get(arrival.channel, 0)
             seen[arrival.channel] = count + 1
             name = arrival.channel if count == 0 else f"{arrival.channel}#{count}"
-            env.process(self.arrivals(arrival, name))
+            start_flow(env, self.arrivals(arrival, name))
         env.process(self._watch())
         env.run(until=self.done)
         self._flush()

@@ -15,7 +15,7 @@ from typing import Any
 import simpy
 from simpy.core import NORMAL
 
-__all__ = ["start_flow"]
+__all__ = ["Ticket", "fire", "start_flow"]
 
 
 class _Wake:
@@ -28,6 +28,25 @@ class _Wake:
         self.callbacks: list[Any] | None = None
         self._ok = True
         self._value = None
+
+
+class Ticket(_Wake):
+    """A wait for something another flow does (a staff member coming free): a flow yields it, and
+    :func:`fire` resumes that flow with a value — what ``simpy.Event``'s ``succeed`` does, without the rest of
+    an event."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.callbacks = []
+
+
+def fire(env: simpy.Environment, ticket: Ticket, value: Any = None) -> None:
+    """Resume the flow waiting on ``ticket`` with ``value``, now: scheduled exactly as ``event.succeed(value)``
+    would be (same time, priority and place in the order of events)."""
+    ticket._value = value
+    heappush(env._queue, (env._now, NORMAL, next(env._eid), ticket))
 
 
 def start_flow(env: simpy.Environment, flow: Generator[simpy.Event | float, Any, Any],

@@ -5,7 +5,7 @@ waiting case, which resumes at the same simulated time). It is written on plain 
 ``simpy.Resource`` creates and schedules a request event even when a staff member is free, and runs its
 generic put/get queues on every request and release; for a process of many short steps that was a third of
 the run time. Here a free staff member is taken with no event at all, and a waiting case waits on one
-plain ``simpy.Event``.
+:class:`~bpr.simulate.kernel.Ticket` (the flows of :func:`~bpr.simulate.kernel.start_flow` yield it).
 
 With priorities a higher ``priority`` number is served first, FIFO within one priority. When a case is
 served ahead of cases that have waited longer, those are *overtaken*: the time is handed to them when
@@ -20,11 +20,13 @@ from typing import Any
 
 import simpy
 
+from bpr.simulate.kernel import Ticket, fire
+
 __all__ = ["Pool"]
 
 
 class Pool:
-    """``capacity`` interchangeable staff; ``acquire`` returns ``None`` (got one) or an event to wait on."""
+    """``capacity`` interchangeable staff; ``acquire`` returns ``None`` (got one) or a ticket to wait on."""
 
     __slots__ = ("env", "capacity", "busy", "priority", "_fifo", "_heap", "_seq")
 
@@ -35,7 +37,7 @@ class Pool:
         self.capacity = capacity
         self.busy = 0
         self.priority = priority
-        self._fifo: deque[simpy.Event] = deque()
+        self._fifo: deque[Ticket] = deque()
         self._heap: list[list[Any]] = []  # [-priority, seq, event, overtaken-at or None]
         self._seq = 0
 
@@ -43,12 +45,12 @@ class Pool:
         """Cases waiting (the queue length)."""
         return len(self._heap) if self.priority else len(self._fifo)
 
-    def acquire(self, priority: int = 0) -> simpy.Event | None:
-        """Take a staff member now (``None``) or get an event that fires, with the overtaken time, when served."""
+    def acquire(self, priority: int = 0) -> Ticket | None:
+        """Take a staff member now (``None``) or get a ticket that fires, with the overtaken time, when served."""
         if self.busy < self.capacity and not (self._heap if self.priority else self._fifo):
             self.busy += 1
             return None
-        event = simpy.Event(self.env)
+        event = Ticket()
         if self.priority:
             self._seq += 1
             heapq.heappush(self._heap, [-priority, self._seq, event, None])
@@ -65,9 +67,9 @@ class Pool:
                 for entry in self._heap:  # everyone who came earlier has just been overtaken
                     if entry[1] < seq and entry[3] is None:
                         entry[3] = now
-                event.succeed(overtaken)
+                fire(self.env, event, overtaken)
                 return
         elif self._fifo:
-            self._fifo.popleft().succeed()
+            fire(self.env, self._fifo.popleft())
             return
         self.busy -= 1
