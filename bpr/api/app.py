@@ -204,7 +204,8 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         config = sim_config(body.options, settings)
         precision = precision_of(body.options, settings)
         if precision is not None:
-            work = await asyncio.to_thread(precise_work, process, None, config, *precision, settings)
+            work = await asyncio.to_thread(precise_work, process, None, config, *precision, settings,
+                                           request.app.state.replicas)
         else:
             work = await simulate_work(process, config, settings, request.app.state.replicas)
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds
@@ -218,7 +219,8 @@ def _routes(v1: APIRouter, settings: Settings) -> None:
         config = sim_config(body.options, settings)
         precision = precision_of(body.options, settings)
         if precision is not None:
-            work = await asyncio.to_thread(precise_work, before, after, config, *precision, settings)
+            work = await asyncio.to_thread(precise_work, before, after, config, *precision, settings,
+                                           request.app.state.replicas)
         else:
             work = await whatif_work(before, after, config, settings, request.app.state.replicas)
         inline = body.mode == "auto" and work.estimate <= settings.sync_seconds

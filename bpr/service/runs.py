@@ -7,6 +7,12 @@ differs: the service's own worker processes, so that they can be shared, counted
 all for a replication kept from an earlier request (:mod:`bpr.service.replicas`: the same output a rerun would
 give, so the answer is the same to the byte).
 
+A request for a precision (``options.precision``) runs in rounds, as ``bpr simulate --precision`` does
+(:mod:`bpr.simulate.precision`): each round is one task per replication, spread over the workers, taking
+kept replications and leaving its own like any other run; after each round
+:class:`~bpr.simulate.precision.Precision` says whether the answer is final or how many replications the
+next round brings the run to. The answer is ``run_to_precision``'s, to the byte.
+
 **Run-time estimate** (decides inline vs job, and the ``Retry-After`` of a 429)::
 
     work    = sum over versions of  cases x steps x replications to run (those not kept from earlier requests)
@@ -21,21 +27,22 @@ all a threshold of about 2 s needs.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from bpr.errors import BprError
 from bpr.model.schema import Process
 from bpr.service.errors import Refused, issues_of
-from bpr.service.jobs import Task, Work, request_key
+from bpr.service.jobs import Round, Task, Work, request_key
 from bpr.service.replicas import ReplicaCache, ReplicaKey, replica_keys, run_digest
 from bpr.service.settings import ServiceSettings
-from bpr.service.tasks import precise_job, replicate
+from bpr.service.tasks import replicate
 from bpr.simulate.budget import cases_per_replication, estimated_seconds
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.plan import Plan
-from bpr.simulate.results import compare_results, summarize
+from bpr.simulate.precision import FIRST, Precision, check_precision
+from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 from bpr.simulate.runner import plan_for
 from bpr.study.fingerprint import BPR_VERSION, code_fingerprint
 
@@ -83,6 +90,23 @@ def run_keys(process: Process | dict[str, Any], config: SimConfig) -> list[Repli
     return replica_keys(run_digest(CODE_FINGERPRINT, data, config), config)
 
 
+def _to_run(wanted: list[list[ReplicaKey]],
+            found: Collection[ReplicaKey]) -> dict[ReplicaKey, tuple[int, int]]:
+    """The replications of ``wanted`` (the keys of each version) not in ``found``, in order, each once (a
+    what-if whose changes leave the process as it was wants each twice): key -> (version, replication)."""
+    missing: dict[ReplicaKey, tuple[int, int]] = {}
+    for which, keys in enumerate(wanted):
+        for replica in keys:
+            if replica not in found and replica not in missing:
+                missing[replica] = (which, replica.replication)
+    return missing
+
+
+def _runs(missing: dict[ReplicaKey, tuple[int, int]], versions: int) -> list[int]:
+    """How many of ``missing`` each version runs."""
+    return [sum(1 for v, _ in missing.values() if v == which) for which in range(versions)]
+
+
 def _replications_work(kind: str, key: str, processes: list[Process], datas: list[dict[str, Any]],
                        plans: list[Plan], config: SimConfig, settings: ServiceSettings, replicas: ReplicaCache | None,
                        summarise: Callable[[list[list[ReplicationOutput]]], dict[str, Any]]) -> Work:
@@ -93,13 +117,8 @@ def _replications_work(kind: str, key: str, processes: list[Process], datas: lis
     kept in ``replicas`` once the run is stored as done (``Work.keep``)."""
     wanted = [run_keys(data, config) for data in datas]
     found = replicas.get_many({k for keys in wanted for k in keys}) if replicas is not None else {}
-    missing: dict[ReplicaKey, tuple[int, int]] = {}  # what runs: (which version, replication), in order
-    for which, keys in enumerate(wanted):
-        for r, replica in enumerate(keys):
-            if replica not in found and replica not in missing:
-                missing[replica] = (which, r)
-    runs = [sum(1 for v, _ in missing.values() if v == which) for which in range(len(processes))]
-    estimate = estimate_seconds(processes, config, settings, runs)
+    missing = _to_run(wanted, found)
+    estimate = estimate_seconds(processes, config, settings, _runs(missing, len(processes)))
     check_estimate(estimate, settings)
     order = list(missing)
 
@@ -156,27 +175,68 @@ def _whatif_work(before: Process, after: Process, config: SimConfig, settings: S
 
 
 def precise_work(before: Process, after: Process | None, config: SimConfig, target: float, most: int,
-                 settings: ServiceSettings) -> Work:
-    """The work of a simulation or what-if asking for a precision (``options.precision``): one task that runs
-    rounds of replications until the target (:func:`bpr.service.tasks.precise_job`). The estimate is its
-    first round's and a second as long, the usual case; call it in a thread."""
-    from bpr.simulate.precision import FIRST
-
+                 settings: ServiceSettings, replicas: ReplicaCache | None = None) -> Work:
+    """The work of a simulation or what-if asking for a precision (``options.precision``): rounds of
+    replications until the answer is final, each round one task per replication not kept in ``replicas``
+    (see the module doc). The estimate is its first round's and a second as long, the usual case; call it in
+    a thread (it compiles and hashes like :func:`simulate_work`)."""
+    try:
+        check_precision(target, most)
+    except ValueError as error:  # a server whose replication limit is below the first round
+        raise Refused.one(str(error), path="options.max_replications") from None
     processes = [before] if after is None else [before, after]
-    for process in processes:
-        plan_of(process, config)
-    estimate = 2 * estimate_seconds(processes, config.model_copy(update={"replications": FIRST}), settings)
-    check_estimate(estimate, settings)
+    plans = [plan_of(process, config) for process in processes]
+    datas = [_key_data(process) for process in processes]
+    digests = [run_digest(CODE_FINGERPRINT, data, config) for data in datas]
     kind = "simulate" if after is None else "whatif"
-    key = request_key(kind, {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT,
-                             **({"process": _key_data(before)} if after is None else
-                                {"before": _key_data(before), "after": _key_data(after)}),
+    versions = {"process": datas[0]} if after is None else {"before": datas[0], "after": datas[1]}
+    key = request_key(kind, {"bpr": BPR_VERSION, "code": CODE_FINGERPRINT, **versions,
                              "config": config.model_dump(mode="json", exclude={"replications"}),
                              "precision": target, "max_replications": most})
 
-    def combine(outputs: list[Any]) -> dict[str, Any]:
-        answer: dict[str, Any] = outputs[0]
-        return answer
+    def counted(count: int) -> SimConfig:
+        return config.model_copy(update={"replications": count})
 
-    task: Task = (precise_job, (before, after, config, target, most))
-    return Work(kind, key, estimate, [task], combine)
+    def keys(start: int, stop: int) -> list[list[ReplicaKey]]:
+        return [replica_keys(digest, counted(stop))[start:stop] for digest in digests]
+
+    def look_up(start: int, stop: int, held: dict[ReplicaKey, ReplicationOutput]
+                ) -> tuple[dict[ReplicaKey, ReplicationOutput], dict[ReplicaKey, tuple[int, int]]]:
+        """Replications ``start .. stop - 1``: the outputs at hand (``held`` and those kept in ``replicas``,
+        held by the work from here on) and those to run."""
+        wanted = keys(start, stop)
+        found = replicas.get_many({k for ks in wanted for k in ks}) if replicas is not None else {}
+        return {**held, **found}, _to_run(wanted, found)
+
+    def summary(count: int, outputs: dict[ReplicaKey, ReplicationOutput]) -> SimulationResult | Comparison:
+        results = [summarize(plan, counted(count), [outputs[k] for k in ks])
+                   for plan, ks in zip(plans, keys(0, count))]
+        return results[0] if after is None else compare_results(results[0], results[1])
+
+    def round_to(count: int, at_hand: dict[ReplicaKey, ReplicationOutput],
+                 missing: dict[ReplicaKey, tuple[int, int]], sent: list[ReplicaKey], ahead: int) -> Round:
+        """The round that brings the run to ``count`` replications by running ``missing``; ``sent``: the keys
+        of the tasks of the rounds before, in order."""
+        order = [*sent, *missing]
+
+        def combine(results: list[Any]) -> Any:
+            outputs = {**at_hand, **dict(zip(missing, results))}
+            answer = summary(count, outputs)
+            precision = Precision.of(answer, target, most)
+            following = precision.next_count
+            if following is None:
+                return {**answer.to_dict(), "precision": precision.to_dict()}
+            return round_to(following, *look_up(count, following, outputs), order, ahead=0)
+
+        def keep(results: list[Any]) -> None:  # the results of every round's tasks, in the order sent
+            if replicas is not None:
+                replicas.put_many(zip(order, results))
+
+        tasks: list[Task] = [(replicate, (plans[which], config, r)) for which, r in missing.values()]
+        return Round(tasks, combine, keep, ahead)
+
+    at_hand, missing = look_up(0, FIRST, {})
+    estimate = 2 * estimate_seconds(processes, counted(FIRST), settings, _runs(missing, len(processes)))
+    check_estimate(estimate, settings)
+    first = round_to(FIRST, at_hand, missing, [], ahead=len(missing))  # a second round as long, as estimated
+    return Work(kind, key, estimate, first.tasks, first.combine, first.keep, first.ahead)

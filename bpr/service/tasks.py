@@ -4,7 +4,9 @@ redesign.
 Kept apart from the server modules so a worker imports only the engine. Splitting a run into
 replications lets one request use every core, lets requests from several clients share the cores fairly
 (tasks are served in arrival order), gives progress as replications finish, and lets a cancel stop just
-the work of one job. Replication ``r`` depends only on (plan, seed, r), so the split changes no number.
+the work of one job. Replication ``r`` depends only on (plan, seed, r), so the split changes no number. A
+run to a precision is rounds of such tasks: the server decides each round's count from the last
+(:mod:`bpr.service.runs`), so a worker never needs the rule.
 
 A redesign is one task: the library decides what to simulate next from what it has measured so far
 (candidates from the baseline, the plan step by step), so it runs as ``bpr redesign`` does, in one
@@ -22,7 +24,7 @@ from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.plan import Plan
 
-__all__ = ["RedesignProgress", "precise_job", "redesign_job", "replicate"]
+__all__ = ["RedesignProgress", "redesign_job", "replicate"]
 
 _PROGRESS_STEP = 0.01
 """A redesign reports after every replication; the server hears of it in steps of at least 1 percent."""
@@ -33,27 +35,6 @@ def replicate(plan: Plan, config: SimConfig, replication: int,
     """Replication ``replication`` of ``plan``: :func:`bpr.simulate.runner.replicate` with the ``progress``
     argument every pool task gets (a replication reports none)."""
     return runner.replicate(plan, config, replication)
-
-
-def precise_job(before: Process, after: Process | None, config: SimConfig, target: float, most: int,
-                progress: Callable[[float], None] | None = None) -> dict[str, Any]:
-    """Replications of ``before`` (compared with ``after``, when given) until ``target`` precision, in this
-    one process (:mod:`bpr.simulate.precision`: each round's count follows from the last): the JSON of
-    ``bpr simulate … --precision`` with its ``precision``."""
-    from bpr.simulate.precision import run_to_precision
-
-    sent = 0.0
-
-    def report(done: int, total: int) -> None:
-        nonlocal sent
-        fraction = min(0.99, done / total)  # a later round grows the total: the fraction never goes back
-        if progress is not None and fraction >= sent + _PROGRESS_STEP:
-            sent = fraction
-            progress(fraction)
-
-    result, precision = run_to_precision(before, after, config.model_copy(update={"workers": 1}), target, most,
-                                         report)
-    return {**result.to_dict(), "precision": precision.to_dict()}
 
 
 class RedesignProgress:
