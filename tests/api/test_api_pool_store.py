@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -176,3 +178,16 @@ def test_run_time_estimate_is_cases_times_steps_times_replications() -> None:
     assert estimate_seconds([process], config, settings) == pytest.approx(cases * 3 * 4 / 1000 / 2)
     one_worker = Settings(case_steps_per_second=1000.0, workers=1)
     assert estimate_seconds([process, process], config, one_worker) == pytest.approx(2 * cases * 3 * 4 / 1000)
+
+
+def test_a_worker_imports_the_engine_and_nothing_of_the_server() -> None:
+    """What a worker process preloads (bpr.service.tasks): the engine, not the server's modules, the web
+    framework, the store, nor the rule of a run to a precision (the server decides the rounds)."""
+    code = ("import sys\nimport bpr.service.tasks\n"
+            "print(sorted(m for m in sys.modules if m.startswith('bpr.') and m.split('.')[1] not in "
+            "('errors', 'model', 'simulate', 'interchange')), "
+            "sorted(m for m in ('bpr.simulate.precision', 'fastapi', 'starlette', 'sqlite3', 'yaml') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "['bpr.service', 'bpr.service.tasks'] []"
