@@ -81,7 +81,7 @@ from bpr.model.routing import (
 )
 from bpr.simulate.calendar import WorkCalendar, work_calendar
 from bpr.simulate.config import SimConfig
-from bpr.simulate.kernel import start_flow
+from bpr.simulate.kernel import run_until, start_flow
 from bpr.simulate.plan import (
     APPROVAL,
     DECIDE_C,
@@ -138,6 +138,7 @@ of this many equal slices of the window, at a random instant of the slice (strea
 that the snapshots do not all fall at the same time of day or of the week."""
 
 _CHUNK = 4096
+_NO_DEADLINE = (0.0, 0.0)  # within, deadline_lead of a case when the process has no deadline
 
 
 class _Track:
@@ -418,6 +419,7 @@ class _Replication:
         tasks = self.tasks
         w0, w1 = self.w0, self.w1
         events = self.events
+        durations = self.durations
         inside = steps[stop].block if stop >= 0 else None
         while True:
             if sid == stop:
@@ -449,7 +451,7 @@ class _Replication:
                 acquired = env.now
                 if events is not None:
                     member = role.free.pop() if role.free else 0
-                work = next(self.durations[sid])
+                work = next(durations[sid])
                 counter = st.citizen and not always and st.batch is None
                 overtime = 0.0
                 if always:
@@ -616,7 +618,7 @@ class _Replication:
                 # Someone outside has the case: wall-clock time, no staff, no calendar (the next step has
                 # its own).
                 t0 = env.now
-                wait = next(self.durations[sid])
+                wait = next(durations[sid])
                 if wait > 0:
                     yield wait
                     wait = env.now - t0
@@ -712,7 +714,8 @@ class _Replication:
             case.effort, track.touch, lead - track.touch,
             track.cont, track.prio, track.batch, track.unav, track.transport, track.external, track.rework,
             case.counter, case.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
-            case.approvals, case.e_approvals, case.rejections, case.overtime, *self._deadline(arrival, end),
+            case.approvals, case.e_approvals, case.rejections, case.overtime,
+            *(self._deadline(arrival, end) if self.plan.deadline is not None else _NO_DEADLINE),
         ))
         step_waiting, step_visits = self.step_waiting, self.step_visits
         for step, waited in case.trail or ():
@@ -777,7 +780,7 @@ class _Replication:
             name = arrival.channel if count == 0 else f"{arrival.channel}#{count}"
             start_flow(env, self.arrivals(arrival, name))
         env.process(self._watch())
-        env.run(until=self.done)
+        run_until(env, self.done)
         self._flush()
         self.wip += self.open_before * (self.w1 - self.w0) + self.open_inside * self.w1 - self.open_inside_sum
         available = []

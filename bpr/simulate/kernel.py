@@ -9,13 +9,13 @@ holds it), and simpy is pinned to the versions it is tested with (``simpy>=4.1,<
 from __future__ import annotations
 
 from collections.abc import Generator
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
 from simpy.core import NORMAL
 
-__all__ = ["Ticket", "fire", "start_flow"]
+__all__ = ["Ticket", "fire", "run_until", "start_flow"]
 
 
 class _Wake:
@@ -82,3 +82,23 @@ def start_flow(env: simpy.Environment, flow: Generator[simpy.Event | float, Any,
     again = [resume]
     send = flow.send
     resume(wake)
+
+
+def run_until(env: simpy.Environment, until: simpy.Event) -> None:
+    """``env.run(until=until)``: process events in order until ``until`` has been processed.
+
+    The loop of ``Environment.run`` and ``step``, written out so that an event costs no method call and no
+    exception frame of its own: a run of a year processes millions of events. An event that failed (never
+    one of the engine's) raises as in ``step``; an empty schedule before ``until`` is a ``RuntimeError``.
+    """
+    queue = env._queue
+    while until.callbacks is not None:
+        try:
+            env._now, _, _, event = heappop(queue)
+        except IndexError:
+            raise RuntimeError(f'no scheduled events left but "until" event was not triggered: {until}') from None
+        callbacks, event.callbacks = event.callbacks, None
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            raise event._value

@@ -34,9 +34,11 @@ BLOCK = 512
 
 
 def blocks(draw: Callable[[int], np.ndarray], size: int = BLOCK) -> Iterator[Any]:
-    """An endless iterator over ``draw(size)``, ``draw(size)``, ... as Python scalars."""
-    while True:
-        yield from draw(size).tolist()
+    """An endless iterator over ``draw(size)``, ``draw(size)``, ... as Python scalars.
+
+    Built from itertools so that ``next()`` runs in C (a list iterator) until a block is used up; a
+    generator resumed for every value cost the engine a few percent."""
+    return itertools.chain.from_iterable(map(lambda n: draw(n).tolist(), itertools.repeat(size)))
 
 
 def uniforms(rng: np.random.Generator) -> Iterator[float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import simpy
 
 from bpr.simulate.kernel import start_flow
@@ -69,3 +70,37 @@ def test_a_pause_is_scheduled_as_a_timeout_of_the_same_length_would_be() -> None
     start_flow(env, pausing("c"))
     env.run()
     assert order == ["a@1.5:None", "b@1.5", "c@1.5:None", "a-again@1.5", "c-again@1.5"]
+
+
+def test_run_until_stops_once_the_event_is_processed_as_env_run_does() -> None:
+    from bpr.simulate.kernel import run_until
+
+    def scenario(run):  # type: ignore[no-untyped-def]
+        env = simpy.Environment()
+        seen: list[float] = []
+        done = env.event()
+
+        def ticker():  # type: ignore[no-untyped-def]
+            while True:
+                yield 1.0
+                seen.append(env.now)
+                if env.now == 3.0 and not done.triggered:
+                    done.succeed("stop")
+
+        start_flow(env, ticker())
+        start_flow(env, ticker())
+        run(env, done)
+        return seen, env.now
+
+    ours = scenario(run_until)
+    theirs = scenario(lambda env, done: env.run(until=done))
+    assert ours == theirs == ([1.0, 1.0, 2.0, 2.0, 3.0, 3.0], 3.0)  # the second ticker's 3.0 comes before the stop
+
+
+def test_run_until_an_event_that_never_comes_is_an_error() -> None:
+    from bpr.simulate.kernel import run_until
+
+    env = simpy.Environment()
+    start_flow(env, (x for x in [1.0]))
+    with pytest.raises(RuntimeError, match="no scheduled events left"):
+        run_until(env, env.event())
