@@ -230,3 +230,12 @@ def test_a_job_cancelled_between_rounds_sends_no_other(tmp_path: Path) -> None:
         time.sleep(0.3)
         assert watched.tasks == ["square"] and jobs.pool.pending() == 0
         assert client.get(f"/v1/jobs/{outcome.record.id}").json()["status"] == "cancelled"
+
+
+def test_a_server_whose_replication_limit_is_below_the_first_round_refuses_a_precision(tmp_path: Path) -> None:
+    with service(tmp_path, max_replications=3) as client:
+        response = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "changes": CHANGES,
+                                                   "options": {**QUICK, "precision": 0.02}})
+        assert response.status_code == 422, response.text
+        assert [issue["path"] for issue in response.json()["issues"]] == ["options.max_replications"]
+        assert "max_replications must be at least 5, got 3" in response.json()["issues"][0]["message"]
