@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, cast
 
 import simpy
-from simpy.core import NORMAL
+from simpy.events import NORMAL
 
 __all__ = ["Ticket", "fire", "run_until", "start_flow"]
 
@@ -46,7 +46,8 @@ def fire(env: simpy.Environment, ticket: Ticket, value: Any = None) -> None:
     """Resume the flow waiting on ``ticket`` with ``value``, now: scheduled exactly as ``event.succeed(value)``
     would be (same time, priority and place in the order of events)."""
     ticket._value = value
-    heappush(env._queue, (env._now, NORMAL, next(env._eid), ticket))
+    queue: list[Any] = env._queue
+    heappush(queue, (env._now, NORMAL, next(env._eid), ticket))
 
 
 def start_flow(env: simpy.Environment, flow: Generator[simpy.Event | float, Any, Any],
@@ -62,7 +63,7 @@ def start_flow(env: simpy.Environment, flow: Generator[simpy.Event | float, Any,
     its first ``yield``. ``done`` (if given) succeeds with the generator's return value. An exception in the
     generator propagates out of ``env.run``.
     """
-    queue = env._queue
+    queue: list[Any] = env._queue
     eid = env._eid
     wake = _Wake()
 
@@ -77,7 +78,7 @@ def start_flow(env: simpy.Environment, flow: Generator[simpy.Event | float, Any,
             wake.callbacks = again
             heappush(queue, (env._now + target, NORMAL, next(eid), wake))
         else:
-            target.callbacks.append(resume)
+            cast(simpy.Event, target).callbacks.append(resume)
 
     again = [resume]
     send = flow.send
@@ -91,13 +92,13 @@ def run_until(env: simpy.Environment, until: simpy.Event) -> None:
     exception frame of its own: a run of a year processes millions of events. An event that failed (never
     one of the engine's) raises as in ``step``; an empty schedule before ``until`` is a ``RuntimeError``.
     """
-    queue = env._queue
+    queue: list[Any] = env._queue
     while until.callbacks is not None:
         try:
             env._now, _, _, event = heappop(queue)
         except IndexError:
             raise RuntimeError(f'no scheduled events left but "until" event was not triggered: {until}') from None
-        callbacks, event.callbacks = event.callbacks, None
+        callbacks, event.callbacks = event.callbacks, None  # as Environment.step does
         for callback in callbacks:
             callback(event)
         if not event._ok and not hasattr(event, "_defused"):
