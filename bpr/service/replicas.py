@@ -76,10 +76,11 @@ def replica_keys(digest: str, config: SimConfig) -> list[ReplicaKey]:
 
 def approximate_bytes(output: ReplicationOutput) -> int:
     """Memory held by one output, roughly: numpy arrays by their size, other numbers at 32 bytes each (the
-    per-case sample dominates: 22 numbers of 8 bytes per case, up to ``case_sample`` cases)."""
+    event log, when kept, dominates)."""
     numbers = (len(output.busy) + len(output.tasks) + len(output.available) + len(output.step_waiting)
                + len(output.step_visits) + len(output.by_channel) + sum(len(q) for q in output.queue_samples))
-    size = _OBJECT_BYTES + output.sums.nbytes + output.sample.nbytes + numbers * _NUMBER_BYTES
+    arrays = (output.sums, output.quantiles, output.sample)
+    size = _OBJECT_BYTES + sum(a.nbytes for a in arrays if a is not None) + numbers * _NUMBER_BYTES
     if output.events:
         size += sum(_EVENT_BYTES + len(row) * _NUMBER_BYTES for row in output.events)
     return size

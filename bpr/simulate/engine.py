@@ -100,7 +100,7 @@ from bpr.simulate.pool import Pool
 from bpr.simulate.sampling import BLOCK, block_sampler, blocks
 from bpr.simulate.streams import Streams, case_uniform, stream_key
 
-__all__ = ["CASE_FIELDS", "EVENT_FIELDS", "Event", "ReplicationOutput", "run_replication"]
+__all__ = ["CASE_FIELDS", "EVENT_FIELDS", "QUANTILES", "Event", "ReplicationOutput", "run_replication"]
 
 CASE_FIELDS: tuple[str, ...] = (
     "lead_time", "lead_days", "business_days", "touch_time", "path_touch", "waiting",
@@ -131,6 +131,9 @@ class Event(NamedTuple):
 
 
 EVENT_FIELDS: tuple[str, ...] = Event._fields
+
+QUANTILES = (0.5, 0.9)
+"""The percentiles of every per-case figure that a replication reports (p50, p90)."""
 
 QUEUE_SAMPLES = 240
 """Snapshots of each role's queue length in the window (to see whether queues keep growing): one in each
@@ -226,7 +229,9 @@ class ReplicationOutput:
     unfinished: int
     by_channel: dict[str, int]
     sums: np.ndarray  # per CASE_FIELDS, over completed measured cases
-    sample: np.ndarray  # rows of CASE_FIELDS: a uniform sample of at most config.case_sample cases
+    # Rows QUANTILES x CASE_FIELDS: the percentiles of a uniform sample of at most config.case_sample cases,
+    # taken where the replication ran (a few hundred bytes to send back instead of megabytes); None: no case.
+    quantiles: np.ndarray | None
     busy: list[float]  # per role: work minutes in open time inside the window
     tasks: list[int]  # per role: tasks (and approvals) done wholly inside the window
     available: list[float]  # per role: staff x open minutes in the window (inf when unlimited)
@@ -239,6 +244,8 @@ class ReplicationOutput:
     step_waiting: list[float] = field(default_factory=list)
     step_visits: list[int] = field(default_factory=list)
     overtime: list[float] = field(default_factory=list)  # per role: counter work minutes after closing
+    # The sampled cases themselves (rows of CASE_FIELDS), only when asked for (run_replication's keep_sample).
+    sample: np.ndarray | None = None
 
 
 class _Reservoir:
@@ -771,7 +778,7 @@ class _Replication:
         if not self.done.triggered:
             self.done.succeed()
 
-    def run(self) -> ReplicationOutput:
+    def run(self, keep_sample: bool = False) -> ReplicationOutput:
         env = self.env
         seen: dict[str, int] = {}
         for arrival in self.plan.arrivals:
@@ -797,7 +804,8 @@ class _Replication:
             unfinished=self.arrived - self.completed,
             by_channel=dict(sorted(self.by_channel.items())),
             sums=self.sums,
-            sample=self.reservoir.rows,
+            quantiles=np.quantile(self.reservoir.rows, QUANTILES, axis=0) if len(self.reservoir.rows) else None,
+            sample=self.reservoir.rows if keep_sample else None,
             busy=list(self.busy),
             tasks=list(self.tasks),
             available=available,
@@ -812,6 +820,8 @@ class _Replication:
         )
 
 
-def run_replication(plan: Plan, config: SimConfig, replication: int, events: bool = False) -> ReplicationOutput:
-    """Simulate replication ``replication`` of ``plan`` (see the module docstring for the rules)."""
-    return _Replication(plan, config, replication, events).run()
+def run_replication(plan: Plan, config: SimConfig, replication: int, events: bool = False,
+                    keep_sample: bool = False) -> ReplicationOutput:
+    """Simulate replication ``replication`` of ``plan`` (see the module docstring for the rules); with
+    ``keep_sample`` the output keeps the sampled cases themselves (tests of per-case figures read them)."""
+    return _Replication(plan, config, replication, events).run(keep_sample)

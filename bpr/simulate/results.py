@@ -378,19 +378,18 @@ def _replication_values(plan: Plan, config: SimConfig, out: ReplicationOutput) -
     """Every measure of one replication as a flat name -> value map (``kpi.p50`` style for quantiles)."""
     values: dict[str, float] = {}
     n = out.completed
-    sample = out.sample
+    quantiles = out.quantiles  # rows p50, p90 (engine.QUANTILES)
     for name in KPIS:
         col = _COL[name]
         values[name] = float(out.sums[col] / n) if n else math.nan
-        if len(sample):
-            p50, p90 = np.quantile(sample[:, col], [0.5, 0.9])
-            values[f"{name}.p50"], values[f"{name}.p90"] = float(p50), float(p90)
+        if quantiles is not None:
+            values[f"{name}.p50"], values[f"{name}.p90"] = float(quantiles[0, col]), float(quantiles[1, col])
         else:
             values[f"{name}.p50"] = values[f"{name}.p90"] = math.nan
     if plan.deadline is not None:
         values["deadline_share"] = float(out.sums[_COL["within_deadline"]] / n) if n else math.nan
         values["deadline_lead"] = float(out.sums[_COL["deadline_lead"]] / n) if n else math.nan
-        values["deadline_lead.p90"] = (float(np.quantile(sample[:, _COL["deadline_lead"]], 0.9)) if len(sample)
+        values["deadline_lead.p90"] = (float(quantiles[1, _COL["deadline_lead"]]) if quantiles is not None
                                        else math.nan)
     years = config.years
     window = out.window[1] - out.window[0]

@@ -199,11 +199,12 @@ def test_outputs_found_again_or_computed_ahead_outlive_new_ones_within_their_sha
     assert cache.stats()["hits"] == hits
 
 
-def test_a_sample_grows_the_approximate_size() -> None:
+def test_the_arrays_and_the_event_log_count_in_the_approximate_size() -> None:
     config = SimConfig(**OPTIONS, replications=2)
     plan = plan_for(parse_process(SMALL_PROCESS_YAML), config)
     output = replicate(plan, config, 0)
-    assert approximate_bytes(output) >= output.sample.nbytes + output.sums.nbytes
+    assert output.quantiles is not None
+    assert approximate_bytes(output) >= output.quantiles.nbytes + output.sums.nbytes
     with_events = replicate(plan, config.model_copy(update={"events": True}), 0)
     assert with_events.events
     assert approximate_bytes(with_events) > approximate_bytes(output)

@@ -27,10 +27,11 @@ def make_process(data: dict[str, Any]) -> Process:
 def run_once(process: Process, start: date, horizon: str = "1d", warm_up: str = "0m", seed: int = 1,
              replication: int = 0) -> ReplicationOutput:
     config = SimConfig(horizon=horizon, warm_up=warm_up, seed=seed, start_date=start, events=True)
-    return run_replication(build_plan(process, start), config, replication, events=True)
+    return run_replication(build_plan(process, start), config, replication, events=True, keep_sample=True)
 
 
 def cases(out: ReplicationOutput) -> list[dict[str, float]]:
+    assert out.sample is not None, "run with keep_sample=True"
     return [dict(zip(CASE_FIELDS, row)) for row in out.sample.tolist()]
 
 

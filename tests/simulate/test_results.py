@@ -195,7 +195,8 @@ def _outputs(queue: list[float], tasks: int, replications: int = 5):
     rows = np.ones((10, len(CASE_FIELDS)))
     return [
         ReplicationOutput(replication=r, window=(0.0, 10_000.0), arrived=10, completed=10, unfinished=0,
-                          by_channel={"online": 10}, sums=rows.sum(axis=0), sample=rows, busy=[5_000.0],
+                          by_channel={"online": 10}, sums=rows.sum(axis=0), quantiles=np.quantile(rows, (0.5, 0.9), axis=0),
+                          busy=[5_000.0],
                           tasks=[tasks], available=[10_000.0],
                           queue_samples=[[q + (r % 2) for q in queue]], wip_minutes=10_000.0)
         for r in range(replications)
