@@ -47,9 +47,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is imported where blocks are found, not where cases are routed (workers)
+    import networkx as nx
 
 from bpr.model.conditions import Condition, ConditionError, compiled
 from bpr.model.schema import Approval, Decision, End, Handoff, Join, Parallel, Process, Task, Wait
@@ -160,6 +161,8 @@ def blocks(process: Process) -> dict[str, frozenset[str]]:
 def parallel_blocks(splits: Iterable[Parallel], graph: nx.DiGraph) -> dict[str, frozenset[str]]:
     """The blocks of ``splits`` on ``graph``, whose nodes are step ids and edges the steps' :func:`exits`
     (:func:`bpr.model.graph.build_graph` is such a graph)."""
+    import networkx as nx
+
     out: dict[str, frozenset[str]] = {}
     for step in splits:
         if step.join not in graph:
@@ -176,6 +179,8 @@ def parallel_blocks(splits: Iterable[Parallel], graph: nx.DiGraph) -> dict[str, 
 
 
 def _graph(process: Process) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(process.step_ids)
     graph.add_edges_from((step.id, e.to) for step in process.steps for e in exits(step) if e.to in graph)

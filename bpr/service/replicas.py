@@ -1,7 +1,7 @@
 """Replications kept in memory, so that a what-if against a base already simulated runs only its changes.
 
 With common random numbers, replication ``r`` of a process depends only on the process, the options that
-decide a run and ``r`` (:func:`bpr.simulate.runner.replicate`): every field of the
+decide a run and ``r`` (:func:`bpr.simulate.engine.replicate`): every field of the
 :class:`~bpr.simulate.SimConfig` except ``replications`` (how many are run, not what each one is) and
 ``workers`` (where they run); ``events`` only for replication 0, the one whose event log is kept. A kept
 output is therefore the very output a rerun would compute, and a summary of kept and fresh outputs is the

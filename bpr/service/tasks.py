@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bpr.model.schema import Process
-from bpr.simulate import runner
+from bpr.simulate import engine
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.plan import Plan
@@ -32,9 +32,9 @@ _PROGRESS_STEP = 0.01
 
 def replicate(plan: Plan, config: SimConfig, replication: int,
               progress: Callable[[float], None] | None = None) -> ReplicationOutput:
-    """Replication ``replication`` of ``plan``: :func:`bpr.simulate.runner.replicate` with the ``progress``
+    """Replication ``replication`` of ``plan``: :func:`bpr.simulate.engine.replicate` with the ``progress``
     argument every pool task gets (a replication reports none)."""
-    return runner.replicate(plan, config, replication)
+    return engine.replicate(plan, config, replication)
 
 
 class RedesignProgress:

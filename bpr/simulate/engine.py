@@ -100,7 +100,7 @@ from bpr.simulate.pool import Pool
 from bpr.simulate.sampling import BLOCK, block_sampler, blocks
 from bpr.simulate.streams import Streams, case_uniform, stream_key
 
-__all__ = ["CASE_FIELDS", "EVENT_FIELDS", "QUANTILES", "Event", "ReplicationOutput", "run_replication"]
+__all__ = ["CASE_FIELDS", "EVENT_FIELDS", "QUANTILES", "Event", "ReplicationOutput", "replicate", "run_replication"]
 
 CASE_FIELDS: tuple[str, ...] = (
     "lead_time", "lead_days", "business_days", "touch_time", "path_touch", "waiting",
@@ -825,3 +825,12 @@ def run_replication(plan: Plan, config: SimConfig, replication: int, events: boo
     """Simulate replication ``replication`` of ``plan`` (see the module docstring for the rules); with
     ``keep_sample`` the output keeps the sampled cases themselves (tests of per-case figures read them)."""
     return _Replication(plan, config, replication, events).run(keep_sample)
+
+
+def replicate(plan: Plan, config: SimConfig, replication: int) -> ReplicationOutput:
+    """Replication ``replication`` of ``plan``, as :func:`bpr.simulate.simulate` runs it: the event log, when
+    asked for, is kept for replication 0 only. The output depends only on (plan, config without
+    ``replications`` and ``workers``, replication): a replication run elsewhere (another process, or kept from
+    an earlier run) is the one ``simulate`` would compute. Here, not in the runner, so that a worker process
+    that runs it imports the engine alone."""
+    return run_replication(plan, config, replication, events=config.events and replication == 0)

@@ -25,7 +25,7 @@ from typing import Any
 from bpr.errors import SimulationError
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig
-from bpr.simulate.engine import ReplicationOutput, run_replication
+from bpr.simulate.engine import ReplicationOutput, replicate  # a worker unpickles replicate: the engine alone
 from bpr.simulate.lifeline import end_with
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
@@ -33,14 +33,6 @@ from bpr.simulate.results import Comparison, SimulationResult, compare_results, 
 __all__ = ["Progress", "compare", "plan_for", "replicate", "run_jobs", "simulate", "stop_now"]
 
 Progress = Callable[[int, int], None]
-
-
-def replicate(plan: Plan, config: SimConfig, replication: int) -> ReplicationOutput:
-    """Replication ``replication`` of ``plan``, as :func:`simulate` runs it: the event log, when asked for,
-    is kept for replication 0 only. The output depends only on (plan, config without ``replications`` and
-    ``workers``, replication): a replication run elsewhere (another process, or kept from an earlier run)
-    is the one :func:`simulate` would compute."""
-    return run_replication(plan, config, replication, events=config.events and replication == 0)
 
 
 def _context() -> Any:
