@@ -7,6 +7,9 @@ time), not to the join's next step.
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
 from datetime import date
 
 from bpr.simulate import SimConfig, simulate
@@ -141,3 +144,16 @@ def test_a_return_out_of_a_nested_split_stays_in_the_outer_block() -> None:
         assert c["approvals"] == passes
         assert c["touch_time"] == 10 + 5 + passes * (5 + 20 + 30)
     assert [e[1] for e in timeline(out) if e[0] == 0].count("a") == 1
+
+
+def test_a_worker_loads_the_engine_alone() -> None:
+    """A pool worker unpickles ``replicate`` (as the runner submits it): that must not load the results, the
+    graph library, the event-log writers or the faces (each worker's memory is paid once per core)."""
+    from bpr.simulate.runner import replicate
+
+    code = (f"import pickle, sys\npickle.loads({pickle.dumps(replicate)!r})\n"
+            "print(sorted(m for m in ('networkx', 'jinja2', 'rich', 'typer', 'lxml', 'bpr.simulate.results', "
+            "'bpr.simulate.runner', 'bpr.analysis', 'bpr.render') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
