@@ -75,7 +75,8 @@ def run(source: Path, scenario: Path, workers: list[str]) -> tuple[float, float,
         started = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-m", "bpr", "simulate", str(scenario), *workers],
                                  env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())
-        peak, peak_pss, seen = 0, 0, {}
+        peak, peak_pss = 0, 0
+        seen: dict[int, float] = {}
         while child.poll() is None:
             rss, pss = tree_sample(child.pid, seen)
             peak, peak_pss = max(peak, rss), max(peak_pss, pss)
