@@ -37,9 +37,10 @@ class Ticket(_Wake):
 
     __slots__ = ()
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self) -> None:  # not super().__init__(): one is made for every wait in a queue
         self.callbacks = []
+        self._ok = True
+        self._value = None
 
 
 def fire(env: simpy.Environment, ticket: Ticket, value: Any = None) -> None:
