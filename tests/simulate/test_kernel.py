@@ -104,3 +104,33 @@ def test_run_until_an_event_that_never_comes_is_an_error() -> None:
     start_flow(env, (x for x in [1.0]))
     with pytest.raises(RuntimeError, match="no scheduled events left"):
         run_until(env, env.event())
+
+
+def test_finished_flows_leave_no_cycles_and_the_collector_runs_again_after() -> None:
+    import gc
+
+    from bpr.simulate.kernel import run_until
+
+    env = simpy.Environment()
+    done = env.event()
+
+    def case(k: int):  # type: ignore[no-untyped-def]
+        yield float(k % 7)
+        yield env.timeout(1)  # an event too, not only pauses
+        if k == 9_999:
+            done.succeed()
+
+    for k in range(10_000):
+        start_flow(env, case(k))
+    gc.collect()
+    enabled = gc.isenabled()
+    run_until(env, done)
+    assert gc.isenabled() == enabled
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        found = gc.collect()
+        leftover = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert found < 50, leftover[:20]  # not one cycle per flow
