@@ -74,14 +74,17 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def start_server(port: int, db: Path, workers: int, warm: bool = False,
-                 cache_mib: int | None = None) -> subprocess.Popen[bytes]:
+                 cache_mib: int | None = None, source: Path | None = None) -> subprocess.Popen[bytes]:
+    """A ``bpr serve`` of this checkout, or of the checkout ``source`` (its ``bpr`` first on the path)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BPR_API_")}
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     if cache_mib is not None:
         env["BPR_API_REPLICA_CACHE_BYTES"] = str(cache_mib * 2**20)
     process = subprocess.Popen(
         [sys.executable, "-m", "bpr.cli.main", "serve", "--host", LOOPBACK, "--port", str(port), "--db", str(db),
          "--workers", str(workers), "--log-level", "warning", *(["--warm"] if warm else [])],
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=source or ROOT)
     client = httpx.Client(trust_env=False)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

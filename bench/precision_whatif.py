@@ -6,7 +6,12 @@ after a 4-week warm-up) twice: with ``{"precision": P}`` and with the fixed ``{"
 quick what-if. Prints p50/p95 latency of each, the replications the precision needed and the precision the
 fixed run reached, and the ratio of the p95s. The machine is shared: read the ratios.
 
+With ``--reference DIR`` (a checkout of another version, e.g. ``git worktree add /tmp/prev HEAD~1``), a
+second server of that version answers the same precise what-ifs (same seeds, its own store), each right
+after this one's, and the ratio of the p95s this / reference is printed too.
+
     python bench/precision_whatif.py [--precision 0.02] [--requests 5] [--scenarios child_allowance,...]
+                                     [--reference DIR]
 """
 
 from __future__ import annotations
@@ -61,29 +66,41 @@ def main() -> None:
     parser.add_argument("--scenarios", default=SCENARIOS)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--deadline", type=float, default=1500.0, help="seconds for the whole run")
+    parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
     args = parser.parse_args()
     deadline = time.monotonic() + args.deadline
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        server = start_server(port, Path(folder) / "jobs.sqlite", args.workers)
+        servers = [start_server(port, Path(folder) / "jobs.sqlite", args.workers)]
         url = f"http://{LOOPBACK}:{port}"
+        if args.reference is not None:
+            reference_port = free_port()
+            servers.append(start_server(reference_port, Path(folder) / "reference.sqlite", args.workers,
+                                        source=args.reference.resolve()))
+            reference_url = f"http://{LOOPBACK}:{reference_port}"
         client = httpx.Client(trust_env=False, timeout=600)
         try:
             print(f"load average at start: {os.getloadavg()[0]:.2f}; precision ±{args.precision:.1%}; "
                   f"{args.requests} cold what-ifs of each kind per scenario")
             print(f"{'scenario':22} {'precision p50/p95':>18} {'reps':>8} {'fixed 10 p50/p95':>18} "
-                  f"{'fixed reached (lead, staff)':>28} {'p95 ratio':>9}")
+                  f"{'fixed reached (lead, staff)':>28} {'p95 ratio':>9}"
+                  + (f" {'reference precision p50/p95':>28} {'this/ref p95':>12}" if args.reference else ""))
             seed = 1000
             for scenario in args.scenarios.split(","):
                 change = pick_change(client, url, scenario)
                 base = {"scenario": scenario, "changes": [change]}
-                precise, fixed, reps, reached = [], [], [], []
+                precise, fixed, reps, reached, before = [], [], [], [], []
                 for _ in range(args.requests):
                     seed += 1
-                    latency, answer = ask(client, url, {**base, "options": {"precision": args.precision,
-                                                                            "seed": seed}}, deadline)
+                    options = {"precision": args.precision, "seed": seed}
+                    latency, answer = ask(client, url, {**base, "options": options}, deadline)
                     precise.append(latency)
                     reps.append(answer["precision"]["replications"])
+                    if args.reference is not None:
+                        latency, theirs = ask(client, reference_url, {**base, "options": options}, deadline)
+                        before.append(latency)
+                        if theirs != answer:
+                            print(f"  {scenario}: the reference's answer differs (seed {seed})")
                     # Another seed: the precise run's replications are kept, and would make this one warm.
                     latency, answer = ask(client, url, {**base, "options": {"replications": 10,
                                                                             "seed": seed + 100_000}}, deadline)
@@ -95,10 +112,13 @@ def main() -> None:
                 staff = statistics.median(r[1] for r in reached)
                 print(f"{scenario:22} {statistics.median(precise):8.2f}/{p95p:6.2f} s {min(reps):3}-{max(reps):<4} "
                       f"{statistics.median(fixed):8.2f}/{p95f:6.2f} s {f'±{lead:.1%}, ±{staff:.1%}':>28} "
-                      f"{p95p / p95f:9.2f}")
+                      f"{p95p / p95f:9.2f}"
+                      + (f" {statistics.median(before):20.2f}/{percentile(before, 95):6.2f} s "
+                         f"{p95p / percentile(before, 95):12.2f}" if before else ""))
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            for server in servers:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
 
 
 if __name__ == "__main__":
