@@ -428,15 +428,16 @@ class _Replication:
         events = self.events
         durations = self.durations
         inside = steps[stop].block if stop >= 0 else None
+        now = env.now  # kept up to date from what each pause evaluates to (kernel.start_flow)
         while True:
             if sid == stop:
-                return env.now, track, -1
+                return now, track, -1
             if inside is not None and sid not in inside:
-                return env.now, track, self._left_block(sid, stop)
+                return now, track, self._left_block(sid, stop)
             st = steps[sid]
             kind = st.kind
             if kind <= APPROVAL:  # TASK or APPROVAL
-                t0 = env.now
+                t0 = now
                 role = roles[st.role]
                 if st.delegated:
                     role = roles[self._decider(st, case)]
@@ -448,14 +449,16 @@ class _Replication:
                     queued = calendar.next_clock(t0, st.batch)
                     if queued > t0:
                         batch_open = (queued - t0) if always else calendar.open_minutes_between(t0, queued)
-                        yield queued - t0
+                        now = yield queued - t0
                 pool = role.pool
                 overtaken = None
                 if pool is not None:
-                    wait_for = pool.acquire(case.priority)
-                    if wait_for is not None:
-                        overtaken = yield wait_for
-                acquired = env.now
+                    if pool.busy < pool.capacity and not pool.waiting:  # Pool.acquire's quick case, inline
+                        pool.busy += 1
+                    else:
+                        overtaken = yield pool.wait(case.priority)
+                        now = env.now
+                acquired = now
                 if events is not None:
                     member = role.free.pop() if role.free else 0
                 work = next(durations[sid])
@@ -463,8 +466,8 @@ class _Replication:
                 overtime = 0.0
                 if always:
                     if work > 0:
-                        yield work
-                    finish = env.now
+                        now = yield work
+                    finish = now
                 elif counter:
                     # At the counter (受付終了): the citizen is there from ``present`` (the opening, for a case
                     # that reached the step while closed) and, once there, is served to the end without a
@@ -486,7 +489,7 @@ class _Replication:
                         if overtime < 1e-9:
                             overtime = 0.0
                     if finish > acquired:
-                        yield finish - acquired
+                        now = yield finish - acquired
                 else:
                     # Work starts at the next opening and pauses while closed (WorkCalendar.finish_time).
                     if work > 0:
@@ -499,9 +502,12 @@ class _Replication:
                     else:
                         finish = acquired
                     if finish > acquired:
-                        yield finish - acquired
+                        now = yield finish - acquired
                 if pool is not None:
-                    pool.release()
+                    if pool.waiting:
+                        pool.hand_over()
+                    else:
+                        pool.busy -= 1
                 # Drawn here, where the event log needs it; the draw is the case's own, so when it is made
                 # changes no number.
                 rejected = kind == APPROVAL and st.reject_p > 0 and approval_outcome(
@@ -603,11 +609,11 @@ class _Replication:
                             case.rework_time += finish - case.since
                 sid = st.next
             elif kind == HANDOFF:
-                t0 = env.now
+                t0 = now
                 depart = self.step_calendars[sid].next_clock(t0, st.departures) if st.departures else t0
                 arrive = depart + next(self.delays[sid])
                 if arrive > t0:
-                    yield arrive - t0
+                    now = yield arrive - t0
                 if case.pending is not None:
                     track.rework += arrive - t0
                 else:
@@ -624,11 +630,11 @@ class _Replication:
             elif kind == WAIT:
                 # Someone outside has the case: wall-clock time, no staff, no calendar (the next step has
                 # its own).
-                t0 = env.now
+                t0 = now
                 wait = next(durations[sid])
                 if wait > 0:
-                    yield wait
-                    wait = env.now - t0
+                    now = yield wait
+                    wait = now - t0
                 if case.pending is not None:
                     track.rework += wait
                 else:
@@ -637,7 +643,7 @@ class _Replication:
                     case.trail.append((sid, wait))
                 track.citizen_last = False  # the citizen has gone home meanwhile: coming back is a new visit
                 if events is not None:
-                    events.append(Event(case.id, case.channel, st.id, st.name, "", st.party, t0, t0, env.now,
+                    events.append(Event(case.id, case.channel, st.id, st.name, "", st.party, t0, t0, now,
                                         DONE))
                 sid = st.next
             elif kind == DECIDE_P:
@@ -651,6 +657,7 @@ class _Replication:
                     start_flow(env, self.flow(case, track.copy(), target, st.join), branch_done)
                     branches.append(branch_done)
                 yield env.all_of(branches)
+                now = env.now
                 # The critical path goes on: the branch that reached the join last (first of ties). If a
                 # branch was returned out of the block, the case goes where the first return sent it.
                 latest, chosen = -math.inf, track

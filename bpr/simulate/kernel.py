@@ -28,7 +28,7 @@ class _Wake:
     def __init__(self) -> None:
         self.callbacks: list[Any] | None = None
         self._ok = True
-        self._value = None
+        self._value: Any = None
 
 
 class Ticket(_Wake):
@@ -41,7 +41,7 @@ class Ticket(_Wake):
     def __init__(self) -> None:  # not super().__init__(): one is made for every wait in a queue
         self.callbacks = []
         self._ok = True
-        self._value = None
+        self._value: Any = None
 
 
 def fire(env: simpy.Environment, ticket: Ticket, value: Any = None) -> None:
@@ -58,7 +58,8 @@ def start_flow(env: simpy.Environment, flow: Generator[simpy.Event | float, Any,
 
     The generator yields a simpy event to wait for it (it is resumed with the event's value), or a
     ``float``: a pause of that many minutes, scheduled exactly as ``env.timeout(delay)`` would be (same
-    time, priority and place in the order of events) but with no event object created for it. A process
+    time, priority and place in the order of events) but with no event object created for it; the pause
+    evaluates to the time it ends (``now = yield 5.0``), which spares the flow reading ``env.now``. A process
     costs two events of its own per case (its start and its end) and a general-purpose resume with checks
     the engine does not need (it never yields failed events); a timeout creates and initialises an event
     for every pause; for short steps these were a third of the run time. The generator runs at once up to
@@ -78,8 +79,9 @@ def start_flow(env: simpy.Environment, flow: Generator[simpy.Event | float, Any,
                 done.succeed(stop.value)
             return
         if target.__class__ is float:
+            wake._value = at = env._now + target  # the pause evaluates to the time it ends
             wake.callbacks = again
-            heappush(queue, (env._now + target, NORMAL, next(eid), wake))
+            heappush(queue, (at, NORMAL, next(eid), wake))
         else:
             cast(simpy.Event, target).callbacks.append(again[0])
 

@@ -28,7 +28,7 @@ __all__ = ["Pool"]
 class Pool:
     """``capacity`` interchangeable staff; ``acquire`` returns ``None`` (got one) or a ticket to wait on."""
 
-    __slots__ = ("env", "capacity", "busy", "priority", "_fifo", "_heap", "_seq")
+    __slots__ = ("env", "capacity", "busy", "priority", "waiting", "_fifo", "_heap", "_seq")
 
     def __init__(self, env: simpy.Environment, capacity: int, priority: bool = False) -> None:
         if capacity < 1:
@@ -40,6 +40,9 @@ class Pool:
         self._fifo: deque[Ticket] = deque()
         self._heap: list[list[Any]] = []  # [-priority, seq, event, overtaken-at or None]
         self._seq = 0
+        #: The cases waiting, in the container of this pool's order (empty: nobody waits). With ``busy`` and
+        #: ``capacity`` it lets the engine take a free staff member without a call (``acquire``'s first case).
+        self.waiting: deque[Ticket] | list[list[Any]] = self._heap if priority else self._fifo
 
     def __len__(self) -> int:
         """Cases waiting (the queue length)."""
@@ -47,9 +50,14 @@ class Pool:
 
     def acquire(self, priority: int = 0) -> Ticket | None:
         """Take a staff member now (``None``) or get a ticket that fires, with the overtaken time, when served."""
-        if self.busy < self.capacity and not (self._heap if self.priority else self._fifo):
+        if self.busy < self.capacity and not self.waiting:
             self.busy += 1
             return None
+        return self.wait(priority)
+
+    def wait(self, priority: int = 0) -> Ticket:
+        """Join the queue (all staff busy, or others waiting): a ticket that fires, with the overtaken time,
+        when served."""
         event = Ticket()
         if self.priority:
             self._seq += 1
@@ -60,16 +68,19 @@ class Pool:
 
     def release(self) -> None:
         """Hand the staff member to the first waiting case, or free them."""
+        if self.waiting:
+            self.hand_over()
+        else:
+            self.busy -= 1
+
+    def hand_over(self) -> None:
+        """Give the staff member just freed to the first waiting case (there is one)."""
         if self.priority:
-            if self._heap:
-                _, seq, event, overtaken = heapq.heappop(self._heap)
-                now = self.env.now
-                for entry in self._heap:  # everyone who came earlier has just been overtaken
-                    if entry[1] < seq and entry[3] is None:
-                        entry[3] = now
-                fire(self.env, event, overtaken)
-                return
-        elif self._fifo:
+            _, seq, event, overtaken = heapq.heappop(self._heap)
+            now = self.env.now
+            for entry in self._heap:  # everyone who came earlier has just been overtaken
+                if entry[1] < seq and entry[3] is None:
+                    entry[3] = now
+            fire(self.env, event, overtaken)
+        else:
             fire(self.env, self._fifo.popleft())
-            return
-        self.busy -= 1
