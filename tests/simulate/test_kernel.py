@@ -69,7 +69,7 @@ def test_a_pause_is_scheduled_as_a_timeout_of_the_same_length_would_be() -> None
     start_flow(env, timing("b"))
     start_flow(env, pausing("c"))
     env.run()
-    assert order == ["a@1.5:None", "b@1.5", "c@1.5:None", "a-again@1.5", "c-again@1.5"]
+    assert order == ["a@1.5:1.5", "b@1.5", "c@1.5:1.5", "a-again@1.5", "c-again@1.5"]  # a pause gives its end
 
 
 def test_run_until_stops_once_the_event_is_processed_as_env_run_does() -> None:
