@@ -65,24 +65,26 @@ def test_a_pause_is_scheduled_as_a_timeout_of_the_same_length_would_be() -> None
         yield env.timeout(1.5)
         order.append(f"{name}@{env.now}")
 
+    from bpr.simulate.kernel import run_until
+
     start_flow(env, pausing("a"))
     start_flow(env, timing("b"))
     start_flow(env, pausing("c"))
-    env.run()
+    run_until(env, env.timeout(10))
     assert order == ["a@1.5:1.5", "b@1.5", "c@1.5:1.5", "a-again@1.5", "c-again@1.5"]  # a pause gives its end
 
 
 def test_run_until_stops_once_the_event_is_processed_as_env_run_does() -> None:
     from bpr.simulate.kernel import run_until
 
-    def scenario(run):  # type: ignore[no-untyped-def]
+    def scenario(run, pause):  # type: ignore[no-untyped-def]
         env = simpy.Environment()
         seen: list[float] = []
         done = env.event()
 
         def ticker():  # type: ignore[no-untyped-def]
             while True:
-                yield 1.0
+                yield pause(env)
                 seen.append(env.now)
                 if env.now == 3.0 and not done.triggered:
                     done.succeed("stop")
@@ -92,8 +94,8 @@ def test_run_until_stops_once_the_event_is_processed_as_env_run_does() -> None:
         run(env, done)
         return seen, env.now
 
-    ours = scenario(run_until)
-    theirs = scenario(lambda env, done: env.run(until=done))
+    ours = scenario(run_until, lambda env: 1.0)
+    theirs = scenario(lambda env, done: env.run(until=done), lambda env: env.timeout(1.0))  # plain simpy
     assert ours == theirs == ([1.0, 1.0, 2.0, 2.0, 3.0, 3.0], 3.0)  # the second ticker's 3.0 comes before the stop
 
 
@@ -134,3 +136,26 @@ def test_finished_flows_leave_no_cycles_and_the_collector_runs_again_after() -> 
         gc.set_debug(0)
         gc.garbage.clear()
     assert found < 50, leftover[:20]  # not one cycle per flow
+
+
+def test_a_ticket_resumes_its_flow_with_the_value_it_is_fired_with_in_order() -> None:
+    from bpr.simulate.kernel import Ticket, fire, run_until
+
+    env = simpy.Environment()
+    ticket = Ticket()
+    seen: list[tuple[str, float, object]] = []
+
+    def waiter():  # type: ignore[no-untyped-def]
+        value = yield ticket
+        seen.append(("waiter", env.now, value))
+
+    def firer():  # type: ignore[no-untyped-def]
+        yield 2.0
+        fire(env, ticket, "served")
+        yield 0.0  # scheduled after the ticket: the waiter goes first
+        seen.append(("firer", env.now, None))
+
+    start_flow(env, waiter())
+    start_flow(env, firer())
+    run_until(env, env.timeout(5))
+    assert seen == [("waiter", 2.0, "served"), ("firer", 2.0, None)]
