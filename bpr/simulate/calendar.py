@@ -418,6 +418,21 @@ class WorkCalendar:
             self._grow()
         return bisect_right(self._open_days, d1) - bisect_right(self._open_days, d0)
 
+    def business_days_between_many(self, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+        """:meth:`business_days_between` of each pair ``(t0[i], t1[i])``, as floats (the same values)."""
+        d0 = np.floor_divide(np.asarray(t0, dtype=np.float64), MINUTES_PER_DAY).astype(np.int64)
+        d1 = np.floor_divide(np.asarray(t1, dtype=np.float64), MINUTES_PER_DAY).astype(np.int64)
+        if d0.size == 0:
+            return np.zeros(0)
+        if self.always:
+            days = d1 - d0
+        else:
+            while int(d1.max()) >= len(self._day_flags):
+                self._grow()
+            open_days = np.asarray(self._open_days, dtype=np.int64)
+            days = np.searchsorted(open_days, d1, side="right") - np.searchsorted(open_days, d0, side="right")
+        return np.where(d1 > d0, days, 0).astype(np.float64)
+
     def close_of_day(self, day: int) -> float:
         """The closing time of day ``day`` (days since the start): the end of its last open interval, or of
         the day itself when it has none."""

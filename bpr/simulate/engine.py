@@ -57,6 +57,7 @@ approvals and handoffs on paper), handoffs and approvals are counted as they are
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import Any, NamedTuple, cast
@@ -141,6 +142,7 @@ of this many equal slices of the window, at a random instant of the slice (strea
 that the snapshots do not all fall at the same time of day or of the week."""
 
 _CHUNK = 4096
+_BUSINESS_DAYS = CASE_FIELDS.index("business_days")
 _NO_DEADLINE = (0.0, 0.0)  # within, deadline_lead of a case when the process has no deadline
 
 
@@ -308,7 +310,10 @@ class _Replication:
         self.step_visits = [0] * len(plan.steps)
         self.tasks = [0] * len(plan.roles)  # tasks done wholly inside the window, per role
         self.events: list[Event] | None = [] if events else None
-        self.rows: list[tuple[float, ...]] = []
+        # Rows of CASE_FIELDS of the cases finished since the last flush, flat, and their (arrival, end): an
+        # array grows by a tuple in C, and business days are counted for a whole chunk at once.
+        self.rows = array("d")
+        self.spans = array("d")
         self.sums = np.zeros(len(CASE_FIELDS))
         self.reservoir = _Reservoir(config.case_sample, len(CASE_FIELDS), streams.get("reservoir"))
         self.process_calendar = self.calendar(plan.calendar)
@@ -723,8 +728,9 @@ class _Replication:
         lead = end - arrival
         if case.pending is not None:
             case.rework_time += end - case.since
-        self.rows.append((
-            lead, lead / 1440.0, float(self.process_calendar.business_days_between(arrival, end)),
+        self.spans.extend((arrival, end))
+        self.rows.extend((
+            lead, lead / 1440.0, 0.0,  # business days: counted in _flush
             case.effort, track.touch, lead - track.touch,
             track.cont, track.prio, track.batch, track.unav, track.transport, track.external, track.rework,
             case.counter, case.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
@@ -735,7 +741,7 @@ class _Replication:
         for step, waited in case.trail or ():
             step_waiting[step] += waited
             step_visits[step] += 1
-        if len(self.rows) >= _CHUNK:
+        if len(self.spans) >= 2 * _CHUNK:
             self._flush()
         self.completed += 1
         self.open_measured -= 1
@@ -758,9 +764,12 @@ class _Replication:
         return within, calendar.open_minutes_between(arrival, end) / 60.0
 
     def _flush(self) -> None:
-        if self.rows:
-            chunk = np.asarray(self.rows, dtype=float)
-            self.rows = []
+        if self.spans:
+            chunk = np.frombuffer(self.rows, dtype=float).reshape(-1, len(CASE_FIELDS)).copy()
+            spans = np.frombuffer(self.spans, dtype=float).reshape(-1, 2)
+            chunk[:, _BUSINESS_DAYS] = self.process_calendar.business_days_between_many(spans[:, 0], spans[:, 1])
+            self.rows = array("d")
+            self.spans = array("d")
             self.sums += chunk.sum(axis=0)
             self.reservoir.add(chunk)
 

@@ -321,3 +321,15 @@ def test_a_segment_answers_as_the_methods_do_to_the_bit(calendar: Calendar, t: f
         assert cal.next_open(x) == (x if x >= start else start)
         assert cal.time_to_offset(x) == (cum + (x - start) if x > start else cum)
     assert cal.segment(t) == (lo, start, end, cum)  # the table may have grown: the stretch stays the same
+
+
+@pytest.mark.parametrize("calendar", SEGMENT_CALENDARS, ids=["default", "24h", "never", "always"])
+@settings(max_examples=100, deadline=None)
+@given(pairs=st.lists(st.tuples(st.floats(0, 2 * 365 * MINUTES_PER_DAY), st.floats(0, 60 * MINUTES_PER_DAY)),
+                      min_size=1, max_size=50))
+def test_business_days_of_many_pairs_are_those_of_each(calendar: Calendar, pairs: list[tuple[float, float]]) -> None:
+    cal = WorkCalendar(calendar, START, horizon_years=0)
+    t0 = np.array([a for a, _ in pairs])
+    t1 = np.array([a + b for a, b in pairs])
+    many = cal.business_days_between_many(t0, t1)
+    assert many.tolist() == [float(cal.business_days_between(a, b)) for a, b in zip(t0.tolist(), t1.tolist())]
