@@ -724,19 +724,20 @@ class _Replication:
             return
         self.open_inside -= 1
         self.open_inside_sum -= arrival
-        self.wip += min(end, self.w1) - arrival
+        self.wip += (end if end < self.w1 else self.w1) - arrival
         lead = end - arrival
         if case.pending is not None:
             case.rework_time += end - case.since
         self.spans.extend((arrival, end))
-        self.rows.extend((
+        rows = self.rows
+        rows.extend((
             lead, lead / 1440.0, 0.0,  # business days: counted in _flush
             case.effort, track.touch, lead - track.touch,
             track.cont, track.prio, track.batch, track.unav, track.transport, track.external, track.rework,
             case.counter, case.rework_time, case.visits, case.stamps, case.handoffs, case.paper,
             case.approvals, case.e_approvals, case.rejections, case.overtime,
-            *(self._deadline(arrival, end) if self.plan.deadline is not None else _NO_DEADLINE),
         ))
+        rows.extend(self._deadline(arrival, end) if self.plan.deadline is not None else _NO_DEADLINE)
         step_waiting, step_visits = self.step_waiting, self.step_visits
         for step, waited in case.trail or ():
             step_waiting[step] += waited
