@@ -813,7 +813,7 @@ class _Replication:
                 available.append(math.inf)
             else:
                 available.append(plan_role.staff * role.calendar.open_minutes_between(self.w0, self.w1))
-        return ReplicationOutput(
+        output = ReplicationOutput(
             replication=self.replication,
             window=(self.w0, self.w1),
             arrived=self.arrived,
@@ -835,6 +835,11 @@ class _Replication:
             step_visits=self.step_visits,
             overtime=self.overtime,
         )
+        # The cases still in flight are generators that hold this replication, and the schedule holds them: a
+        # cycle that only a full collection frees. Let it hold nothing large meanwhile (the sample is
+        # megabytes; the draws' blocks add up).
+        del self.reservoir, self.streams, self.durations, self.delays
+        return output
 
 
 def run_replication(plan: Plan, config: SimConfig, replication: int, events: bool = False,

@@ -157,3 +157,30 @@ def test_a_worker_loads_the_engine_alone() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_finished_replication_holds_no_sample_while_its_cases_in_flight_wait_for_the_collector() -> None:
+    """Cases still in flight when a replication stops are a reference cycle with it: until a full collection,
+    it must not keep its megabytes (the case sample), or a long run in one process grows with every one."""
+    import gc
+
+    from bpr.simulate.engine import run_replication
+    from bpr.simulate.plan import build_plan
+
+    process = make_process({
+        "calendar": "always", "roles": {"clerk": {"staff": 1}},
+        "arrivals": [{"channel": "mail", "rate": "50/hour"}],
+        "steps": [{"id": "work", "type": "task", "role": "clerk",
+                   "duration": {"dist": "exponential", "mean": "1m"}, "next": "done"},
+                  {"id": "done", "type": "end"}]})
+    config = SimConfig(horizon="3d", warm_up="0m", seed=SEED)
+    plan = build_plan(process, config.start_date)
+    gc.collect()
+    gc.disable()
+    try:
+        outputs = [run_replication(plan, config, r) for r in range(3)]
+        held = [o for o in gc.get_objects() if type(o).__name__ == "_Reservoir"]
+    finally:
+        gc.enable()
+    assert all(out.quantiles is not None for out in outputs)
+    assert held == []
