@@ -458,7 +458,7 @@ class _Replication:
                 pool = role.pool
                 overtaken = None
                 if pool is not None:
-                    if pool.busy < pool.capacity and not pool.waiting:  # Pool.acquire's quick case, inline
+                    if pool.busy < pool.capacity and not pool.waiting:  # a free staff member (see Pool)
                         pool.busy += 1
                     else:
                         overtaken = yield pool.wait(case.priority)

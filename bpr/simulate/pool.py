@@ -1,7 +1,7 @@
 """A role's staff as a lean simpy resource: FIFO (or by priority) queue of cases for ``capacity`` staff.
 
 Semantics are those of ``simpy.Resource`` / ``simpy.PriorityResource`` (a released slot goes to the first
-waiting case, which resumes at the same simulated time). It is written on plain simpy events because
+waiting case, which resumes at the same simulated time). It is written on the kernel's tickets because
 ``simpy.Resource`` creates and schedules a request event even when a staff member is free, and runs its
 generic put/get queues on every request and release; for a process of many short steps that was a third of
 the run time. Here a free staff member is taken with no event at all, and a waiting case waits on one
@@ -26,7 +26,9 @@ __all__ = ["Pool"]
 
 
 class Pool:
-    """``capacity`` interchangeable staff; ``acquire`` returns ``None`` (got one) or a ticket to wait on."""
+    """``capacity`` interchangeable staff. A case takes one at once when ``busy < capacity`` and nobody is
+    ``waiting`` (``busy += 1``: no call, no event), else it yields the ticket of :meth:`wait`; a staff member
+    done goes to the first waiting case (:meth:`hand_over`) or is free again (``busy -= 1``)."""
 
     __slots__ = ("env", "capacity", "busy", "priority", "waiting", "_fifo", "_heap", "_seq")
 
@@ -40,20 +42,12 @@ class Pool:
         self._fifo: deque[Ticket] = deque()
         self._heap: list[list[Any]] = []  # [-priority, seq, event, overtaken-at or None]
         self._seq = 0
-        #: The cases waiting, in the container of this pool's order (empty: nobody waits). With ``busy`` and
-        #: ``capacity`` it lets the engine take a free staff member without a call (``acquire``'s first case).
+        #: The cases waiting, in the container of this pool's order (empty: nobody waits).
         self.waiting: deque[Ticket] | list[list[Any]] = self._heap if priority else self._fifo
 
     def __len__(self) -> int:
         """Cases waiting (the queue length)."""
-        return len(self._heap) if self.priority else len(self._fifo)
-
-    def acquire(self, priority: int = 0) -> Ticket | None:
-        """Take a staff member now (``None``) or get a ticket that fires, with the overtaken time, when served."""
-        if self.busy < self.capacity and not self.waiting:
-            self.busy += 1
-            return None
-        return self.wait(priority)
+        return len(self.waiting)
 
     def wait(self, priority: int = 0) -> Ticket:
         """Join the queue (all staff busy, or others waiting): a ticket that fires, with the overtaken time,
@@ -65,13 +59,6 @@ class Pool:
         else:
             self._fifo.append(event)
         return event
-
-    def release(self) -> None:
-        """Hand the staff member to the first waiting case, or free them."""
-        if self.waiting:
-            self.hand_over()
-        else:
-            self.busy -= 1
 
     def hand_over(self) -> None:
         """Give the staff member just freed to the first waiting case (there is one)."""
