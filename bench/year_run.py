@@ -6,15 +6,24 @@ a once-a-day mail run, a batched approval and a delegation. Prints the wall time
 events per second, and the peak resident memory of the parent and of the busiest worker. Targets: <= 40 s
 and <= 500 MB.
 
-    python bench/year_run.py [--replications 10] [--workers 2] [--horizon 1y]
+    python bench/year_run.py [--replications 10] [--workers 2] [--horizon 1y] [--reference DIR [--repeat 3]]
+
+With ``--reference DIR`` (a checkout of another version, e.g. ``git worktree add /tmp/prev HEAD~1``), each
+version runs ``--repeat`` times in turns, each run in a fresh interpreter with its ``bpr`` first on the path,
+and the medians and their ratios are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 from bpr.model.load import process_from_data
 from bpr.simulate import SimConfig, simulate
@@ -122,12 +131,55 @@ class TreeMonitor:
         self._thread.join()
 
 
+def measure(replications: int, workers: int, horizon: str) -> dict[str, float]:
+    """Wall seconds, CPU seconds of the workers and peak tree memory of one run, in this process."""
+    config = SimConfig(replications=replications, workers=workers, horizon=horizon, seed=1)
+    with TreeMonitor() as tree:
+        start = time.perf_counter()
+        result = simulate(process_from_data(PROCESS), config)
+        wall = time.perf_counter() - start
+    return {"wall": wall, "cpu": tree.worker_cpu_seconds, "peak_mb": tree.peak_mb,
+            "cases": float(sum(result.values["arrived"]))}
+
+
+def compare_with(reference: Path, args: argparse.Namespace) -> None:
+    """This version against the one in ``reference``, in turns, each run in a fresh interpreter."""
+    here = Path(__file__).resolve().parents[1]
+    figures: dict[str, list[dict[str, float]]] = {"reference": [], "this": []}
+    for _ in range(args.repeat):
+        for label, source in (("reference", reference.resolve()), ("this", here)):
+            done = subprocess.run(
+                [sys.executable, __file__, "--json", "--replications", str(args.replications),
+                 "--workers", str(args.workers), "--horizon", args.horizon],
+                # In the checkout itself: worker processes put their working directory first on the path.
+                env=dict(os.environ, PYTHONPATH=str(source)), cwd=source, capture_output=True, text=True,
+                check=True)
+            figures[label].append(json.loads(done.stdout))
+    print(f"{args.replications} replications x {args.horizon}, {args.workers} workers; medians of {args.repeat} "
+          f"runs each, in turns; this / reference ({reference})")
+    print(f"{'figure':28} {'reference':>10} {'this':>10} {'ratio':>7}")
+    for key, name in (("wall", "wall time, s"), ("cpu", "CPU time of the workers, s"),
+                      ("peak_mb", "peak tree memory, MB")):
+        ref = statistics.median(run[key] for run in figures["reference"])
+        this = statistics.median(run[key] for run in figures["this"])
+        print(f"{name:28} {ref:10.1f} {this:10.1f} {this / ref:7.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--horizon", default="1y")
+    parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each version with --reference")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, as JSON
     args = parser.parse_args()
+    if args.json:
+        print(json.dumps(measure(args.replications, args.workers, args.horizon)))
+        return
+    if args.reference is not None:
+        compare_with(args.reference, args)
+        return
     process = process_from_data(PROCESS)
     config = SimConfig(replications=args.replications, workers=args.workers, horizon=args.horizon, seed=1)
     load_before = os.getloadavg()[0]
