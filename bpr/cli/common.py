@@ -25,7 +25,6 @@ try:  # typer 0.2x runs on its own copy of click, whose context stack is not cli
 except ImportError:  # pragma: no cover - older typer on click
     from click import get_current_context  # type: ignore[no-redef]
 
-from bpr.calibrate.log import FIELDS
 from bpr.changes import load_process
 from bpr.errors import BprError, Issue, ModelError
 from bpr.model.load import read_yaml
@@ -256,6 +255,8 @@ def log_mapping(text: str | None) -> dict[str, str] | None:
     """``--map case=CaseID,activity=Activity,…`` as field -> column (``None``: bpr's own columns)."""
     if not text:
         return None
+    from bpr.calibrate.log import FIELDS  # here: every command imports this module, few read logs
+
     out = {}
     for part in text.split(","):
         field, sep, column = part.partition("=")

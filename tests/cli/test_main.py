@@ -55,3 +55,18 @@ def test_a_command_runs_and_an_unknown_one_is_refused() -> None:
     assert result.exit_code == 0 and "deployed process file" in result.stdout
     result = runner.invoke(app, ["simulat"])
     assert result.exit_code == 2 and "No such command 'simulat'" in result.output
+
+
+def test_validate_loads_neither_the_engine_nor_the_renderer() -> None:
+    """``bpr validate`` checks a file: it needs the model and its graph, not the simulation, the templates,
+    the event logs or the service."""
+    ringi = ROOT / "scenarios" / "purchase_ringi" / "before.yaml"
+    code = ("import sys\nfrom bpr.cli.main import app\ntry:\n"
+            f"    app(['validate', {str(ringi)!r}], prog_name='bpr')\n"
+            "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
+            "print('LOADED', sorted(m for m in ('simpy', 'jinja2', 'fastapi', 'sqlalchemy', 'lxml', 'graphviz', "
+            "'bpr.simulate.engine', 'bpr.calibrate', 'bpr.render') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "ok" in done.stdout and done.stdout.splitlines()[-1] == "LOADED []"
