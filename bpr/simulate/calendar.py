@@ -103,6 +103,7 @@ class WorkCalendar:
         "_ends",
         "_ends_np",
         "_open_days",
+        "_open_days_np",
         "_periods",
         "_starts",
         "_starts_np",
@@ -168,6 +169,7 @@ class WorkCalendar:
         self._total = float(cum_end[-1]) if cum_end.size else 0.0
         self._day_flags = flags
         self._open_days = open_days
+        self._open_days_np = np.asarray(open_days, dtype=np.int64)  # for business_days_between_many
 
     def _grow(self) -> None:
         """Double the years covered (at least one more year)."""
@@ -429,7 +431,7 @@ class WorkCalendar:
         else:
             while int(d1.max()) >= len(self._day_flags):
                 self._grow()
-            open_days = np.asarray(self._open_days, dtype=np.int64)
+            open_days = self._open_days_np
             days = np.searchsorted(open_days, d1, side="right") - np.searchsorted(open_days, d0, side="right")
         return np.where(d1 > d0, days, 0).astype(np.float64)
 

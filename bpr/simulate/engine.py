@@ -395,11 +395,12 @@ class _Replication:
         start_step = arrival.start
         flow = self.flow
         start = start_flow
+        now = env.now  # then what each pause evaluates to (kernel.start_flow)
         for t in self.arrival_times(arrival, stream_name):
             if t >= cap:
                 return
-            if t > env.now:
-                yield t - env.now
+            if t > now:
+                now = yield t - now
             measured = w0 <= t < w1
             attrs = {name: next(sampler) for name, sampler in attribute_samplers} if attribute_samplers else {}
             case = _Case(self.next_id, next(case_keys), channel, t, priority, attrs, measured)
