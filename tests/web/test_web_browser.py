@@ -96,11 +96,23 @@ class Pages:
 
     def leads_on(self, do: Any) -> None:
         """Do something that loads a new page, and wait until it has."""
-        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
         old = self.css("html")
+
+        def gone(_: Any) -> bool:
+            try:
+                old.is_enabled()
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:  # chromedriver's word for it while the old page is torn down
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+            return False
+
         do()
-        self.wait.until(ec.staleness_of(old))
+        self.wait.until(gone)
         self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def sign_in(self, user: str) -> None:
