@@ -29,8 +29,6 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays as _holidays
-
 from bpr.model.schema import (
     WEEKDAYS,
     YEAR_END,
@@ -61,14 +59,44 @@ def public_holidays(code: str | None, year: int) -> frozenset[date]:
     """
     if code is None:
         return frozenset()
-    country, _, subdivision = code.strip().upper().partition("-")
+    country, subdivision = _holiday_country(code)
+    import holidays  # here: asking for one country's table imports all ~250 of the package's country modules
+
     try:
-        table = _holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+        table = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
     except NotImplementedError:
-        raise ValueError(
-            f"unknown holiday country {code!r}; use an ISO 3166 code such as 'JP' (or null for no holidays)"
-        ) from None
+        raise ValueError(_unknown_country(code)) from None
     return frozenset(table.keys())
+
+
+def check_holiday_code(code: str | None) -> None:
+    """Raise ``ValueError`` as :func:`public_holidays` would for ``code``, without building a table when the
+    code names a whole country (validation need not load the package's ~250 country modules for that)."""
+    if code is not None:
+        _, subdivision = _holiday_country(code)
+        if subdivision:  # the subdivisions are known to the country's table only
+            public_holidays(code, REFERENCE_YEAR)
+
+
+def _holiday_country(code: str) -> tuple[str, str]:
+    """(country, subdivision) of a holiday code, the country checked against the package's registry of
+    countries: the package looks a code up as any of its names, and some (``MON``, ``PUBLIC``) are not
+    countries."""
+    country, _, subdivision = code.strip().upper().partition("-")
+    if country not in _country_codes():
+        raise ValueError(_unknown_country(code))
+    return country, subdivision
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    from holidays.registry import EntityLoader
+
+    return frozenset(EntityLoader.get_country_codes())
+
+
+def _unknown_country(code: str) -> str:
+    return f"unknown holiday country {code!r}; use an ISO 3166 code such as 'JP' (or null for no holidays)"
 
 
 def _closed_entry(text: str, year: int) -> date | None:
@@ -223,7 +251,7 @@ def calendar_problems(calendar: Calendar) -> list[tuple[str, str, str]]:
     if calendar.always:
         return problems
     try:
-        public_holidays(calendar.holidays, REFERENCE_YEAR)
+        check_holiday_code(calendar.holidays)
     except ValueError as error:
         problems.append(("holidays", str(error), "JP for Japan; null for no public holidays"))
     for index, text in enumerate(calendar.closed):

@@ -59,13 +59,13 @@ def test_a_command_runs_and_an_unknown_one_is_refused() -> None:
 
 def test_validate_loads_neither_the_engine_nor_the_renderer() -> None:
     """``bpr validate`` checks a file: it needs the model and its graph, not the simulation, the templates,
-    the event logs or the service."""
+    the event logs, the service, or the holiday tables (which import every country the package knows)."""
     ringi = ROOT / "scenarios" / "purchase_ringi" / "before.yaml"
     code = ("import sys\nfrom bpr.cli.main import app\ntry:\n"
             f"    app(['validate', {str(ringi)!r}], prog_name='bpr')\n"
             "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
             "print('LOADED', sorted(m for m in ('simpy', 'jinja2', 'fastapi', 'sqlalchemy', 'lxml', 'graphviz', "
-            "'bpr.simulate.engine', 'bpr.calibrate', 'bpr.render') if m in sys.modules))")
+            "'bpr.simulate.engine', 'bpr.calibrate', 'bpr.render', 'holidays.countries') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr

@@ -55,6 +55,7 @@ CORPUS: dict[str, str] = {
     "anchor.yaml": "anchor.yaml:5:10: anchors ('&boss') are not allowed — write the value out in full",
     "bad_clock.yaml": "bad_clock.yaml:29:22: steps[2].batch[1]: cannot read time of day '25:30'; write HH:MM such as '08:30'",
     "bad_holidays.yaml": "bad_holidays.yaml:3:22: calendar.holidays: unknown holiday country 'XX'; use an ISO 3166 code such as 'JP' (or null for no holidays) — JP for Japan; null for no public holidays",
+    "holidays_not_a_country.yaml": "holidays_not_a_country.yaml:3:22: calendar.holidays: unknown holiday country 'MON'; use an ISO 3166 code such as 'JP' (or null for no holidays) — JP for Japan; null for no public holidays",
     "bad_indentation.yaml": "bad_indentation.yaml:27:10: invalid YAML: mapping values are not allowed here — check the indentation of this line, or quote a value that contains ': '",
     "bad_triangle.yaml": 'bad_triangle.yaml:28:15: steps[2].duration: need min <= mode <= max, got 5.0, 40.0, 30.0',
     "bad_working_hours.yaml": "bad_working_hours.yaml:3:20: calendar.hours[0]: working hours '17:15-08:30' end before they start",

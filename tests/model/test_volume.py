@@ -10,6 +10,7 @@ from bpr.model.schema import Calendar, Process
 from bpr.model.volume import (
     annual_cases,
     calendar_problems,
+    check_holiday_code,
     closed_dates,
     days_in_year,
     is_open_day,
@@ -172,6 +173,27 @@ def test_bad_calendars_are_reported_not_raised():
     assert "unknown holiday country 'XX'" in problems[0][1]
     assert "'02-30' is not a day" in problems[1][1]
     assert [f for f, _, _ in calendar_problems(Calendar(days=()))] == ["days"]
+
+
+@pytest.mark.parametrize("code", ["MON", "PUBLIC", "JAN", "XX-13"])
+def test_holiday_codes_that_name_no_country_are_unknown_countries(code):
+    """The holidays package looks a code up as any of its names (weekday and category constants too): a code
+    is a country only if its registry lists it, everywhere a code is read."""
+    problems = calendar_problems(Calendar(holidays=code))
+    assert [field for field, _, _ in problems] == ["holidays"]
+    assert f"unknown holiday country {code!r}" in problems[0][1]
+    with pytest.raises(ValueError, match="unknown holiday country"):
+        public_holidays(code, 2026)
+
+
+def test_known_codes_are_checked_without_a_table_and_subdivisions_with_one():
+    check_holiday_code("jp")
+    check_holiday_code(" JPN ")
+    check_holiday_code(None)
+    check_holiday_code("DE-BY")
+    with pytest.raises(ValueError, match="unknown holiday country 'DE-XX'"):
+        check_holiday_code("DE-XX")
+    assert date(2026, 5, 5) in public_holidays("JPN", 2026)
 
 
 def test_bad_calendars_raise_clear_errors_when_used():
