@@ -18,15 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from bpr.model.load import process_from_data
 from bpr.simulate import SimConfig, simulate
+from turns import in_turns, print_ratios  # bench/turns.py: the script's directory is first on the path
 
 PROCESS = {
     "id": "permit50k",
@@ -144,25 +142,11 @@ def measure(replications: int, workers: int, horizon: str) -> dict[str, float]:
 
 def compare_with(reference: Path, args: argparse.Namespace) -> None:
     """This version against the one in ``reference``, in turns, each run in a fresh interpreter."""
-    here = Path(__file__).resolve().parents[1]
-    figures: dict[str, list[dict[str, float]]] = {"reference": [], "this": []}
-    for _ in range(args.repeat):
-        for label, source in (("reference", reference.resolve()), ("this", here)):
-            done = subprocess.run(
-                [sys.executable, __file__, "--json", "--replications", str(args.replications),
-                 "--workers", str(args.workers), "--horizon", args.horizon],
-                # In the checkout itself: worker processes put their working directory first on the path.
-                env=dict(os.environ, PYTHONPATH=str(source)), cwd=source, capture_output=True, text=True,
-                check=True)
-            figures[label].append(json.loads(done.stdout))
-    print(f"{args.replications} replications x {args.horizon}, {args.workers} workers; medians of {args.repeat} "
-          f"runs each, in turns; this / reference ({reference})")
-    print(f"{'figure':28} {'reference':>10} {'this':>10} {'ratio':>7}")
-    for key, name in (("wall", "wall time, s"), ("cpu", "CPU time of the workers, s"),
-                      ("peak_mb", "peak tree memory, MB")):
-        ref = statistics.median(run[key] for run in figures["reference"])
-        this = statistics.median(run[key] for run in figures["this"])
-        print(f"{name:28} {ref:10.1f} {this:10.1f} {this / ref:7.3f}")
+    figures = in_turns(__file__, ["--replications", str(args.replications), "--workers", str(args.workers),
+                                  "--horizon", args.horizon], reference, args.repeat)
+    print_ratios(figures, [("wall", "wall time, s"), ("cpu", "CPU time of the workers, s"),
+                           ("peak_mb", "peak tree memory, MB")], reference,
+                 f"{args.replications} replications x {args.horizon}, {args.workers} workers")
 
 
 def main() -> None:
