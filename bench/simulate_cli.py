@@ -11,6 +11,7 @@ same runs of that version alternate with this one's (its ``bpr`` first on ``PYTH
 printed: on a shared machine, compare the ratios, not the seconds.
 
     python bench/simulate_cli.py [--scenario resident_certificate] [--repeat 3] [--reference /tmp/prev]
+                                 [--only defaults|workers1]
 
 Targets (issue 17): resident_certificate with defaults <= 15 s wall and <= 300 MB for the tree; with
 ``--workers 1`` <= 15 CPU seconds.
@@ -98,10 +99,13 @@ def main() -> None:
     parser.add_argument("--version", default="before.yaml")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
+    parser.add_argument("--only", choices=["defaults", "workers1"], help="measure one of the two modes only")
     args = parser.parse_args()
     scenario = ROOT / "scenarios" / args.scenario / args.version
     sources = [("this", ROOT)] + ([("reference", args.reference.resolve())] if args.reference else [])
     modes = [("defaults", []), ("--workers 1", ["--workers", "1"])]
+    if args.only:
+        modes = [modes[0] if args.only == "defaults" else modes[1]]
     figures: dict[tuple[str, str], list[tuple[float, float, int, int]]] = {}
     print(f"bpr simulate {args.scenario}/{args.version}, {args.repeat} runs each; "
           f"load average at start {os.getloadavg()[0]:.2f}")
