@@ -6,18 +6,29 @@ the mayor): each user polls their inbox and acts on the first item (approvals pa
 rejection probability, drawn from a fixed seed), drafters start the year's cases as they go. Figures: actions
 per second, p50/p95 action latency, and the same for inbox queries during the load. Goal: action p95 ≤ 50 ms
 on SQLite. Users act flat out (no pause: far above a city hall's rate, a stress) unless ``--think S`` gives
-them a pause between actions (exponential, mean S seconds). The reference, measured first in the same run:
-one client working the same cases alone, one request at a time; the ratio says what the concurrency costs.
+them a pause between actions (exponential, mean S seconds). The baseline, measured first in the same run:
+one client working ``--alone`` (100) cases alone, one request at a time; the ratio says what the concurrency
+costs.
 
 **Big inbox.** The store then receives 100,000 finished and 5,000 open cases, written straight into the tables
 (a bulk load, outside the audit trail: it builds a big store in seconds; the load above exercises the
-actions), and each role's user queries their inbox 50 times: p50/p95 of ``GET /v1/inbox``. Goal: p95 ≤ 100 ms.
+actions), and each role's user queries their inbox ``--queries`` (50) times: p50/p95 of ``GET /v1/inbox``.
+Goal: p95 ≤ 100 ms.
 
 Every figure is measured in this run, on this machine; the machine is shared, so compare SQLite with
-PostgreSQL side by side rather than with another day's run.
+PostgreSQL side by side rather than with another day's run, and one version with another in turns:
 
     python bench/execute_load.py [--database sqlite|postgresql|both] [--cases 1200] [--think 0]
-                                 [--finished 100000] [--open 5000]
+                                 [--finished 100000] [--open 5000] [--alone 100] [--queries 50]
+                                 [--reference DIR [--repeat 3]]
+
+With ``--reference DIR`` (a checkout of another version, e.g. ``git worktree add /tmp/prev HEAD~1``), the
+whole bench (every database asked for) runs ``--repeat`` times for each version, in turns (bench/turns.py),
+each run in a fresh interpreter with that version's ``bpr`` first on the path: the bench's own calls (the
+store's tables, deploying, the bulk load) and the ``bpr serve`` it starts are that version's; the workload
+(this checkout's purchase_ringi after.yaml, the seed, the sizes) is the same for both. Instead of the usual
+output it prints, for every figure above, the median of the runs of each version and the ratio
+this / reference. A short run: ``--cases 40 --alone 10 --finished 2000 --open 200 --queries 10``.
 
 PostgreSQL: ``BPR_TEST_POSTGRES`` (default the test server that ``scripts/setup.sh`` starts); the bench uses
 a schema of its own there and drops it at the end.
@@ -37,7 +48,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -46,12 +57,18 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, insert, select, text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent  # this checkout: the workload (scenario file) comes from here
+if not any((Path(entry) / "bpr" / "__init__.py").is_file()
+           for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry):
+    sys.path.insert(0, str(ROOT))  # this checkout's bpr, unless PYTHONPATH names one (a --reference turn's)
 
+import bpr  # noqa: E402
 from bpr.changes import load_process  # noqa: E402
 from bpr.execute import Workflow  # noqa: E402
 from bpr.execute.store import cases, definitions, dumps, items  # noqa: E402
+from turns import in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's folder is on the path)
+
+SOURCE = Path(bpr.__file__).resolve().parent.parent  # the checkout whose bpr is measured, its bpr serve too
 
 POSTGRES = os.environ.get("BPR_TEST_POSTGRES", "postgresql+psycopg://bpr:bpr@localhost/bpr_test")
 USERS = {  # role: how many users act in it (20 in all)
@@ -82,14 +99,24 @@ def database(kind: str, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def _end_with_this_bench() -> None:
+    """In the server's process before it starts: SIGTERM when the bench dies, however it dies (a server in its
+    own session would otherwise outlive a bench that was killed)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @contextmanager
 def server(url: str, folder: Path) -> Iterator[str]:
-    """``bpr serve`` on a free port, ended (with its children) when the block ends."""
+    """``bpr serve`` of the measured checkout (:data:`SOURCE`, whose ``bpr`` this process imported) on a free
+    port, ended (with its children) when the block ends or this process dies."""
     port = free_port()
     env = dict(os.environ, BPR_DATABASE=url, BPR_API_DB=str(folder / "jobs.db"), BPR_API_WORKERS="1",
-               PYTHONPATH=str(ROOT))
+               PYTHONPATH=str(SOURCE))
     proc = subprocess.Popen([sys.executable, "-m", "bpr", "serve", "--port", str(port), "--log-level", "warning"],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, cwd=SOURCE, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, preexec_fn=_end_with_this_bench)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -132,7 +159,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def run_alone(base: str, tokens: dict[str, str], n_cases: int, seed: int) -> dict[str, Any]:
-    """The reference: one client starts ``n_cases`` and works every user's inbox in turn until all have ended."""
+    """The baseline: one client starts ``n_cases`` and works every user's inbox in turn until all have ended."""
     process = load_process(ROOT / "scenarios" / "purchase_ringi" / "after.yaml")
     reject_p = {s.id: s.reject.probability for s in process.steps if getattr(s, "reject", None)}
     rng = random.Random(f"{seed}-alone")
@@ -318,35 +345,92 @@ def inbox_queries(base: str, tokens: dict[str, str], repeat: int) -> dict[str, A
             "open_items_per_role": sizes}
 
 
+def measure(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, float]]:
+    """The bench once, on each database asked for: the figures per database, and the bulk load's seconds."""
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    results, bulk = {}, {}
+    for kind in kinds:
+        with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp)) as url:
+            tokens, roles = setup_people(url)
+            with server(url, Path(tmp)) as base:
+                alone = run_alone(base, tokens, args.alone, args.seed)
+                say(f"[{kind}] alone: {json.dumps(alone)}")
+                say(f"[{kind}] load: {args.cases} cases, {len(tokens)} users, think {args.think} s")
+                load = run_load(base, url, tokens, roles, args.cases, args.seed, args.think)
+                load["action_p95_vs_alone"] = round(load["action_p95_ms"] / alone["action_p95_ms"], 2)
+                say(f"[{kind}] {json.dumps(load)}")
+            bulk[kind] = bulk_cases(url, args.finished, args.open, args.seed)
+            say(f"[{kind}] bulk: {args.finished} finished + {args.open} open cases in {bulk[kind]:.1f} s")
+            with server(url, Path(tmp)) as base:
+                big = inbox_queries(base, tokens, args.queries)
+                say(f"[{kind}] {json.dumps(big)}")
+            results[kind] = {"alone": alone, "load": load, "big_inbox": big}
+    return results, bulk
+
+
+FIGURES = [  # (part, key, label with its unit): every figure of a run, for --json and --reference
+    ("alone", "action_p50_ms", "alone: action p50, ms"),
+    ("alone", "action_p95_ms", "alone: action p95, ms"),
+    ("load", "actions_per_s", "load: actions/s"),
+    ("load", "actions", "load: actions, count"),
+    ("load", "seconds", "load: wall time, s"),
+    ("load", "conflicts", "load: conflicts (409), count"),
+    ("load", "action_p50_ms", "load: action p50, ms"),
+    ("load", "action_p95_ms", "load: action p95, ms"),
+    ("load", "action_p95_vs_alone", "load: action p95 / alone's, x"),
+    ("load", "inbox_p50_ms", "load: inbox query p50, ms"),
+    ("load", "inbox_p95_ms", "load: inbox query p95, ms"),
+    ("bulk", "seconds", "bulk load, s"),
+    ("big_inbox", "inbox_p50_ms", "big inbox: query p50, ms"),
+    ("big_inbox", "inbox_p95_ms", "big inbox: query p95, ms"),
+]
+
+
+def flat_figures(results: dict[str, Any], bulk: dict[str, float]) -> dict[str, float]:
+    """One run's figures as one flat JSON object of numbers: ``<database>.<part>.<key>``."""
+    return {f"{kind}.{part}.{key}": float(bulk[kind] if part == "bulk" else results[kind][part][key])
+            for kind in results for part, key, _ in FIGURES}
+
+
+def compare_with(reference: Path, args: argparse.Namespace) -> None:
+    """This version against the one in ``reference``, in turns, each run in a fresh interpreter."""
+    arguments = ["--database", args.database, "--cases", str(args.cases), "--finished", str(args.finished),
+                 "--open", str(args.open), "--queries", str(args.queries), "--seed", str(args.seed),
+                 "--think", str(args.think), "--alone", str(args.alone)]
+    figures = in_turns(__file__, arguments, reference, args.repeat)
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    print_ratios(figures, [(f"{kind}.{part}.{key}", f"[{kind}] {label}")
+                           for kind in kinds for part, key, label in FIGURES], reference,
+                 f"{args.cases} cases, {sum(USERS.values())} users, think {args.think} s; "
+                 f"alone {args.alone} cases; "
+                 f"big inbox {args.finished} finished + {args.open} open, {args.queries} queries per role")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--cases", type=int, default=1200)
     parser.add_argument("--finished", type=int, default=100_000)
     parser.add_argument("--open", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--queries", type=int, default=50, help="big inbox: queries of each role's user")
     parser.add_argument("--seed", type=int, default=20261205)
     parser.add_argument("--think", type=float, default=0.0, help="mean pause of a user between actions, seconds")
-    parser.add_argument("--alone", type=int, default=100, help="cases of the one-client reference")
+    parser.add_argument("--alone", type=int, default=100, help="cases of the one-client baseline")
+    parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
+    parser.add_argument("--repeat", type=int, default=None, help="runs of each version with --reference (3)")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, as JSON
     args = parser.parse_args()
-    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    results = {}
-    for kind in kinds:
-        with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp)) as url:
-            tokens, roles = setup_people(url)
-            with server(url, Path(tmp)) as base:
-                alone = run_alone(base, tokens, args.alone, args.seed)
-                print(f"[{kind}] alone: {json.dumps(alone)}", flush=True)
-                print(f"[{kind}] load: {args.cases} cases, {len(tokens)} users, think {args.think} s", flush=True)
-                load = run_load(base, url, tokens, roles, args.cases, args.seed, args.think)
-                load["action_p95_vs_alone"] = round(load["action_p95_ms"] / alone["action_p95_ms"], 2)
-                print(f"[{kind}] {json.dumps(load)}", flush=True)
-            seconds = bulk_cases(url, args.finished, args.open, args.seed)
-            print(f"[{kind}] bulk: {args.finished} finished + {args.open} open cases in {seconds:.1f} s", flush=True)
-            with server(url, Path(tmp)) as base:
-                big = inbox_queries(base, tokens, args.repeat)
-                print(f"[{kind}] {json.dumps(big)}", flush=True)
-            results[kind] = {"alone": alone, "load": load, "big_inbox": big}
+    if args.repeat is not None and args.reference is None:
+        parser.error("--repeat counts the runs of each version with --reference (the inbox queries per role, "
+                     "once --repeat, are --queries)")
+    if args.json:  # the progress to stderr, shown if the run fails; the figures on the last line of stdout
+        print(json.dumps(flat_figures(*measure(args, lambda line: print(line, file=sys.stderr, flush=True)))))
+        return
+    if args.reference is not None:
+        args.repeat = 3 if args.repeat is None else args.repeat
+        compare_with(args.reference, args)
+        return
+    results, _ = measure(args, lambda line: print(line, flush=True))
     if len(results) == 2:
         s, p = results["sqlite"], results["postgresql"]
         print("ratios postgresql/sqlite: action p95 "
