@@ -1,26 +1,39 @@
 """Seconds to calibrate a log of about a million events (goal: under a minute).
 
-Run from the repository root: ``python bench/calibrate_speed.py [--events 1000000] [--accuracy]``.
-Prints figures; asserts nothing.
+Run from the repository root (it measures this checkout's ``bpr``); prints figures, asserts nothing:
+
+    python bench/calibrate_speed.py [--events 1000000] [--accuracy] [--reference DIR [--repeat 3]]
 
 The log comes from a simulation: ``tests/calibrate/known.yaml`` run for 364 days (one replication kept with
 its events), then repeated, each copy a whole number of 364-day years later (weekdays stay aligned) with its
 own case ids, until the log has ``--events`` rows. It is written as bpr's CSV, then timed: reading it,
 calibrating ``tests/calibrate/wrong.yaml`` from it (replay through the routing core and every fit), and
 writing the calibrated file. ``--accuracy`` also times the re-simulation of the log's whole period.
+
+With ``--reference DIR`` (a checkout of another version, e.g. ``git worktree add /tmp/prev HEAD~1``), each
+version runs ``--repeat`` times in turns, each run in a fresh interpreter with its ``bpr`` first on the path
+(``bench/turns.py``), and the medians of the seconds and their ratios this / reference are printed. Both
+versions read the process files of this checkout's ``tests/calibrate``; each simulates its own log (the same
+number of events; the same rows unless the engine's results changed).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# This checkout's bpr, unless PYTHONPATH names a checkout's (--reference runs this script with its bpr there).
+if not any((Path(entry) / "bpr" / "__init__.py").is_file()
+           for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry):
+    sys.path.insert(0, str(ROOT))
 
 from bpr.calibrate import calibrate, read_log  # noqa: E402
 from bpr.calibrate.accuracy import accuracy  # noqa: E402
@@ -31,6 +44,7 @@ from bpr.model.load import load_process  # noqa: E402
 from bpr.simulate.config import SimConfig  # noqa: E402
 from bpr.simulate.results import event_records  # noqa: E402
 from bpr.simulate.runner import simulate  # noqa: E402
+from turns import in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
 
 HERE = ROOT / "tests" / "calibrate"
 
@@ -50,19 +64,26 @@ def log_records(events: int) -> list[ActivityRecord]:
     return records[:events]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--accuracy", action="store_true")
-    args = parser.parse_args()
+FIGURES = [
+    ("log", "simulate and repeat the log, s"),
+    ("read", "read the log, s"),
+    ("fit", "replay and fit, s"),
+    ("write", "write the calibrated file, s"),
+    ("calibrate", "calibrate in all (read, fit, write), s"),
+]
+
+
+def measure(events: int, with_accuracy: bool, report: Callable[[str], None]) -> dict[str, float]:
+    """The seconds of one run (keys of :data:`FIGURES`, and ``accuracy``); ``report`` gets the lines."""
     started = time.perf_counter()
-    records = log_records(args.events)
-    print(f"simulated and repeated {len(records):,} events: {time.perf_counter() - started:.1f} s")
+    records = log_records(events)
+    figures = {"log": time.perf_counter() - started}
+    report(f"simulated and repeated {len(records):,} events: {figures['log']:.1f} s")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "log.csv"
         write_csv(records, path)
         del records
-        print(f"log file: {path.stat().st_size / 1e6:.0f} MB")
+        report(f"log file: {path.stat().st_size / 1e6:.0f} MB")
         wrong_path = HERE / "wrong.yaml"
         wrong = load_process(wrong_path)
         t0 = time.perf_counter()
@@ -73,15 +94,37 @@ def main() -> None:
         written = rewrite(wrong, wrong_path.read_text(encoding="utf-8"),
                           [(p.path, p.value) for p in result.parameters if p.value is not None])
         t3 = time.perf_counter()
-        print(f"read {len(log):,} rows:       {t1 - t0:6.1f} s")
-        print(f"replay and fit {result.cases:,} cases: {t2 - t1:6.1f} s")
-        print(f"write the calibrated file:  {t3 - t2:6.1f} s")
-        print(f"calibrate in all:           {t3 - t0:6.1f} s  (goal: under 60 s)")
-        if args.accuracy:
+        figures.update(read=t1 - t0, fit=t2 - t1, write=t3 - t2, calibrate=t3 - t0)
+        report(f"read {len(log):,} rows:       {t1 - t0:6.1f} s")
+        report(f"replay and fit {result.cases:,} cases: {t2 - t1:6.1f} s")
+        report(f"write the calibrated file:  {t3 - t2:6.1f} s")
+        report(f"calibrate in all:           {t3 - t0:6.1f} s  (goal: under 60 s)")
+        if with_accuracy:
             distances = accuracy(result, written.process)
             t4 = time.perf_counter()
-            print(f"re-simulate the period and measure: {t4 - t3:.1f} s "
-                  f"(cycle time W1 {distances[0].distance:.0f} min)")
+            figures["accuracy"] = t4 - t3
+            report(f"re-simulate the period and measure: {t4 - t3:.1f} s "
+                   f"(cycle time W1 {distances[0].distance:.0f} min)")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--accuracy", action="store_true")
+    parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each version with --reference")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, as JSON
+    args = parser.parse_args()
+    if args.json:
+        print(json.dumps(measure(args.events, args.accuracy, lambda line: None)))
+    elif args.reference is not None:
+        figures = in_turns(__file__, ["--events", str(args.events)] + ["--accuracy"] * args.accuracy,
+                           args.reference, args.repeat)
+        names = FIGURES + [("accuracy", "re-simulate the period and measure, s")] * args.accuracy
+        print_ratios(figures, names, args.reference, f"calibrate a log of {args.events:,} events")
+    else:
+        measure(args.events, args.accuracy, print)
 
 
 if __name__ == "__main__":
