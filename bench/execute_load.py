@@ -66,7 +66,7 @@ import bpr  # noqa: E402
 from bpr.changes import load_process  # noqa: E402
 from bpr.execute import Workflow  # noqa: E402
 from bpr.execute.store import cases, definitions, dumps, items  # noqa: E402
-from turns import in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's folder is on the path)
+from turns import end_with_parent, in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's folder is on the path)
 
 SOURCE = Path(bpr.__file__).resolve().parent.parent  # the checkout whose bpr is measured, its bpr serve too
 
@@ -99,14 +99,6 @@ def database(kind: str, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def _end_with_this_bench() -> None:
-    """In the server's process before it starts: SIGTERM when the bench dies, however it dies (a server in its
-    own session would otherwise outlive a bench that was killed)."""
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 @contextmanager
 def server(url: str, folder: Path) -> Iterator[str]:
     """``bpr serve`` of the measured checkout (:data:`SOURCE`, whose ``bpr`` this process imported) on a free
@@ -116,7 +108,7 @@ def server(url: str, folder: Path) -> Iterator[str]:
                PYTHONPATH=str(SOURCE))
     proc = subprocess.Popen([sys.executable, "-m", "bpr", "serve", "--port", str(port), "--log-level", "warning"],
                             env=env, cwd=SOURCE, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, preexec_fn=_end_with_this_bench)
+                            stderr=subprocess.PIPE, preexec_fn=end_with_parent)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -68,7 +68,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from turns import in_turns, print_ratios  # noqa: E402  (bench/turns.py)
+from turns import end_with_parent, in_turns, print_ratios  # noqa: E402  (bench/turns.py)
 
 
 def _checkout() -> Path:
@@ -110,14 +110,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
-def _end_with_this_bench() -> None:
-    """In the server's process before it starts: SIGTERM when the bench dies, however it dies (a server in
-    its own session would otherwise outlive a bench that was killed)."""
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def start_server(port: int, db: Path, workers: int, warm: bool = False,
                  cache_mib: int | None = None, source: Path | None = None) -> subprocess.Popen[bytes]:
     """A ``bpr serve`` of the checkout ``source`` (its ``bpr`` first on the path), by default of the one whose
@@ -131,7 +123,7 @@ def start_server(port: int, db: Path, workers: int, warm: bool = False,
         [sys.executable, "-m", "bpr.cli.main", "serve", "--host", LOOPBACK, "--port", str(port), "--db", str(db),
          "--workers", str(workers), "--log-level", "warning", *(["--warm"] if warm else [])],
         env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=source,
-        preexec_fn=_end_with_this_bench)
+        preexec_fn=end_with_parent)
     client = httpx.Client(trust_env=False)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -14,8 +14,10 @@ have the bench), told by ``--json`` to print one run's figures as a JSON object 
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -25,6 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 Figures = dict[str, float]
+
+
+def end_with_parent() -> None:
+    """In a child process before it starts (``preexec_fn``): SIGTERM when the bench dies, however it dies (a
+    child in a session of its own, or a turn's whole run, would otherwise outlive a bench that was killed)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def in_turns(script: str, arguments: Sequence[str], reference: Path, repeat: int,
@@ -42,7 +50,7 @@ def in_turns(script: str, arguments: Sequence[str], reference: Path, repeat: int
             done = subprocess.run(
                 [sys.executable, str(Path(script).resolve()), "--json", *arguments],
                 env=dict(os.environ, PYTHONPATH=str(source)), cwd=source, capture_output=True, text=True,
-                timeout=timeout)
+                timeout=timeout, preexec_fn=end_with_parent)
             if done.returncode != 0:
                 raise SystemExit(f"{label} ({source}) failed with exit code {done.returncode}:\n"
                                  f"{done.stdout}{done.stderr}")
