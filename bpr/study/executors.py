@@ -116,7 +116,12 @@ class LocalPool:
 
     def submit(self, task: RunTask) -> None:
         assert self._pool is not None, "use the pool as a context manager"
-        self._pending[self._pool.submit(run_version, task)] = task
+        try:
+            future = self._pool.submit(run_version, task)
+        except BrokenProcessPool:  # a worker died since the last result: found here instead of in completed()
+            self._restart([task])
+            return
+        self._pending[future] = task
 
     def completed(self) -> Iterator[RunRecord]:
         while self._pending:

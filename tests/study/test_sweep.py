@@ -5,19 +5,22 @@ from __future__ import annotations
 import math
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bpr.study.catalog import read_catalog
 from bpr.study.executors import InProcess, LocalPool
+from bpr.simulate.config import SimConfig
 from bpr.study.options import SweepOptions, process_seed
-from bpr.study.runs import RunRecord
+from bpr.study.runs import RunRecord, RunTask, run_version
 from bpr.study.store import RunStore
 from bpr.study.sweep import NO_CHANGE, RUN, plan_sweep
 from bpr.study.table import COLUMNS, sweep_rows
 
-from sweephelp import OPTIONS, outputs, sweep, write_catalog
+from sweephelp import OPTIONS, ROOT, outputs, sweep, write_catalog
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +85,30 @@ def test_local_pool_survives_a_killed_worker(catalog: Path, reference: tuple[str
 
     assert outputs(sweep(catalog, pool, progress=kill_one)) == reference
     assert killed and pool.restarts == 1
+
+
+def test_a_pool_found_broken_at_a_submission_starts_again() -> None:
+    """A worker dies between two results and the next task is submitted before anything waits: the
+    executor refuses the submission (broken), and the pool starts again instead of failing the sweep."""
+    data = yaml.safe_load((ROOT / "scenarios" / "road_occupancy" / "before.yaml").read_text(encoding="utf-8"))
+    config = SimConfig(replications=2, horizon="2w", warm_up="1w", workers=1).model_dump(mode="json")
+    tasks = [RunTask(f"run{seed}", f"road / seed {seed}", data, {**config, "seed": seed}) for seed in range(3)]
+    expected = [run_version(task) for task in tasks]
+    with LocalPool(2) as pool:
+        pool.submit(tasks[0])
+        results = pool.completed()
+        first = next(results)
+        executor = pool._pool
+        os.kill(next(iter(executor._processes)), signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while not executor._broken:  # the executor's own thread notices the death
+            assert time.monotonic() < deadline, "the pool was never marked broken"
+            time.sleep(0.01)
+        pool.submit(tasks[1])
+        pool.submit(tasks[2])
+        rest = list(results)
+    assert sorted([first, *rest], key=lambda record: record.key) == expected
+    assert pool.restarts == 1
 
 
 def test_an_interrupted_sweep_continues_where_it_stopped(catalog: Path, tmp_path: Path,
