@@ -32,7 +32,7 @@ if not any((Path(entry) / "bpr" / "__init__.py").is_file()
 
 from bpr.model.schema import Calendar  # noqa: E402
 from bpr.simulate.calendar import WorkCalendar  # noqa: E402
-from turns import in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
+from turns import add_reference_options, in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
 
 N = 200_000
 
@@ -98,9 +98,7 @@ def measure(calls: int, report: Callable[[str], None]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=N, help="random times (calls) per query")
-    parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each version with --reference")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, as JSON
+    add_reference_options(parser)
     args = parser.parse_args()
     if args.json:
         print(json.dumps(measure(args.calls, lambda line: None)))

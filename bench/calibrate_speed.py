@@ -44,7 +44,7 @@ from bpr.model.load import load_process  # noqa: E402
 from bpr.simulate.config import SimConfig  # noqa: E402
 from bpr.simulate.results import event_records  # noqa: E402
 from bpr.simulate.runner import simulate  # noqa: E402
-from turns import in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
+from turns import add_reference_options, in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
 
 HERE = ROOT / "tests" / "calibrate"
 
@@ -112,9 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--accuracy", action="store_true")
-    parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each version with --reference")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, as JSON
+    add_reference_options(parser)
     args = parser.parse_args()
     if args.json:
         print(json.dumps(measure(args.events, args.accuracy, lambda line: None)))

@@ -14,6 +14,7 @@ have the bench), told by ``--json`` to print one run's figures as a JSON object 
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import json
 import os
@@ -27,6 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 Figures = dict[str, float]
+
+
+def add_reference_options(parser: argparse.ArgumentParser, repeat: int = 3) -> None:
+    """``--reference DIR``, ``--repeat N`` (turns of each version) and the hidden ``--json`` of one run."""
+    parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
+    parser.add_argument("--repeat", type=int, default=repeat, help="runs of each version with --reference")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, as JSON
 
 
 def end_with_parent() -> None:

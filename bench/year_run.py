@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bpr.model.load import process_from_data
 from bpr.simulate import SimConfig, simulate
-from turns import in_turns, print_ratios  # bench/turns.py: the script's directory is first on the path
+from turns import add_reference_options, in_turns, print_ratios  # bench/turns.py: the script's directory is first on the path
 
 PROCESS = {
     "id": "permit50k",
@@ -154,9 +154,7 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--horizon", default="1y")
-    parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each version with --reference")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, as JSON
+    add_reference_options(parser)
     args = parser.parse_args()
     if args.json:
         print(json.dumps(measure(args.replications, args.workers, args.horizon)))
