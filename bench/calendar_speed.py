@@ -15,24 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
-
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-# This checkout's bpr, unless PYTHONPATH names a checkout's (--reference runs this script with its bpr there).
-if not any((Path(entry) / "bpr" / "__init__.py").is_file()
-           for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry):
-    sys.path.insert(0, str(ROOT))
+from turns import add_reference_options, in_turns, measured_checkout_first, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
+
+measured_checkout_first()
 
 from bpr.model.schema import Calendar  # noqa: E402
 from bpr.simulate.calendar import WorkCalendar  # noqa: E402
-from turns import add_reference_options, in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
 
 N = 200_000
 

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -30,10 +28,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# This checkout's bpr, unless PYTHONPATH names a checkout's (--reference runs this script with its bpr there).
-if not any((Path(entry) / "bpr" / "__init__.py").is_file()
-           for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry):
-    sys.path.insert(0, str(ROOT))
+
+from turns import add_reference_options, in_turns, measured_checkout_first, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
+
+measured_checkout_first()
 
 from bpr.calibrate import calibrate, read_log  # noqa: E402
 from bpr.calibrate.accuracy import accuracy  # noqa: E402
@@ -44,7 +42,6 @@ from bpr.model.load import load_process  # noqa: E402
 from bpr.simulate.config import SimConfig  # noqa: E402
 from bpr.simulate.results import event_records  # noqa: E402
 from bpr.simulate.runner import simulate  # noqa: E402
-from turns import add_reference_options, in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
 
 HERE = ROOT / "tests" / "calibrate"
 

@@ -58,15 +58,15 @@ import httpx
 from sqlalchemy import create_engine, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent  # this checkout: the workload (scenario file) comes from here
-if not any((Path(entry) / "bpr" / "__init__.py").is_file()
-           for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry):
-    sys.path.insert(0, str(ROOT))  # this checkout's bpr, unless PYTHONPATH names one (a --reference turn's)
+
+from turns import end_with_parent, in_turns, measured_checkout_first, print_ratios  # noqa: E402  (bench/turns.py: the script's directory is first)
+
+measured_checkout_first()
 
 import bpr  # noqa: E402
 from bpr.changes import load_process  # noqa: E402
 from bpr.execute import Workflow  # noqa: E402
 from bpr.execute.store import cases, definitions, dumps, items  # noqa: E402
-from turns import end_with_parent, in_turns, print_ratios  # noqa: E402  (bench/turns.py: the script's folder is on the path)
 
 SOURCE = Path(bpr.__file__).resolve().parent.parent  # the checkout whose bpr is measured, its bpr serve too
 

@@ -30,6 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 Figures = dict[str, float]
 
 
+def measured_checkout_first() -> None:
+    """Put this checkout first on the path, unless ``PYTHONPATH`` names a checkout's ``bpr`` (a turn's of
+    :func:`in_turns`): a bench measures that one then. Call it before the bench imports ``bpr``."""
+    if not any((Path(entry) / "bpr" / "__init__.py").is_file()
+               for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry):
+        sys.path.insert(0, str(ROOT))
+
+
 def add_reference_options(parser: argparse.ArgumentParser, repeat: int = 3) -> None:
     """``--reference DIR``, ``--repeat N`` (turns of each version) and the hidden ``--json`` of one run."""
     parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
