@@ -149,18 +149,25 @@ def sim_config(options: SimOptions, settings: Settings) -> SimConfig:
 
 
 def precision_of(options: SimOptions, settings: Settings) -> tuple[float, int] | None:
-    """``(target, most replications)`` when the request asks for a precision rather than a count."""
-    if options.precision is None:
-        if options.max_replications is not None:
-            raise ApiError.one(422, "max_replications goes with precision", path="options.max_replications",
-                               hint="give options.precision (0.02: ±2%), or options.replications for a fixed count")
+    """``(target, most replications)`` unless the request asks for a fixed count (``replications`` without
+    ``precision``): its precision, or ±2% when it names neither (the CLI's rule: ``chosen_precision``)."""
+    from bpr.simulate.precision import chosen_precision
+
+    try:
+        chosen = chosen_precision(options.replications, options.precision, options.max_replications)
+    except ValueError:
+        raise ApiError.one(422, "max_replications goes with precision", path="options.max_replications",
+                           hint="give options.precision (0.02: ±2%), or leave out options.replications") from None
+    if chosen is None:
         return None
-    most = options.max_replications if options.max_replications is not None else min(200, settings.max_replications)
+    target, most = chosen
+    if options.max_replications is None:
+        return target, min(most, settings.max_replications)
     if most > settings.max_replications:
         raise ApiError.one(422, f"max_replications {most} is more than this server's limit of "
                                 f"{settings.max_replications}", path="options.max_replications",
                            hint="ask for fewer, or a looser precision")
-    return options.precision, most
+    return target, most
 
 
 def options_error(error: ValidationError) -> ApiError:

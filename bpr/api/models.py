@@ -60,7 +60,8 @@ class ProcessInput(_Body):
 class SimOptions(_Body):
     """Simulation options; omitted fields take the defaults of ``bpr simulate`` (see docs/results.md)."""
 
-    replications: Annotated[int, Field(ge=2)] | None = Field(default=None, description="independent runs")
+    replications: Annotated[int, Field(ge=2)] | None = Field(
+        default=None, description="a fixed count of independent runs, instead of running them until 'precision'")
     horizon: str | None = Field(default=None, description="measurement window, e.g. 1y, 6mo, 4w", examples=["1y"])
     warm_up: str | None = Field(default=None, description="simulated before measuring starts, e.g. 4w")
     seed: Annotated[int, Field(ge=0, lt=2**63)] | None = Field(default=None, description="random seed")
@@ -70,8 +71,9 @@ class SimOptions(_Body):
     )
     precision: Annotated[float, Field(gt=0, lt=1)] | None = Field(
         default=None, description="run replications until the 95% interval of the lead time and staff-hours (of "
-        "their difference, for a what-if) is within ± this share of the before value (0.02: ±2%); 'replications' "
-        "is then not used, and the answer's 'precision' says what was reached", examples=[0.02])
+        "their difference, for a what-if) is within ± this share of the before value (0.02: ±2%, the default "
+        "unless 'replications' gives a fixed count; with both, 'replications' is not used); the answer's "
+        "'precision' says what was reached", examples=[0.02])
     max_replications: Annotated[int, Field(ge=5)] | None = Field(
         default=None, description="the most replications 'precision' may run (default 200, or the server's limit)")
 

@@ -164,12 +164,16 @@ Workers = Annotated[int, typer.Option(help="Worker processes (0: one per CPU). R
 StartDate = Annotated[str | None, typer.Option(
     "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")]
 HoursPerFte = Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")]
+CountOrPrecision = Annotated[int | None, typer.Option(
+    "--replications", "-r", help="A fixed count of independent replications (>= 2), instead of running them until "
+    "--precision.")]
 PrecisionOption = Annotated[str | None, typer.Option(
     "--precision", help="Run replications until the 95% interval of the lead time and the staff-hours (of their "
-    "difference, when comparing) is within ± this of the before value: 2% or 0.02. --replications is then not "
-    "used; at most --max-replications.")]
-MaxReplications = Annotated[int, typer.Option(
-    "--max-replications", min=5, help="The most replications --precision may run (its first round is 5).")]
+    "difference, when comparing) is within ± this of the before value: 2% or 0.02. The default is 2% unless "
+    "--replications gives a fixed count; with both, --precision.")]
+MaxReplications = Annotated[int | None, typer.Option(
+    "--max-replications", min=5, help="The most replications a run to a precision may run (its first round is 5; "
+    "default 200).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Run even when the run is estimated to take longer than 15 minutes.")]
 
@@ -179,16 +183,18 @@ rate or horizon typed wrong (``1000000000/day``), and the run would not end in a
 
 
 def sim_config_or_exit(
-    *, replications: int, horizon: str, warm_up: str, seed: int, workers: int, start_date: str | None,
+    *, replications: int | None, horizon: str, warm_up: str, seed: int, workers: int, start_date: str | None,
     hours_per_fte: float, **more: Any,
 ) -> SimConfig:
     """The simulation options of a command line as a SimConfig (``workers`` 0: one per CPU, at most one per
-    replication); a bad option is named by its flag, and the command exits 2."""
+    replication; ``replications`` None: SimConfig's count, which a run to a precision uses only to estimate
+    its size); a bad option is named by its flag, and the command exits 2."""
     from bpr.simulate import SimConfig
 
+    count = SimConfig.model_fields["replications"].default if replications is None else replications
     options: dict[str, Any] = {
-        "replications": replications, "horizon": horizon, "warm_up": warm_up, "seed": seed,
-        "workers": workers if workers > 0 else max(1, min(os.cpu_count() or 1, replications)),
+        "replications": count, "horizon": horizon, "warm_up": warm_up, "seed": seed,
+        "workers": workers if workers > 0 else max(1, min(os.cpu_count() or 1, count)),
         "hours_per_fte": hours_per_fte, **more,
     }
     if start_date is not None:
@@ -217,6 +223,19 @@ def precision_or_exit(text: str | None) -> float | None:
         fail([Issue(f"cannot read precision {text!r}", path="--precision", file="<options>",
                     hint="a share of the before value above 0 and below 100%: 2% or 0.02")])
     return value
+
+
+def chosen_precision_or_exit(replications: int | None, precision: str | None, max_replications: int | None
+                             ) -> tuple[float, int] | None:
+    """``(target, most replications)`` of a run to a precision (``--precision``, or the default one when
+    ``--replications`` is not given), or None for a fixed count (:func:`bpr.simulate.precision.chosen_precision`)."""
+    from bpr.simulate.precision import chosen_precision
+
+    try:
+        return chosen_precision(replications, precision_or_exit(precision), max_replications)
+    except ValueError as error:
+        fail([Issue(str(error), path="--max-replications", file="<options>",
+                    hint="give --precision with it, or leave out --replications")])
 
 
 def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: bool) -> None:

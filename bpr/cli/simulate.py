@@ -24,23 +24,23 @@ from rich.table import Table
 
 from bpr.changes import apply_changes, parse_changes, read_change_list_file
 from bpr.cli.common import (
+    CountOrPrecision,
     Force,
     Horizon,
     HoursPerFte,
     MaxReplications,
     PrecisionOption,
-    Replications,
     Seed,
     StartDate,
     WarmUp,
     Workers,
     change_snippets,
     check_run_size_or_exit,
+    chosen_precision_or_exit,
     console,
     err_console,
     fail,
     load_or_exit,
-    precision_or_exit,
     print_json,
     sim_config_or_exit,
 )
@@ -334,7 +334,7 @@ def simulate_command(
         "--change", "-c", help="Compare BEFORE with BEFORE + this change (YAML, e.g. 'remove: chief_check').")] = None,
     changes_file: Annotated[Path | None, typer.Option(
         "--changes", help="YAML file with a list of changes to apply to BEFORE (before any --change).")] = None,
-    replications: Replications = 20,
+    replications: CountOrPrecision = None,
     horizon: Horizon = "1y",
     warm_up: WarmUp = "4w",
     seed: Seed = 0,
@@ -342,7 +342,7 @@ def simulate_command(
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
     precision: PrecisionOption = None,
-    max_replications: MaxReplications = 200,
+    max_replications: MaxReplications = None,
     force: Force = False,
     output_format: Annotated[SimulateFormat, typer.Option("--format", help="text, json or csv")] = SimulateFormat.text,
     events: Annotated[Path | None, typer.Option(
@@ -358,18 +358,17 @@ def simulate_command(
         process_after = load_or_exit(after)
     elif change or changes_file is not None:
         process_after = _after(process_before, change or [], changes_file)
+    chosen = chosen_precision_or_exit(replications, precision, max_replications)
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte,
                                 events=events is not None)
-    target = precision_or_exit(precision)
     check_run_size_or_exit([p for p in (process_before, process_after) if p is not None], config, force)
     progress = _ProgressBar(enabled=err_console.is_terminal)
     reached: Precision | None = None
     result: SimulationResult | Comparison
     try:
-        if target is not None:
-            result, reached = run_to_precision(process_before, process_after, config, target, max_replications,
-                                               progress)
+        if chosen is not None:
+            result, reached = run_to_precision(process_before, process_after, config, *chosen, progress)
         elif process_after is None:
             result = simulate(process_before, config, progress)
         else:

@@ -23,23 +23,23 @@ import typer
 
 from bpr.changes import Change, apply_changes, describe, parse_changes, read_change_list_file
 from bpr.cli.common import (
+    CountOrPrecision,
     Force,
     Horizon,
     HoursPerFte,
     MaxReplications,
     PrecisionOption,
-    Replications,
     Seed,
     StartDate,
     WarmUp,
     Workers,
     change_snippets,
     check_run_size_or_exit,
+    chosen_precision_or_exit,
     console,
     err_console,
     fail,
     load_or_exit,
-    precision_or_exit,
     print_json,
     sim_config_or_exit,
     write_output,
@@ -74,7 +74,7 @@ def whatif(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     yaml_only: Annotated[bool, typer.Option(
         "--yaml-only", "--process-only", help="Print the changed process only: do not simulate.")] = False,
-    replications: Replications = 20,
+    replications: CountOrPrecision = None,
     horizon: Horizon = "1y",
     warm_up: WarmUp = "4w",
     seed: Seed = 0,
@@ -82,7 +82,7 @@ def whatif(
     start_date: StartDate = None,
     hours_per_fte: HoursPerFte = 1860.0,
     precision: PrecisionOption = None,
-    max_replications: MaxReplications = 200,
+    max_replications: MaxReplications = None,
     force: Force = False,
 ) -> None:
     """Apply changes to a process, print the changed process (it passes [bold]bpr validate[/bold]) and the
@@ -109,15 +109,15 @@ def whatif(
     comparison: Comparison | None = None
     reached: Precision | None = None
     if not yaml_only:
+        chosen = chosen_precision_or_exit(replications, precision, max_replications)
         config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                     workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
-        target = precision_or_exit(precision)
         check_run_size_or_exit([before, process], config, force)
         try:
-            if target is None:
+            if chosen is None:
                 comparison = compare(before, process, config)
             else:
-                comparison, reached = compare_to_precision(before, process, config, target, max_replications)
+                comparison, reached = compare_to_precision(before, process, config, *chosen)
         except BprError as error:
             fail(error)
     if output_format is WhatifFormat.json:

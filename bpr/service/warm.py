@@ -6,9 +6,11 @@ the server uses the time it has nothing else to do to compute the replications t
 **default options** (those a simulate or what-if gets when it gives none: ``SimConfig``'s, as the face builds
 them: :class:`Shipped`) would compute for the before and after file of every shipped scenario
 (``GET /v1/scenarios``), and keeps them under the very keys a request looks up
-(:func:`bpr.service.runs.run_keys`). Replication ``r`` serves every later request on that file with the same
-options and at least ``r + 1`` replications (any number of replications up to the default), and a kept
-output is the output the request would compute, so its answer is the same to the byte, only sooner.
+(:func:`bpr.service.runs.run_keys`): ``SimConfig``'s count of them (20), as many as a request's run to the
+default precision (±2%) of a shipped scenario or its redesign needs. Replication ``r`` serves every later
+request on that file with the same options and at least ``r + 1`` replications (a fixed count, or the rounds
+of a run to a precision), and a kept output is the output the request would compute, so its answer is the
+same to the byte, only sooner.
 Befores go first (the base of every what-if), then afters (what an analyst compares with), each set
 cheapest first, so that the quick scenarios are warm soonest.
 
@@ -172,8 +174,8 @@ class Warmer:
             for problem in skipped:
                 log.warning("warming: skipped %s", problem)
         self.state = "warming"
-        log.info("warming: %d replications of %d scenario files with the default options (%d replications of "
-                 "%s after a %s warm-up, seed %d), one at a time while the workers are idle; about %.0f s of "
+        log.info("warming: %d replications of %d scenario files with the default options (the first %d "
+                 "replications of %s after a %s warm-up, seed %d), one at a time while the workers are idle; about %.0f s of "
                  "computing", self.total, len(targets), config.replications, config.horizon, config.warm_up,
                  config.seed, sum(t.seconds * len(t.keys) for t in targets))
         entries = int(self.replicas.max_entries * CACHE_SHARE)

@@ -4,9 +4,11 @@ A fixed count of replications is either wasted (common random numbers often make
 precise after a handful) or too few (a rare, slow case type). Here the caller states the precision: the 95%
 interval of the lead time and of the staff-hours per year — of their difference, for a comparison — within
 ±``target`` of the before value (0.02: ±2%). A first round of :data:`FIRST` replications estimates the
-spread; the count the spread asks for is then run (and again, if the estimate was short), never more than
-``max_replications``. Replication ``r`` is the same whichever round ran it, so the answer is exactly the one
-a fixed run of that count gives (:mod:`bpr.simulate.streams`).
+spread; the count the spread asks for is then run (and again, if the estimate was short), at most twice the
+count before and never more than ``max_replications``. Replication ``r`` is the same whichever round ran it,
+so the answer is exactly the one a fixed run of that count gives (:mod:`bpr.simulate.streams`). A run that
+names no fixed count asks for :data:`DEFAULT_TARGET` (:func:`chosen_precision`: the CLI's and the service's
+rule).
 
 The rule apart from the running: :meth:`Precision.of` measures an answer of ``n`` replications, and
 :attr:`Precision.next_count` says what the next round brings the count to, or that the answer is final. The
@@ -27,15 +29,22 @@ from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.estimate import Estimate
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 from bpr.simulate.runner import Progress, plan_for, run_jobs
+from bpr.simulate.tdist import t_quantile
 
-__all__ = ["FIRST", "MEASURES", "Precision", "check_precision", "compare_to_precision", "run_to_precision",
-           "simulate_to_precision"]
+__all__ = ["DEFAULT_MOST", "DEFAULT_TARGET", "FIRST", "MEASURES", "Precision", "check_precision",
+           "chosen_precision", "compare_to_precision", "run_to_precision", "simulate_to_precision"]
 
 FIRST = 5
 """Replications of the first round: enough for a first estimate of the spread (t with 4 degrees of freedom)."""
 
 MEASURES = ("lead_time", "staff_hours_per_year")
 """The figures whose interval must reach the target: the headline's lead time and staff-hours."""
+
+DEFAULT_TARGET = 0.02
+"""The precision of a run that names neither a count nor a precision: ±2% of the before value."""
+
+DEFAULT_MOST = 200
+"""The most replications a run to a precision runs unless told otherwise."""
 
 _MARGIN = 1.15
 """The count the first spread asks for, a little over: that spread is itself an estimate."""
@@ -98,10 +107,30 @@ def _relative(estimate: Estimate, reference: float) -> float:
 
 
 def _needed(count: int, reached: float, target: float, most: int) -> int:
-    """The count at which the half-width (∝ 1/√n) would come down to ``target``: at least two more."""
+    """The count at which the interval would come down to ``target``: the spread ``count`` replications showed,
+    with the t quantile of the larger count (not ``count``'s: 2.78 for 5), a little over; at least two more,
+    at most twice ``count``: a first round's spread is itself a rough estimate, and doubling at most keeps one
+    wide first round from running many times the replications the answer needs."""
     if not math.isfinite(reached):
         return min(most, count * 2)
-    return min(most, max(count + 2, math.ceil(count * (reached / target) ** 2 * _MARGIN)))
+    spread = reached * math.sqrt(count) / t_quantile(0.975, count - 1)  # relative standard deviation
+    wanted = count + 1
+    while wanted < 2 * count and t_quantile(0.975, wanted - 1) * spread / math.sqrt(wanted) > target:
+        wanted += 1
+    return min(most, 2 * count, max(count + 2, math.ceil(wanted * _MARGIN)))
+
+
+def chosen_precision(replications: int | None, target: float | None, most: int | None
+                     ) -> tuple[float, int] | None:
+    """How a run's replications are chosen from what its caller gave: ``None`` for the fixed count
+    ``replications`` (given without a precision), else ``(target, most replications)``: the precision given
+    or :data:`DEFAULT_TARGET`, at most ``most`` or :data:`DEFAULT_MOST`. :class:`ValueError` for a maximum
+    given with a fixed count (it would not be used)."""
+    if target is None and replications is not None:
+        if most is not None:
+            raise ValueError("a maximum of replications goes with a precision, not with a fixed count")
+        return None
+    return (DEFAULT_TARGET if target is None else target), (DEFAULT_MOST if most is None else most)
 
 
 def check_precision(target: float, max_replications: int) -> None:

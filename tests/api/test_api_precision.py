@@ -48,9 +48,22 @@ def test_a_simulation_to_a_precision_states_it(client: TestClient) -> None:
     assert response.json()["kpis"] == result.to_dict()["kpis"]
 
 
+def test_a_request_that_names_no_count_runs_to_two_percent_and_one_that_names_a_count_runs_it(
+        client: TestClient) -> None:
+    default = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "changes": CHANGES,
+                                              "options": OPTIONS})
+    assert default.status_code == 200, default.text
+    assert default.json()["precision"]["target"] == 0.02 and default.json()["precision"]["met"]
+    assert default.content == library_whatif(0.02, most=100)  # the test server's limit, below the default 200
+    fixed = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "changes": CHANGES,
+                                            "options": {**OPTIONS, "replications": 6}})
+    assert fixed.status_code == 200, fixed.text
+    assert "precision" not in fixed.json() and fixed.json()["before"]["config"]["replications"] == 6
+
+
 def test_bad_precision_options_are_named(client: TestClient) -> None:
     for options, path in (({"precision": 1.5}, "options.precision"), ({"precision": 0}, "options.precision"),
-                          ({"max_replications": 50}, "options.max_replications"),
+                          ({"replications": 10, "max_replications": 50}, "options.max_replications"),
                           ({"precision": 0.02, "max_replications": 10**6}, "options.max_replications")):
         response = client.post("/v1/whatif", json={"process_yaml": SMALL_PROCESS_YAML, "changes": CHANGES,
                                                    "options": {**OPTIONS, **options}})
@@ -60,9 +73,10 @@ def test_bad_precision_options_are_named(client: TestClient) -> None:
 
 # --- rounds of pool tasks -----------------------------------------------------------------------------------
 
-NEEDED = {0.05: 5, 0.02: 7, 0.01: 28}
+NEEDED = {0.05: 5, 0.02: 7, 0.01: 13}
 """Replications the what-if of CHANGES on SMALL_PROCESS_YAML needs with OPTIONS for each precision (the
-library's count; the answers below are compared with it): one round for 0.05, a second for the others."""
+library's count; the answers below are compared with it): one round for 0.05, two for 0.02 (5, then 7),
+three for 0.01 (5, 10, 13: a round at most doubles the count)."""
 
 
 class Watched:
@@ -136,14 +150,15 @@ def test_a_run_to_another_precision_takes_the_replications_kept_from_the_last(tm
     with service(tmp_path) as client:
         watched = Watched(client)
         assert ran(client.post("/v1/whatif", json=whatif(0.02))) == 2 * NEEDED[0.02] == len(watched.tasks)
-        tighter = client.post("/v1/whatif", json=whatif(0.01))  # replications 0..6 kept, 7..27 run
+        tighter = client.post("/v1/whatif", json=whatif(0.01))  # replications 0..6 kept, 7..12 run
         assert ran(tighter) == 2 * (NEEDED[0.01] - NEEDED[0.02]) == len(watched.tasks) - 2 * NEEDED[0.02]
         assert tighter.content == library_whatif(0.01)
         looser = client.post("/v1/whatif", json=whatif(0.05))  # its one round of 5 is kept
         assert ran(looser) == 0 and looser.content == library_whatif(0.05)
         assert len(watched.tasks) == 2 * NEEDED[0.01]
         # a fixed run of those replications finds them too
-        fixed = client.post("/v1/whatif", json={**whatif(0.05), "options": {**OPTIONS, "replications": 20}})
+        fixed = client.post("/v1/whatif", json={**whatif(0.05),
+                                                "options": {**OPTIONS, "replications": NEEDED[0.01]}})
         assert ran(fixed) == 0
 
 
@@ -162,7 +177,7 @@ def test_a_simulation_to_a_precision_runs_its_rounds_as_tasks_too(tmp_path: Path
 def test_a_cancel_stops_the_round_in_flight_and_no_other_starts(tmp_path: Path) -> None:
     with service(tmp_path) as client:
         watched = Watched(client)
-        # the first round reaches about ±0.3%: a second round of about 2 x 34 replications of half a year
+        # the first round reaches about ±0.3%: a second round of 2 x 5 more replications of half a year
         response = client.post("/v1/whatif", json={**whatif(0.001, 60, horizon="26w"), "mode": "job"})
         assert response.status_code == 202, response.text
         location = response.headers["Location"]

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from bpr import load_process
 from bpr.cli.main import app
 from bpr.simulate import SimConfig, compare, simulate
-from bpr.simulate.precision import FIRST, compare_to_precision, simulate_to_precision
+from bpr.simulate.precision import FIRST, Precision, compare_to_precision, simulate_to_precision
 
 THEORY = Path(__file__).resolve().parents[2] / "scenarios" / "theory"
 CONFIG = SimConfig(horizon="2000m", warm_up="200m", seed=7, workers=1)
@@ -79,3 +79,32 @@ def test_whatif_runs_to_a_precision_too():
     data = json.loads(result.stdout)
     assert data["precision"]["met"]
     assert data["comparison"]["before"]["config"]["replications"] == data["precision"]["replications"]
+
+
+def test_a_run_that_names_no_count_runs_to_two_percent_and_a_count_is_a_fixed_run(mm1):
+    runner = CliRunner()
+    args = [str(THEORY / "mm1.yaml"), "--horizon", "2000m", "--warm-up", "200m", "--workers", "1", "--seed", "7",
+            "--format", "json"]
+    default = runner.invoke(app, ["simulate", *args])
+    assert default.exit_code == 0, default.output
+    result, precision = simulate_to_precision(mm1, CONFIG, 0.02, 200)
+    assert json.loads(default.output) == json.loads(json.dumps({**result.to_dict(), "precision": precision.to_dict()}))
+    fixed = runner.invoke(app, ["simulate", *args, "-r", "3"])
+    assert fixed.exit_code == 0, fixed.output
+    assert "precision" not in json.loads(fixed.output) and json.loads(fixed.output)["config"]["replications"] == 3
+    unused = runner.invoke(app, ["simulate", *args, "-r", "3", "--max-replications", "10"])
+    assert unused.exit_code == 2 and "--max-replications" in unused.output
+
+
+@pytest.mark.parametrize("reached", [0.021, 0.03, 0.2, 5.0, float("inf")])
+@pytest.mark.parametrize("count", [5, 7, 20])
+def test_a_round_brings_at_least_two_more_and_at_most_doubles_the_count(count, reached):
+    following = Precision(0.02, {"lead_time": reached, "staff_hours_per_year": 0.0}, count, 200).next_count
+    assert following is not None and count + 2 <= following <= 2 * count
+
+
+def test_a_round_asks_for_what_the_spread_needs_with_the_t_quantile_of_that_count():
+    # ±2.19% after 5: the spread (t with 4 degrees of freedom: 2.78) reaches ±2% at 6 (t 2.57), 7 with the margin
+    assert Precision(0.02, {"lead_time": 0.0219, "staff_hours_per_year": 0.0}, 5, 200).next_count == 7
+    assert Precision(0.02, {"lead_time": 0.019, "staff_hours_per_year": 0.0}, 5, 200).next_count is None
+    assert Precision(0.02, {"lead_time": 0.2, "staff_hours_per_year": 0.0}, 150, 200).next_count == 200
