@@ -3,8 +3,9 @@
 Starts a real ``bpr serve`` (2 workers, a fresh store) and, for each scenario, sends ``--requests`` cold
 what-ifs (each its own seed, so nothing is reused: one more staff member for the first staffed role, 1 year
 after a 4-week warm-up) twice: with ``{"precision": P}`` (0.02: what a request that names no count gets) and
-with the fixed ``{"replications": 10}`` of the quick what-if. Prints p50/p95 latency of each, the replications the precision needed and the precision the
-fixed run reached, and the ratio of the p95s. The machine is shared: read the ratios.
+with the fixed ``{"replications": 10}`` of the quick what-if. Prints p50/p95 latency of each, the replications
+the precision needed and the precision the fixed run reached, and the ratio of the p95s. The machine is
+shared: read the ratios.
 
 With ``--reference DIR`` (a checkout of another version, e.g. ``git worktree add /tmp/prev HEAD~1``), a
 second server of that version answers the same precise what-ifs (same seeds, its own store), each right

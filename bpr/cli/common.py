@@ -228,7 +228,8 @@ def precision_or_exit(text: str | None) -> float | None:
 def chosen_precision_or_exit(replications: int | None, precision: str | None, max_replications: int | None
                              ) -> tuple[float, int] | None:
     """``(target, most replications)`` of a run to a precision (``--precision``, or the default one when
-    ``--replications`` is not given), or None for a fixed count (:func:`bpr.simulate.precision.chosen_precision`)."""
+    ``--replications`` is not given), or None for a fixed count
+    (:func:`bpr.simulate.precision.chosen_precision`)."""
     from bpr.simulate.precision import chosen_precision
 
     try:

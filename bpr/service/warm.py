@@ -175,9 +175,9 @@ class Warmer:
                 log.warning("warming: skipped %s", problem)
         self.state = "warming"
         log.info("warming: %d replications of %d scenario files with the default options (the first %d "
-                 "replications of %s after a %s warm-up, seed %d), one at a time while the workers are idle; about %.0f s of "
-                 "computing", self.total, len(targets), config.replications, config.horizon, config.warm_up,
-                 config.seed, sum(t.seconds * len(t.keys) for t in targets))
+                 "replications of %s after a %s warm-up, seed %d), one at a time while the workers are idle; "
+                 "about %.0f s of computing", self.total, len(targets), config.replications, config.horizon,
+                 config.warm_up, config.seed, sum(t.seconds * len(t.keys) for t in targets))
         entries = int(self.replicas.max_entries * CACHE_SHARE)
         size = int(self.replicas.max_bytes * CACHE_SHARE)
         for target in targets:

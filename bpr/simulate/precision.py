@@ -107,8 +107,8 @@ def _relative(estimate: Estimate, reference: float) -> float:
 
 
 def _needed(count: int, reached: float, target: float, most: int) -> int:
-    """The count at which the interval would come down to ``target``: the spread ``count`` replications showed,
-    with the t quantile of the larger count (not ``count``'s: 2.78 for 5), a little over; at least two more,
+    """The count at which the interval would come down to ``target``: the spread ``count`` replications
+    showed, with the t quantile of the larger count (not ``count``'s: 2.78 for 5), a little over; at least two more,
     at most twice ``count``: a first round's spread is itself a rough estimate, and doubling at most keeps one
     wide first round from running many times the replications the answer needs."""
     if not math.isfinite(reached):

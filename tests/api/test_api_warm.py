@@ -113,11 +113,13 @@ def test_after_warm_up_a_whatif_runs_only_its_after_and_answers_the_same_bytes(t
             ("/v1/whatif", {"scenario": "tiny", "after": {"scenario": "tiny", "variant": "after"}}, 0),
             ("/v1/simulate", {"scenario": "tiny", "variant": "after", "options": quick}, 0),
             # other options: nothing warm
-            ("/v1/whatif", {"scenario": "tiny", "changes": [{"staff": {"clerk": 3}}], "options": {"seed": 3}}, 2),
+            ("/v1/whatif", {"scenario": "tiny", "changes": [{"staff": {"clerk": 3}}], "options": {"seed": 3}},
+             2),
             # an analyst's session on another base overflows the cache (room for 100): its afters go first
             *[("/v1/whatif", {"process_yaml": SMALL_PROCESS_YAML, "changes": [change],
                               "options": {"replications": 10, "horizon": "2w", "warm_up": "1d"}}, versions)
-              for change, versions in zip([{"staff": {"clerk": n}} for n in range(3, 9)], [2, 1, 1, 1, 1, 1])],
+              for change, versions in zip([{"staff": {"clerk": n}} for n in range(3, 9)],
+                                          [2, 1, 1, 1, 1, 1])],
             # and tiny is still warm
             ("/v1/whatif", {"scenario": "tiny", "changes": [{"staff": {"clerk": 4}}]}, 1),
         ]

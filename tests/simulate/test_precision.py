@@ -83,15 +83,17 @@ def test_whatif_runs_to_a_precision_too():
 
 def test_a_run_that_names_no_count_runs_to_two_percent_and_a_count_is_a_fixed_run(mm1):
     runner = CliRunner()
-    args = [str(THEORY / "mm1.yaml"), "--horizon", "2000m", "--warm-up", "200m", "--workers", "1", "--seed", "7",
-            "--format", "json"]
+    args = [str(THEORY / "mm1.yaml"), "--horizon", "2000m", "--warm-up", "200m", "--workers", "1",
+            "--seed", "7", "--format", "json"]
     default = runner.invoke(app, ["simulate", *args])
     assert default.exit_code == 0, default.output
     result, precision = simulate_to_precision(mm1, CONFIG, 0.02, 200)
-    assert json.loads(default.output) == json.loads(json.dumps({**result.to_dict(), "precision": precision.to_dict()}))
+    expected = {**result.to_dict(), "precision": precision.to_dict()}
+    assert json.loads(default.output) == json.loads(json.dumps(expected))
     fixed = runner.invoke(app, ["simulate", *args, "-r", "3"])
     assert fixed.exit_code == 0, fixed.output
-    assert "precision" not in json.loads(fixed.output) and json.loads(fixed.output)["config"]["replications"] == 3
+    fixed_data = json.loads(fixed.output)
+    assert "precision" not in fixed_data and fixed_data["config"]["replications"] == 3
     unused = runner.invoke(app, ["simulate", *args, "-r", "3", "--max-replications", "10"])
     assert unused.exit_code == 2 and "--max-replications" in unused.output
 
@@ -104,7 +106,8 @@ def test_a_round_brings_at_least_two_more_and_at_most_doubles_the_count(count, r
 
 
 def test_a_round_asks_for_what_the_spread_needs_with_the_t_quantile_of_that_count():
-    # ±2.19% after 5: the spread (t with 4 degrees of freedom: 2.78) reaches ±2% at 6 (t 2.57), 7 with the margin
+    # ±2.19% after 5: the spread (t with 4 degrees of freedom: 2.78) reaches ±2% at 6 (t 2.57); 7 with the
+    # margin
     assert Precision(0.02, {"lead_time": 0.0219, "staff_hours_per_year": 0.0}, 5, 200).next_count == 7
     assert Precision(0.02, {"lead_time": 0.019, "staff_hours_per_year": 0.0}, 5, 200).next_count is None
     assert Precision(0.02, {"lead_time": 0.2, "staff_hours_per_year": 0.0}, 150, 200).next_count == 200
