@@ -90,6 +90,8 @@ def main() -> None:
     parser.add_argument("--reference", type=Path, help="a checkout of another bpr version to measure against")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, as JSON
     args = parser.parse_args()
+    if args.replications < 2:
+        parser.error("--replications must be at least 2: an interval needs two replications")
     if args.reference is not None and not args.json:
         sizes = ["--pairs", str(args.pairs), "--replications", str(args.replications),
                  "--horizon", args.horizon, "--warm-up", args.warm_up, "--workers", str(args.workers)]
