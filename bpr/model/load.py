@@ -437,7 +437,7 @@ def _issue_from_pydantic(err: dict[str, Any], data: Any, locations: Locations, f
             message = f"unknown {noun} {_show(ctx.get('tag'))}"
             hint = close_match(ctx.get("tag"), expected) or f"use one of {', '.join(expected)}"
         if discriminator:
-            path = path_text(loc + (discriminator,))
+            path = printable(path_text(loc + (discriminator,)))
     elif kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         message = f"{_show(value)} is not allowed; expected {ctx.get('expected')}"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pydantic import BaseModel
@@ -600,6 +600,7 @@ _STRUCTURES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) |
 
 @_FUZZ
 @given(st.dictionaries(_KEYS, _STRUCTURES, max_size=8))
+@example({"attributes": {"\n": {}}})  # a missing 'dist:' under a key with a line break printed the break
 def test_random_structures_raise_only_model_error(data: dict) -> None:
     _only_model_error(process_from_data, data)
     _only_model_error(parse_process, yaml.safe_dump(data, allow_unicode=True))
