@@ -3,7 +3,8 @@ options runs only its changed version and answers the same bytes as a service wi
 to real requests, keeps within the cache's bounds, and stops cleanly with the server.
 
 The scenarios are small ones written for these tests (a folder given as ``scenarios_dir``), so that the
-default options (the first 20 replications of a year) take milliseconds per replication; the engine is the real one.
+default options (the first 20 replications of a year) take milliseconds per replication; the engine is the
+real one.
 """
 
 from __future__ import annotations
