@@ -239,9 +239,11 @@ def chosen_precision_or_exit(replications: int | None, precision: str | None, ma
                     hint="give --precision with it, or leave out --replications")])
 
 
-def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: bool) -> None:
+def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: bool,
+                           count_option: str = "--replications") -> None:
     """Estimate the run first (:mod:`bpr.simulate.budget`); over :data:`MAX_SECONDS_UNFORCED` without
-    ``--force``, exit 2 naming the busiest arrival stream (where a mistyped rate is) and the estimate."""
+    ``--force``, exit 2 naming the busiest arrival stream (where a mistyped rate is) and the estimate
+    (``count_option``: the option that set ``config.replications``, for the hint)."""
     from bpr.model.volume import annual_cases
     from bpr.simulate.budget import cases_per_replication, estimated_seconds, format_seconds
 
@@ -261,7 +263,34 @@ def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: b
     path = f"arrivals[{busiest}].rate"
     line, column = process.location(path) or (None, None)
     fail([Issue(message, path=path, file=process.source_file or "<input>", line=line, column=column,
-                hint="check this rate and --horizon, or use fewer --replications; --force runs it anyway")])
+                hint=f"check this rate and --horizon, or use fewer {count_option}; --force runs it anyway")])
+
+
+def run_size_or_exit(processes: list[Process], config: SimConfig, chosen: tuple[float, int] | None,
+                     most_given: bool, force: bool) -> tuple[float, int] | None:
+    """:func:`check_run_size_or_exit` for a run of a fixed count or to a precision (``chosen``, from
+    :func:`chosen_precision_or_exit`), and the precision's bound: a run to a precision is checked at its
+    maximum when ``--max-replications`` gave it; with the default maximum, the count ``config`` holds is
+    checked (a mistyped rate shows there) and the maximum lowered to the replications estimated to end within
+    :data:`MAX_SECONDS_UNFORCED` (never below that count; ``--force`` keeps it), with a note saying so."""
+    from bpr.simulate.budget import replications_within
+
+    if chosen is not None and most_given:
+        check_run_size_or_exit(processes, config.model_copy(update={"replications": chosen[1]}), force,
+                               "--max-replications")
+        return chosen
+    check_run_size_or_exit(processes, config, force)
+    if chosen is None or force:
+        return chosen
+    target, most = chosen
+    fits = replications_within(processes, config, config.workers, MAX_SECONDS_UNFORCED)
+    within = max(config.replications, fits)
+    if within >= most:
+        return chosen
+    err_console.print(f"note: at most {within} replications, the most estimated to end within "
+                      f"{MAX_SECONDS_UNFORCED / 60:.0f} minutes (--max-replications or --force for more)",
+                      markup=False, highlight=False)
+    return target, within
 
 
 LogMap = Annotated[str | None, typer.Option(

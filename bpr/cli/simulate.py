@@ -35,13 +35,13 @@ from bpr.cli.common import (
     WarmUp,
     Workers,
     change_snippets,
-    check_run_size_or_exit,
     chosen_precision_or_exit,
     console,
     err_console,
     fail,
     load_or_exit,
     print_json,
+    run_size_or_exit,
     sim_config_or_exit,
 )
 from bpr.errors import BprError
@@ -362,7 +362,8 @@ def simulate_command(
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte,
                                 events=events is not None)
-    check_run_size_or_exit([p for p in (process_before, process_after) if p is not None], config, force)
+    chosen = run_size_or_exit([p for p in (process_before, process_after) if p is not None], config, chosen,
+                              max_replications is not None, force)
     progress = _ProgressBar(enabled=err_console.is_terminal)
     reached: Precision | None = None
     result: SimulationResult | Comparison

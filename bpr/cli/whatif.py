@@ -34,13 +34,13 @@ from bpr.cli.common import (
     WarmUp,
     Workers,
     change_snippets,
-    check_run_size_or_exit,
     chosen_precision_or_exit,
     console,
     err_console,
     fail,
     load_or_exit,
     print_json,
+    run_size_or_exit,
     sim_config_or_exit,
     write_output,
 )
@@ -112,7 +112,7 @@ def whatif(
         chosen = chosen_precision_or_exit(replications, precision, max_replications)
         config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                     workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
-        check_run_size_or_exit([before, process], config, force)
+        chosen = run_size_or_exit([before, process], config, chosen, max_replications is not None, force)
         try:
             if chosen is None:
                 comparison = compare(before, process, config)

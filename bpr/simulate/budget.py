@@ -21,7 +21,8 @@ from bpr.model.schema import Process
 from bpr.model.volume import annual_cases
 from bpr.simulate.config import MINUTES_PER_YEAR, SimConfig
 
-__all__ = ["CASE_STEPS_PER_SECOND", "cases_per_replication", "estimated_seconds", "format_seconds"]
+__all__ = ["CASE_STEPS_PER_SECOND", "cases_per_replication", "estimated_seconds", "format_seconds",
+           "replications_within"]
 
 CASE_STEPS_PER_SECOND = 200_000.0
 """Simulation speed of one core, in case-steps a second."""
@@ -41,6 +42,17 @@ def estimated_seconds(processes: Sequence[Process], config: SimConfig, workers: 
     counts = [config.replications] * len(processes) if runs is None else list(runs)
     work = math.fsum(cases_per_replication(p, config) * len(p.steps) * n for p, n in zip(processes, counts) if n)
     return work / case_steps_per_second / max(1, min(workers, sum(counts)))
+
+
+def replications_within(processes: Sequence[Process], config: SimConfig, workers: int, seconds: float,
+                         case_steps_per_second: float = CASE_STEPS_PER_SECOND) -> int:
+    """The most replications of each of ``processes`` that :func:`estimated_seconds` expects to end within
+    ``seconds`` on ``workers`` cores (at least 1): the bound of a run whose count is not known beforehand."""
+    single = config.model_copy(update={"replications": 1})
+    one = estimated_seconds(processes, single, 1, case_steps_per_second)
+    if one <= 0:
+        return 10**9
+    return max(1, int(seconds * max(1, workers) / one))
 
 
 def format_seconds(seconds: float) -> str:

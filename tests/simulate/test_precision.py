@@ -111,3 +111,27 @@ def test_a_round_asks_for_what_the_spread_needs_with_the_t_quantile_of_that_coun
     assert Precision(0.02, {"lead_time": 0.0219, "staff_hours_per_year": 0.0}, 5, 200).next_count == 7
     assert Precision(0.02, {"lead_time": 0.019, "staff_hours_per_year": 0.0}, 5, 200).next_count is None
     assert Precision(0.02, {"lead_time": 0.2, "staff_hours_per_year": 0.0}, 150, 200).next_count == 200
+
+
+def test_a_run_to_a_precision_is_bounded_by_the_run_size_limit(mm1, monkeypatch):
+    import bpr.cli.common
+    from bpr.simulate.budget import estimated_seconds, replications_within
+
+    runner = CliRunner()
+    args = [str(THEORY / "mm1.yaml"), "--horizon", "2000m", "--warm-up", "200m", "--workers", "1",
+            "--seed", "7", "--precision", "0.1%", "--format", "json"]  # out of reach: the run goes to its maximum
+    twenty = CONFIG.model_copy(update={"replications": 20})
+    limit = 1.6 * estimated_seconds([mm1], twenty, 1)  # 20 replications fit, 200 do not
+    monkeypatch.setattr(bpr.cli.common, "MAX_SECONDS_UNFORCED", limit)
+    within = replications_within([mm1], CONFIG, 1, limit)
+    assert 20 < within < 200
+    counted = [CONFIG.model_copy(update={"replications": n}) for n in (within, within + 1)]
+    assert estimated_seconds([mm1], counted[0], 1) <= limit * (1 + 1e-12) < estimated_seconds([mm1], counted[1], 1)
+    bounded = runner.invoke(app, ["simulate", *args])
+    assert bounded.exit_code == 0, bounded.output
+    assert f"note: at most {within} replications, the most estimated to end within" in bounded.output
+    precision = json.loads(bounded.stdout)["precision"]
+    assert precision["max_replications"] == precision["replications"] == within and not precision["met"]
+    # a maximum given is the user's: over the limit, refused as a fixed count over it is, naming the option
+    asked = runner.invoke(app, ["simulate", *args, "--max-replications", "200"])
+    assert asked.exit_code == 2 and "use fewer --max-replications; --force runs it anyway" in asked.output
