@@ -14,9 +14,15 @@ from typing import Any, Sequence
 
 from bpr.simulate.tdist import t_quantile
 
-__all__ = ["CONFIDENCE", "Estimate", "Difference"]
+__all__ = ["CONFIDENCE", "Estimate", "Difference", "half_width"]
 
 CONFIDENCE = 0.95
+
+
+def half_width(sd: float, n: int) -> float:
+    """Half-width of the :data:`CONFIDENCE` t interval of the mean of ``n`` values of standard deviation
+    ``sd`` (``n`` >= 2)."""
+    return t_quantile(0.5 + CONFIDENCE / 2, n - 1) * sd / math.sqrt(n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +59,7 @@ class Estimate:
         if n == 1:
             return cls(mean, math.inf, math.nan, 1, floor, ceiling)
         sd = math.sqrt(math.fsum((v - mean) ** 2 for v in clean) / (n - 1))
-        half = t_quantile(0.5 + CONFIDENCE / 2, n - 1) * sd / math.sqrt(n)
-        return cls(mean, half, sd, n, floor, ceiling)
+        return cls(mean, half_width(sd, n), sd, n, floor, ceiling)
 
     def to_dict(self) -> dict[str, Any]:
         return {"mean": _num(self.mean), "ci95": [_num(self.low), _num(self.high)],

@@ -26,10 +26,9 @@ from typing import Any
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput
-from bpr.simulate.estimate import Estimate
+from bpr.simulate.estimate import Estimate, half_width
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 from bpr.simulate.runner import Progress, plan_for, run_jobs
-from bpr.simulate.tdist import t_quantile
 
 __all__ = ["DEFAULT_MOST", "DEFAULT_TARGET", "FIRST", "MEASURES", "Precision", "check_precision",
            "chosen_precision", "compare_to_precision", "run_to_precision", "simulate_to_precision"]
@@ -108,14 +107,14 @@ def _relative(estimate: Estimate, reference: float) -> float:
 
 def _needed(count: int, reached: float, target: float, most: int) -> int:
     """The count at which the interval would come down to ``target``: the spread ``count`` replications
-    showed, with the t quantile of the larger count (not ``count``'s: 2.78 for 5), a little over; at least two more,
-    at most twice ``count``: a first round's spread is itself a rough estimate, and doubling at most keeps one
-    wide first round from running many times the replications the answer needs."""
+    showed, with the t quantile of the larger count (not ``count``'s: 2.78 for 5), a little over; at least two
+    more, at most twice ``count``: a first round's spread is itself a rough estimate, and doubling at most keeps
+    one wide first round from running many times the replications the answer needs."""
     if not math.isfinite(reached):
         return min(most, count * 2)
-    spread = reached * math.sqrt(count) / t_quantile(0.975, count - 1)  # relative standard deviation
+    spread = reached / half_width(1.0, count)  # the relative standard deviation the interval came from
     wanted = count + 1
-    while wanted < 2 * count and t_quantile(0.975, wanted - 1) * spread / math.sqrt(wanted) > target:
+    while wanted < 2 * count and half_width(spread, wanted) > target:
         wanted += 1
     return min(most, 2 * count, max(count + 2, math.ceil(wanted * _MARGIN)))
 
