@@ -266,16 +266,18 @@ def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: b
                 hint=f"check this rate and --horizon, or use fewer {count_option}; --force runs it anyway")])
 
 
-def run_size_or_exit(processes: list[Process], config: SimConfig, chosen: tuple[float, int] | None,
-                     most_given: bool, force: bool) -> tuple[float, int] | None:
-    """:func:`check_run_size_or_exit` for a run of a fixed count or to a precision (``chosen``, from
-    :func:`chosen_precision_or_exit`), and the precision's bound: a run to a precision is checked at its
-    maximum when ``--max-replications`` gave it; with the default maximum, the count ``config`` holds is
-    checked (a mistyped rate shows there) and the maximum lowered to the replications estimated to end within
-    :data:`MAX_SECONDS_UNFORCED` (never below that count; ``--force`` keeps it), with a note saying so."""
+def run_size_or_exit(processes: list[Process], config: SimConfig, replications: int | None, precision: str | None,
+                     max_replications: int | None, force: bool) -> tuple[float, int] | None:
+    """How the run's replications are chosen (:func:`chosen_precision_or_exit`: None for a fixed count, else
+    the precision and the most replications), checked with :func:`check_run_size_or_exit`: a run to a
+    precision at its maximum when ``--max-replications`` gave it; with the default maximum, the count
+    ``config`` holds is checked (a mistyped rate shows there) and the maximum lowered to the replications
+    estimated to end within :data:`MAX_SECONDS_UNFORCED` (never below that count; ``--force`` keeps it), with
+    a note saying so."""
     from bpr.simulate.budget import replications_within
 
-    if chosen is not None and most_given:
+    chosen = chosen_precision_or_exit(replications, precision, max_replications)
+    if chosen is not None and max_replications is not None:
         check_run_size_or_exit(processes, config.model_copy(update={"replications": chosen[1]}), force,
                                "--max-replications")
         return chosen

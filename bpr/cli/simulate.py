@@ -35,7 +35,6 @@ from bpr.cli.common import (
     WarmUp,
     Workers,
     change_snippets,
-    chosen_precision_or_exit,
     console,
     err_console,
     fail,
@@ -358,12 +357,11 @@ def simulate_command(
         process_after = load_or_exit(after)
     elif change or changes_file is not None:
         process_after = _after(process_before, change or [], changes_file)
-    chosen = chosen_precision_or_exit(replications, precision, max_replications)
     config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                 workers=workers, start_date=start_date, hours_per_fte=hours_per_fte,
                                 events=events is not None)
-    chosen = run_size_or_exit([p for p in (process_before, process_after) if p is not None], config, chosen,
-                              max_replications is not None, force)
+    chosen = run_size_or_exit([p for p in (process_before, process_after) if p is not None], config,
+                              replications, precision, max_replications, force)
     progress = _ProgressBar(enabled=err_console.is_terminal)
     reached: Precision | None = None
     result: SimulationResult | Comparison

@@ -34,7 +34,6 @@ from bpr.cli.common import (
     WarmUp,
     Workers,
     change_snippets,
-    chosen_precision_or_exit,
     console,
     err_console,
     fail,
@@ -109,10 +108,9 @@ def whatif(
     comparison: Comparison | None = None
     reached: Precision | None = None
     if not yaml_only:
-        chosen = chosen_precision_or_exit(replications, precision, max_replications)
         config = sim_config_or_exit(replications=replications, horizon=horizon, warm_up=warm_up, seed=seed,
                                     workers=workers, start_date=start_date, hours_per_fte=hours_per_fte)
-        chosen = run_size_or_exit([before, process], config, chosen, max_replications is not None, force)
+        chosen = run_size_or_exit([before, process], config, replications, precision, max_replications, force)
         try:
             if chosen is None:
                 comparison = compare(before, process, config)
