@@ -266,8 +266,9 @@ def check_run_size_or_exit(processes: list[Process], config: SimConfig, force: b
                 hint=f"check this rate and --horizon, or use fewer {count_option}; --force runs it anyway")])
 
 
-def run_size_or_exit(processes: list[Process], config: SimConfig, replications: int | None, precision: str | None,
-                     max_replications: int | None, force: bool) -> tuple[float, int] | None:
+def run_size_or_exit(processes: list[Process], config: SimConfig, replications: int | None,
+                     precision: str | None, max_replications: int | None,
+                     force: bool) -> tuple[float, int] | None:
     """How the run's replications are chosen (:func:`chosen_precision_or_exit`: None for a fixed count, else
     the precision and the most replications), checked with :func:`check_run_size_or_exit`: a run to a
     precision at its maximum when ``--max-replications`` gave it; with the default maximum, the count
