@@ -165,15 +165,15 @@ StartDate = Annotated[str | None, typer.Option(
     "--start-date", help="Date of simulation time 0, YYYY-MM-DD (default 2026-04-01).")]
 HoursPerFte = Annotated[float, typer.Option("--hours-per-fte", help="Working hours of one FTE a year.")]
 CountOrPrecision = Annotated[int | None, typer.Option(
-    "--replications", "-r", help="A fixed count of independent replications (>= 2), instead of running them until "
-    "--precision.")]
+    "--replications", "-r",
+    help="A fixed count of independent replications (>= 2), instead of running them until --precision.")]
 PrecisionOption = Annotated[str | None, typer.Option(
-    "--precision", help="Run replications until the 95% interval of the lead time and the staff-hours (of their "
-    "difference, when comparing) is within ± this of the before value: 2% or 0.02. The default is 2% unless "
-    "--replications gives a fixed count; with both, --precision.")]
+    "--precision", help="Run replications until the 95% interval of the lead time and the staff-hours (of "
+    "their difference, when comparing) is within ± this of the before value: 2% or 0.02. The default is 2% "
+    "unless --replications gives a fixed count; with both, --precision.")]
 MaxReplications = Annotated[int | None, typer.Option(
-    "--max-replications", min=5, help="The most replications a run to a precision may run (its first round is 5; "
-    "default 200).")]
+    "--max-replications", min=5,
+    help="The most replications a run to a precision may run (its first round is 5; default 200).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Run even when the run is estimated to take longer than 15 minutes.")]
 
