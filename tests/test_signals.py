@@ -170,3 +170,73 @@ def test_a_second_ctrl_c_ends_at_once(tmp_path: Path) -> None:
         "print('not reached')\n", tmp_path)
     assert done.returncode == 130 and done.stdout == "cleaning up\n"
     assert done.stderr.count("stopping") == 1 and "Traceback" not in done.stderr
+
+
+_OWNER = (
+    "import subprocess, sys\n"
+    "child = subprocess.Popen([sys.executable, '-c', sys.argv[1]], stdout=subprocess.PIPE)\n"
+    "child.stdout.readline()  # the child has taken this process as its owner\n"
+    "if sys.argv[2] == 'stays':\n"
+    "    child.wait()\n"
+)
+
+
+@pytest.mark.parametrize(("error", "orphaned", "printed"), [
+    ("EOFError", True, False), ("BrokenPipeError", True, False),  # the vanished owner's end: quiet
+    ("ValueError", True, True),  # a fault of its own: printed
+    ("EOFError", False, True),  # the owner still runs: printed
+])
+def test_the_forkserver_is_quiet_about_its_owners_end_only(error: str, orphaned: bool, printed: bool,
+                                                           tmp_path: Path) -> None:
+    child = (
+        "import os, sys, time\n"
+        "import bpr.simulate.quiet_orphan\n"
+        "owner = os.getppid()\n"
+        "print('ready', flush=True)\n"
+        f"while {orphaned} and os.getppid() == owner:\n"
+        "    time.sleep(0.01)\n"
+        f"raise {error}('the other end went away')\n")
+    done = subprocess.run(  # both pipes stay open until the child has ended too
+        [sys.executable, "-c", _OWNER, child, "leaves" if orphaned else "stays"], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert ("Traceback" in done.stderr) == printed, done.stderr
+    if printed:
+        assert f"{error}: the other end went away" in done.stderr
+
+
+def test_pool_workers_come_from_a_forkserver_that_is_quiet_about_its_owners_end(tmp_path: Path) -> None:
+    (tmp_path / "probe.py").write_text("import sys\n\ndef hook():\n    return sys.excepthook.__qualname__\n")
+    done = subprocess.run(
+        [sys.executable, "-c", "import probe\nfrom bpr.simulate.lifeline import worker_pool\n"
+         "with worker_pool(1, preload=['bpr.simulate.engine']) as pool:\n"
+         "    print(pool.submit(probe.hook).result())\n"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "quiet_when_orphaned"
+
+
+def test_no_traceback_when_the_owner_goes_while_the_forkserver_reads_its_request(tmp_path: Path) -> None:
+    # the owner connects to its forkserver as if to ask for a worker, and ends once the forkserver reads
+    # (SIGKILL there, in CI, made the forkserver print an EOFError)
+    owner = (
+        "import socket, sys, time\n"
+        "from multiprocessing import forkserver\n"
+        "from bpr.simulate.lifeline import worker_pool\n"
+        "worker_pool(1, preload=[])\n"
+        "forkserver.ensure_running()\n"
+        "server = forkserver._forkserver\n"
+        "wchan = f'/proc/{server._forkserver_pid}/wchan'\n"
+        "request = socket.socket(socket.AF_UNIX)\n"
+        "request.connect(server._forkserver_address)\n"
+        "start = time.monotonic()\n"
+        "while 'read' not in open(wchan).read():\n"
+        "    if time.monotonic() - start > 60:\n"
+        "        sys.exit(f'the forkserver did not read the request: {open(wchan).read()!r}')\n"
+        "    time.sleep(0.01)\n")
+    done = subprocess.run(  # the pipes close when the forkserver has ended too
+        [sys.executable, "-c", owner], cwd=tmp_path, capture_output=True, text=True, timeout=90,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr

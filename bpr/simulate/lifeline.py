@@ -11,12 +11,16 @@ thing in a worker, sets up two guards of its own:
   of the owner (which tells exactly that process's end), elsewhere it checks every :data:`POLL_SECONDS`;
 - where the owner is the worker's parent (``spawn`` workers) on Linux, the kernel also sends the worker
   SIGKILL when the owner ends (``prctl(PR_SET_PDEATHSIG)``), even if the thread could not run.
+
+:func:`worker_pool` is the one way bpr starts such workers; its forkserver prints no traceback about an
+owner killed mid-request (:mod:`bpr.simulate.quiet_orphan`).
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
+import multiprocessing
 import os
 import select
 import signal
@@ -24,14 +28,29 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["POLL_SECONDS", "end_with"]
+__all__ = ["ORPHANED", "POLL_SECONDS", "end_with", "ended", "ends_within", "worker_pool"]
 
 POLL_SECONDS = 0.5
 """How often a worker checks its owner where the system cannot wait for a process's end."""
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-_ORPHANED = 70  # exit status of a worker whose owner went away (EX_SOFTWARE)
+ORPHANED = 70
+"""Exit status of a worker (or forkserver) whose owner went away (EX_SOFTWARE)."""
+
+
+def worker_pool(workers: int, preload: list[str]) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that end with this one (:func:`end_with`).
+
+    They fork from a ``forkserver`` where there is one (never a fork of this threaded process), which imports
+    ``preload`` once for all of them, and :mod:`bpr.simulate.quiet_orphan`; elsewhere they are spawned."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload([*preload, "bpr.simulate.quiet_orphan"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=end_with,
+                               initargs=(os.getpid(),))
 
 
 def end_with(owner: int, ignore_interrupt: bool = True) -> None:
@@ -49,8 +68,8 @@ def end_with(owner: int, ignore_interrupt: bool = True) -> None:
             pass
     watch = _wait_for_end(owner) if hasattr(os, "pidfd_open") else None
     if watch is None:
-        if _ended(owner):
-            os._exit(_ORPHANED)
+        if ended(owner):
+            os._exit(ORPHANED)
         watch = functools.partial(_poll_for_end, owner)
     threading.Thread(target=watch, name="bpr-lifeline", daemon=True).start()
 
@@ -60,7 +79,7 @@ def _wait_for_end(owner: int) -> Callable[[], None] | None:
     try:
         pidfd = os.pidfd_open(owner)
     except ProcessLookupError:  # ended (and reaped) already
-        os._exit(_ORPHANED)
+        os._exit(ORPHANED)
     except OSError:  # an old kernel, or not allowed: poll instead
         return None
 
@@ -69,18 +88,18 @@ def _wait_for_end(owner: int) -> Callable[[], None] | None:
         poller.register(pidfd, select.POLLIN)  # readable once the process has ended
         while not poller.poll():
             pass
-        os._exit(_ORPHANED)
+        os._exit(ORPHANED)
 
     return wait
 
 
 def _poll_for_end(owner: int) -> None:
-    while not _ended(owner):
+    while not ended(owner):
         time.sleep(POLL_SECONDS)
-    os._exit(_ORPHANED)
+    os._exit(ORPHANED)
 
 
-def _ended(pid: int) -> bool:
+def ended(pid: int) -> bool:
     """Whether process ``pid`` is gone, or has ended and waits to be reaped (a zombie)."""
     try:
         os.kill(pid, 0)
@@ -93,3 +112,13 @@ def _ended(pid: int) -> bool:
             return stat.read().rpartition(")")[2].split()[0] == "Z"
     except (OSError, IndexError):  # no /proc here
         return False
+
+
+def ends_within(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` has ended or ends within ``seconds`` (checked every 10 ms)."""
+    deadline = time.monotonic() + seconds
+    while not ended(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True

@@ -13,34 +13,23 @@ that runs no code at all (SIGKILL, an out-of-memory kill): :mod:`bpr.simulate.li
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from typing import Any
 
 from bpr.errors import SimulationError
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput, replicate  # a worker unpickles replicate: the engine alone
-from bpr.simulate.lifeline import end_with
+from bpr.simulate.lifeline import worker_pool
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 
 __all__ = ["Progress", "compare", "plan_for", "replicate", "run_jobs", "simulate", "stop_now"]
 
 Progress = Callable[[int, int], None]
-
-
-def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(["bpr.simulate.engine"])
-    return context
 
 
 def run_jobs(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Progress | None) -> dict[int, list[ReplicationOutput]]:
@@ -56,8 +45,7 @@ def run_jobs(jobs: list[tuple[int, Plan, int]], config: SimConfig, progress: Pro
             if progress is not None:
                 progress(done, total)
     else:
-        pool = ProcessPoolExecutor(max_workers=min(config.workers, total), mp_context=_context(),
-                                   initializer=end_with, initargs=(os.getpid(),))
+        pool = worker_pool(min(config.workers, total), preload=["bpr.simulate.engine"])
         try:
             with _workers_skip_main_script():  # the workers start with the first submissions
                 futures = {pool.submit(replicate, plan, config, replication): group

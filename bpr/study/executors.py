@@ -19,8 +19,6 @@ while iterating are waited for too.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -29,7 +27,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from bpr.errors import BprError
-from bpr.simulate.lifeline import end_with
+from bpr.simulate.lifeline import worker_pool
 from bpr.simulate.runner import stop_now
 from bpr.study.fingerprint import BPR_VERSION
 from bpr.study.runs import CODE, RunRecord, RunTask, run_version
@@ -76,14 +74,6 @@ class InProcess:
             yield run_version(self._queue.popleft())
 
 
-def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(["bpr.study.runs"])
-    return context
-
-
 class LocalPool:
     """``workers`` worker processes on this machine (see module doc)."""
 
@@ -97,8 +87,7 @@ class LocalPool:
         self._pending: dict[Future[RunRecord], RunTask] = {}
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
-                                   initializer=end_with, initargs=(os.getpid(),))
+        return worker_pool(self.workers, preload=["bpr.study.runs"])
 
     def __enter__(self) -> LocalPool:
         self._pool = self._start()
