@@ -183,7 +183,7 @@ _OWNER = (
 
 @pytest.mark.parametrize(("error", "orphaned", "printed"), [
     ("EOFError", True, False), ("BrokenPipeError", True, False),  # the vanished owner's end: quiet
-    ("ValueError", True, True),  # a fault of its own: printed
+    ("ValueError", True, True), ("FileNotFoundError", True, True),  # a fault of its own: printed
     ("EOFError", False, True),  # the owner still runs: printed
 ])
 def test_the_forkserver_is_quiet_about_its_owners_end_only(error: str, orphaned: bool, printed: bool,

@@ -4,7 +4,7 @@ from it once the bpr process that started it is gone.
 A bpr process killed while it asks its forkserver for a worker (SIGKILL, an out-of-memory kill) leaves the
 forkserver reading from a connection whose other end has vanished; the forkserver's loop ends with an
 ``EOFError`` and prints its traceback onto the terminal of a command that has already ended. That error, or
-any error of a vanished peer (``OSError``), is the owner's end and no fault to report: the process ends
+any error of a vanished peer (``ConnectionError``), is the owner's end and no fault to report: the process ends
 quietly. The owner closes its connections as it ends, a moment before it has ended, so its end is awaited
 for up to :data:`OWNER_ENDING` seconds. Every other error, and any error while the owner lives on, is printed
 as before.
@@ -31,7 +31,7 @@ _PRINT = sys.excepthook
 def quiet_when_orphaned(kind: type[BaseException], error: BaseException, trace: TracebackType | None,
                         owner: int = _OWNER) -> None:
     """``sys.excepthook`` of the forkserver and its workers (see module doc)."""
-    if issubclass(kind, (EOFError, OSError)) and ends_within(owner, OWNER_ENDING):
+    if issubclass(kind, (EOFError, ConnectionError)) and ends_within(owner, OWNER_ENDING):
         os._exit(ORPHANED)
     _PRINT(kind, error, trace)
 
