@@ -4,8 +4,8 @@ from it once the bpr process that started it is gone.
 A bpr process killed while it asks its forkserver for a worker (SIGKILL, an out-of-memory kill) leaves the
 forkserver reading from a connection whose other end has vanished; the forkserver's loop ends with an
 ``EOFError`` and prints its traceback onto the terminal of a command that has already ended. That error, or
-any error of a vanished peer (``ConnectionError``), is the owner's end and no fault to report: the process ends
-quietly. The owner closes its connections as it ends, a moment before it has ended, so its end is awaited
+any error of a vanished peer (``ConnectionError``), is the owner's end and no fault to report: the process
+ends quietly. The owner closes its connections as it ends, a moment before it has ended, so its end is awaited
 for up to :data:`OWNER_ENDING` seconds. Every other error, and any error while the owner lives on, is printed
 as before.
 """
