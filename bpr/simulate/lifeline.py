@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import math
 import multiprocessing
 import os
 import select
@@ -94,8 +95,7 @@ def _wait_for_end(owner: int) -> Callable[[], None] | None:
 
 
 def _poll_for_end(owner: int) -> None:
-    while not ended(owner):
-        time.sleep(POLL_SECONDS)
+    ends_within(owner, math.inf, POLL_SECONDS)
     os._exit(ORPHANED)
 
 
@@ -114,11 +114,11 @@ def ended(pid: int) -> bool:
         return False
 
 
-def ends_within(pid: int, seconds: float) -> bool:
-    """Whether process ``pid`` has ended or ends within ``seconds`` (checked every 10 ms)."""
+def ends_within(pid: int, seconds: float, every: float = 0.01) -> bool:
+    """Whether process ``pid`` has ended or ends within ``seconds`` (checked every ``every`` seconds)."""
     deadline = time.monotonic() + seconds
     while not ended(pid):
         if time.monotonic() >= deadline:
             return False
-        time.sleep(0.01)
+        time.sleep(every)
     return True
