@@ -173,7 +173,7 @@ PrecisionOption = Annotated[str | None, typer.Option(
     "unless --replications gives a fixed count; with both, --precision.")]
 MaxReplications = Annotated[int | None, typer.Option(
     "--max-replications", min=5,
-    help="The most replications a run to a precision may run (its first round is 5; default 200).")]
+    help="The most replications a run to a precision may run (at least 5; default 200).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Run even when the run is estimated to take longer than 15 minutes.")]
 

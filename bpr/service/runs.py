@@ -41,7 +41,7 @@ from bpr.simulate.budget import cases_per_replication, estimated_seconds
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput
 from bpr.simulate.plan import Plan
-from bpr.simulate.precision import FIRST, Precision, check_precision
+from bpr.simulate.precision import FIRST, LEAST, Precision, check_precision
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 from bpr.simulate.runner import plan_for
 from bpr.study.fingerprint import BPR_VERSION, code_fingerprint
@@ -178,11 +178,11 @@ def precise_work(before: Process, after: Process | None, config: SimConfig, targ
                  settings: ServiceSettings, replicas: ReplicaCache | None = None) -> Work:
     """The work of a simulation or what-if asking for a precision (``options.precision``): rounds of
     replications until the answer is final, each round one task per replication not kept in ``replicas``
-    (see the module doc). The estimate is its first round's and a second as long, the usual case; call it in
-    a thread (it compiles and hashes like :func:`simulate_work`)."""
+    (see the module doc). The estimate is that of :data:`~bpr.simulate.precision.LEAST` replications and as
+    many again, the usual case; call it in a thread (it compiles and hashes like :func:`simulate_work`)."""
     try:
         check_precision(target, most)
-    except ValueError as error:  # a server whose replication limit is below the first round
+    except ValueError as error:  # a server whose replication limit is below LEAST
         raise Refused.one(str(error), path="options.max_replications") from None
     processes = [before] if after is None else [before, after]
     plans = [plan_of(process, config) for process in processes]
@@ -236,7 +236,8 @@ def precise_work(before: Process, after: Process | None, config: SimConfig, targ
         return Round(tasks, combine, keep, ahead)
 
     at_hand, missing = look_up(0, FIRST, {})
-    estimate = 2 * estimate_seconds(processes, counted(FIRST), settings, _runs(missing, len(processes)))
+    usual = look_up(0, LEAST, {})[1]  # the usual run: LEAST replications, then about as many again
+    estimate = 2 * estimate_seconds(processes, counted(LEAST), settings, _runs(usual, len(processes)))
     check_estimate(estimate, settings)
-    first = round_to(FIRST, at_hand, missing, [], ahead=len(missing))  # a second round as long, as estimated
+    first = round_to(FIRST, at_hand, missing, [], ahead=len(usual) - len(missing))
     return Work(kind, key, estimate, first.tasks, first.combine, first.keep, first.ahead)

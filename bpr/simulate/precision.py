@@ -3,9 +3,11 @@
 A fixed count of replications is either wasted (common random numbers often make the before/after difference
 precise after a handful) or too few (a rare, slow case type). Here the caller states the precision: the 95%
 interval of the lead time and of the staff-hours per year — of their difference, for a comparison — within
-±``target`` of the before value (0.02: ±2%). A first round of :data:`FIRST` replications estimates the
-spread; the count the spread asks for is then run (and again, if the estimate was short), at most twice the
-count before and never more than ``max_replications``. Replication ``r`` is the same whichever round ran it,
+±``target`` of the before value (0.02: ±2%). A first round of :data:`FIRST` replications is the answer only
+when it is far more precise than asked (:data:`FIRST_FINAL`: common random numbers often make a what-if's
+difference so); otherwise :data:`LEAST` replications estimate the spread, the count the spread asks for is
+then run (and again, if the estimate was short), at most twice the count before and never more than
+``max_replications``. Replication ``r`` is the same whichever round ran it,
 so the answer is exactly the one a fixed run of that count gives (:mod:`bpr.simulate.streams`). A run that
 names no fixed count asks for :data:`DEFAULT_TARGET` (:func:`chosen_precision`: the CLI's and the service's
 rule).
@@ -30,11 +32,22 @@ from bpr.simulate.estimate import Estimate, half_width
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 from bpr.simulate.runner import Progress, plan_for, run_jobs
 
-__all__ = ["DEFAULT_MOST", "DEFAULT_TARGET", "FIRST", "MEASURES", "Precision", "check_precision",
-           "chosen_precision", "compare_to_precision", "run_to_precision", "simulate_to_precision"]
+__all__ = ["DEFAULT_MOST", "DEFAULT_TARGET", "FIRST", "FIRST_FINAL", "LEAST", "MEASURES", "Precision",
+           "check_precision", "chosen_precision", "compare_to_precision", "run_to_precision", "simulate_to_precision"]
 
-FIRST = 5
-"""Replications of the first round: enough for a first estimate of the spread (t with 4 degrees of freedom)."""
+FIRST = 3
+"""Replications of the first round: the answer when it is far more precise than asked (:data:`FIRST_FINAL`)."""
+
+FIRST_FINAL = 0.1
+"""The first round is the answer only when its intervals are within this share of the target (±0.2% for ±2%).
+A spread from 3 replications is rough (t with 2 degrees of freedom): stopping on it where it only just meets
+the target would favour the rounds whose spread came out low far more than stopping at :data:`LEAST` does;
+a tenth of the target stops only where the answer is many times as precise as asked, and the coverage the
+rule keeps is no lower at any spread than it was without this first look (tests/simulate/test_precision.py)."""
+
+LEAST = 5
+"""Replications of a run whose first round was not the answer, before the spread decides the count: enough for
+a first estimate of the spread (t with 4 degrees of freedom)."""
 
 MEASURES = ("lead_time", "staff_hours_per_year")
 """The figures whose interval must reach the target: the headline's lead time and staff-hours."""
@@ -82,8 +95,14 @@ class Precision:
     @property
     def next_count(self) -> int | None:
         """The count of replications the next round brings the run to, or None when this answer is the final
-        one: the target is met or ``max_replications`` are done."""
-        if self.met or self.replications >= self.max_replications:
+        one: ``max_replications`` are done, the first round is within :data:`FIRST_FINAL` of the target, or a
+        later answer meets the target. A first round that is not final is followed by :data:`LEAST`."""
+        if self.replications >= self.max_replications:
+            return None
+        if self.replications < LEAST:
+            final = all(value <= self.target * FIRST_FINAL for value in self.reached.values())
+            return None if final else LEAST
+        if self.met:
             return None
         return _needed(self.replications, max(self.reached.values()), self.target, self.max_replications)
 
@@ -134,11 +153,11 @@ def chosen_precision(replications: int | None, target: float | None, most: int |
 
 def check_precision(target: float, max_replications: int) -> None:
     """:class:`ValueError` naming the bad value when ``target`` is not a share in (0, 1) or
-    ``max_replications`` is below the first round."""
+    ``max_replications`` is below :data:`LEAST`."""
     if not (0 < target < 1):
         raise ValueError(f"precision must be above 0 and below 100% (e.g. 0.02 for ±2%), got {target!r}")
-    if max_replications < FIRST:
-        raise ValueError(f"max_replications must be at least {FIRST}, got {max_replications}")
+    if max_replications < LEAST:
+        raise ValueError(f"max_replications must be at least {LEAST}, got {max_replications}")
 
 
 def simulate_to_precision(process: Process, config: SimConfig, target: float, max_replications: int = 200,
