@@ -235,8 +235,8 @@ def precise_work(before: Process, after: Process | None, config: SimConfig, targ
         tasks: list[Task] = [(replicate, (plans[which], config, r)) for which, r in missing.values()]
         return Round(tasks, combine, keep, ahead)
 
-    at_hand, missing = look_up(0, FIRST, {})
-    usual = look_up(0, LEAST, {})[1]  # the usual run: LEAST replications, then about as many again
+    at_hand, usual = look_up(0, LEAST, {})  # the usual run: LEAST replications, then about as many again
+    missing = {key: run for key, run in usual.items() if run[1] < FIRST}
     estimate = 2 * estimate_seconds(processes, counted(LEAST), settings, _runs(usual, len(processes)))
     check_estimate(estimate, settings)
     first = round_to(FIRST, at_hand, missing, [], ahead=len(usual) - len(missing))
