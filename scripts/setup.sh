@@ -60,6 +60,10 @@ stamp=".setup-stamp"
 want=$( (sha256sum pyproject.toml; "$PYTHON" -c 'import sys; print(sys.prefix)') | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! "$PYTHON" -c "import bpr" 2>/dev/null; then
   echo "setup: installing bpr and its test dependencies into $("$PYTHON" -c 'import sys; print(sys.prefix)') (pip)"
-  "$PYTHON" -m pip install --disable-pip-version-check -q -e ".[test]"
+  # A machine's pip configuration may name package folders that are not there (extra-index-url or find-links
+  # as file:// locations): pip warns once per package and per folder and goes on with the others. Those lines
+  # are dropped; every other message of pip's, and its exit status, stays.
+  { "$PYTHON" -m pip install --disable-pip-version-check -q -e ".[test]" 2>&1 1>&3 3>&- \
+      | sed "/^WARNING: Location 'file:.*' is ignored: it is neither a file nor a directory\.\$/d" >&2; } 3>&1
   echo "$want" > "$stamp"
 fi
