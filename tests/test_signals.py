@@ -240,3 +240,27 @@ def test_no_traceback_when_the_owner_goes_while_the_forkserver_reads_its_request
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_stopping_a_pool_lets_its_manager_thread_close_the_wakeup_pipe_before_the_exit_uses_it(tmp_path: Path) -> None:
+    # Python 3.11's exit wakes every executor's manager thread through a pipe that thread closes, unlocked: an
+    # exit while it closed printed "OSError: [Errno 9] Bad file descriptor" after a Ctrl-C (seen once in CI).
+    # Once stop_now has returned, the thread has ended and the pipe is closed: the exit's wake-up does nothing.
+    code = (
+        "import time\n"
+        "from bpr.simulate.lifeline import worker_pool\n"
+        "from bpr.simulate.runner import stop_now\n"
+        "pool = worker_pool(2, preload=[])\n"
+        "futures = [pool.submit(time.sleep, 60) for _ in range(4)]\n"
+        "start = time.monotonic()\n"
+        "while not (len(pool._processes) == 2 and futures[0].running() and futures[1].running()):\n"
+        "    assert time.monotonic() - start < 60, 'the workers never started'\n"
+        "    time.sleep(0.01)\n"
+        "manager, wakeup = pool._executor_manager_thread, pool._executor_manager_thread_wakeup\n"
+        "stop_now(pool)\n"
+        "print(manager.is_alive(), wakeup._closed)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=90,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"], done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr

@@ -93,8 +93,14 @@ def _workers_skip_main_script() -> Iterator[None]:
 def stop_now(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool`` without waiting for the replications it runs (``shutdown`` would wait for them: 30 s
     and more after a Ctrl-C): queued ones are dropped, running workers are terminated, then killed when
-    they have not ended within a second."""
+    they have not ended within a second.
+
+    Then the executor's manager thread is let end (it closes the pool's wake-up pipe once the workers are
+    gone; a second at most). Before Python 3.12 the interpreter's exit wakes every executor's manager thread
+    through that pipe with no lock against the close, so an exit while the thread was closing it printed an
+    ``OSError: [Errno 9] Bad file descriptor`` traceback after a Ctrl-C (CPython gh-125451)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public handle
+    manager = getattr(pool, "_executor_manager_thread", None)  # both gone from the pool once it shuts down
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -105,6 +111,8 @@ def stop_now(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(1.0)
+    if manager is not None:
+        manager.join(1.0)
 
 
 def plan_for(process: Process, config: SimConfig) -> Plan:
