@@ -242,7 +242,7 @@ def test_no_traceback_when_the_owner_goes_while_the_forkserver_reads_its_request
     assert "Traceback" not in done.stderr, done.stderr
 
 
-def test_stopping_a_pool_lets_its_manager_thread_close_the_wakeup_pipe_before_the_exit_uses_it(tmp_path: Path) -> None:
+def test_a_stopped_pool_has_closed_the_wakeup_pipe_that_the_exit_writes_to(tmp_path: Path) -> None:
     # Python 3.11's exit wakes every executor's manager thread through a pipe that thread closes, unlocked: an
     # exit while it closed printed "OSError: [Errno 9] Bad file descriptor" after a Ctrl-C (seen once in CI).
     # Once stop_now has returned, the thread has ended and the pipe is closed: the exit's wake-up does nothing.
