@@ -245,7 +245,8 @@ def test_no_traceback_when_the_owner_goes_while_the_forkserver_reads_its_request
 def test_a_stopped_pool_has_closed_the_wakeup_pipe_that_the_exit_writes_to(tmp_path: Path) -> None:
     # Python 3.11's exit wakes every executor's manager thread through a pipe that thread closes, unlocked: an
     # exit while it closed printed "OSError: [Errno 9] Bad file descriptor" after a Ctrl-C (seen once in CI).
-    # Once stop_now has returned, the thread has ended and the pipe is closed: the exit's wake-up does nothing.
+    # Once stop_now has returned, the thread has ended and the pipe is closed: the exit's wake-up does
+    # nothing.
     code = (
         "import time\n"
         "from bpr.simulate.lifeline import worker_pool\n"
@@ -259,8 +260,8 @@ def test_a_stopped_pool_has_closed_the_wakeup_pipe_that_the_exit_writes_to(tmp_p
         "manager, wakeup = pool._executor_manager_thread, pool._executor_manager_thread_wakeup\n"
         "stop_now(pool)\n"
         "print(manager.is_alive(), wakeup._closed)\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=90,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=90, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True"], done.stdout + done.stderr
     assert "Traceback" not in done.stderr, done.stderr
