@@ -249,8 +249,7 @@ def test_a_stopped_pool_has_closed_the_wakeup_pipe_that_the_exit_writes_to(tmp_p
     # nothing.
     code = (
         "import time\n"
-        "from bpr.simulate.lifeline import worker_pool\n"
-        "from bpr.simulate.runner import stop_now\n"
+        "from bpr.simulate.lifeline import stop_now, worker_pool\n"
         "pool = worker_pool(2, preload=[])\n"
         "futures = [pool.submit(time.sleep, 60) for _ in range(4)]\n"
         "start = time.monotonic()\n"

@@ -12,8 +12,9 @@ thing in a worker, sets up two guards of its own:
 - where the owner is the worker's parent (``spawn`` workers) on Linux, the kernel also sends the worker
   SIGKILL when the owner ends (``prctl(PR_SET_PDEATHSIG)``), even if the thread could not run.
 
-:func:`worker_pool` is the one way bpr starts such workers; its forkserver prints no traceback about an
-owner killed mid-request (:mod:`bpr.simulate.quiet_orphan`).
+:func:`worker_pool` is the one way bpr starts such workers (its forkserver prints no traceback about an
+owner killed mid-request: :mod:`bpr.simulate.quiet_orphan`), and :func:`stop_now` the way it stops them
+without waiting for their work.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["ORPHANED", "POLL_SECONDS", "end_with", "ended", "ends_within", "worker_pool"]
+__all__ = ["ORPHANED", "POLL_SECONDS", "end_with", "ended", "ends_within", "stop_now", "worker_pool"]
 
 POLL_SECONDS = 0.5
 """How often a worker checks its owner where the system cannot wait for a process's end."""
@@ -52,6 +53,31 @@ def worker_pool(workers: int, preload: list[str]) -> ProcessPoolExecutor:
         context.set_forkserver_preload([*preload, "bpr.simulate.quiet_orphan"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=end_with,
                                initargs=(os.getpid(),))
+
+
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` (of :func:`worker_pool`) without waiting for the work it runs (``shutdown`` would wait
+    for it: 30 s and more after a Ctrl-C): queued tasks are dropped, running workers are terminated, then
+    killed when they have not ended within a second.
+
+    Then the executor's manager thread is let end (it closes the pool's wake-up pipe once the workers are
+    gone; a second at most). Before Python 3.12 the interpreter's exit wakes every executor's manager thread
+    through that pipe with no lock against the close, so an exit while the thread was closing it printed an
+    ``OSError: [Errno 9] Bad file descriptor`` traceback after a Ctrl-C (CPython gh-125451)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public handle
+    manager = getattr(pool, "_executor_manager_thread", None)  # both gone from the pool once it shuts down
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + 1.0
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+    if manager is not None:
+        manager.join(1.0)
 
 
 def end_with(owner: int, ignore_interrupt: bool = True) -> None:

@@ -14,20 +14,19 @@ that runs no code at all (SIGKILL, an out-of-memory kill): :mod:`bpr.simulate.li
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, wait
 from contextlib import contextmanager
 
 from bpr.errors import SimulationError
 from bpr.model.schema import Process
 from bpr.simulate.config import SimConfig
 from bpr.simulate.engine import ReplicationOutput, replicate  # a worker unpickles replicate: the engine alone
-from bpr.simulate.lifeline import worker_pool
+from bpr.simulate.lifeline import stop_now, worker_pool
 from bpr.simulate.plan import Plan, build_plan
 from bpr.simulate.results import Comparison, SimulationResult, compare_results, summarize
 
-__all__ = ["Progress", "compare", "plan_for", "replicate", "run_jobs", "simulate", "stop_now"]
+__all__ = ["Progress", "compare", "plan_for", "replicate", "run_jobs", "simulate"]
 
 Progress = Callable[[int, int], None]
 
@@ -88,31 +87,6 @@ def _workers_skip_main_script() -> Iterator[None]:
         yield
     finally:
         main.__file__ = path
-
-
-def stop_now(pool: ProcessPoolExecutor) -> None:
-    """Stop ``pool`` without waiting for the replications it runs (``shutdown`` would wait for them: 30 s
-    and more after a Ctrl-C): queued ones are dropped, running workers are terminated, then killed when
-    they have not ended within a second.
-
-    Then the executor's manager thread is let end (it closes the pool's wake-up pipe once the workers are
-    gone; a second at most). Before Python 3.12 the interpreter's exit wakes every executor's manager thread
-    through that pipe with no lock against the close, so an exit while the thread was closing it printed an
-    ``OSError: [Errno 9] Bad file descriptor`` traceback after a Ctrl-C (CPython gh-125451)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public handle
-    manager = getattr(pool, "_executor_manager_thread", None)  # both gone from the pool once it shuts down
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + 1.0
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join(1.0)
-    if manager is not None:
-        manager.join(1.0)
 
 
 def plan_for(process: Process, config: SimConfig) -> Plan:

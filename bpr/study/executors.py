@@ -27,8 +27,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from bpr.errors import BprError
-from bpr.simulate.lifeline import worker_pool
-from bpr.simulate.runner import stop_now
+from bpr.simulate.lifeline import stop_now, worker_pool
 from bpr.study.fingerprint import BPR_VERSION
 from bpr.study.runs import CODE, RunRecord, RunTask, run_version
 
