@@ -171,6 +171,8 @@ PrecisionOption = Annotated[str | None, typer.Option(
     "--precision", help="Run replications until the 95% interval of the lead time and the staff-hours (of "
     "their difference, when comparing) is within ± this of the before value: 2% or 0.02. The default is 2% "
     "unless --replications gives a fixed count; with both, --precision.")]
+# The least --max-replications is bpr.simulate.precision.LEAST, written out: --help loads no engine (a
+# test holds the two the same).
 MaxReplications = Annotated[int | None, typer.Option(
     "--max-replications", min=5,
     help="The most replications a run to a precision may run (at least 5; default 200).")]

@@ -70,8 +70,11 @@ def test_the_cli_states_the_precision_and_refuses_a_bad_one():
     assert "precision ±10.0% reached after" in result.stdout
     result = runner.invoke(app, ["simulate", *args, "--precision", "lots"])
     assert result.exit_code == 2 and "--precision: cannot read precision 'lots'" in result.output
-    result = runner.invoke(app, ["simulate", *args, "--precision", "10%", "--max-replications", "3"])
+    most = ["--precision", "10%", "--max-replications"]
+    result = runner.invoke(app, ["simulate", *args, *most, f"{LEAST - 1}"])
     assert result.exit_code == 2 and "--max-replications" in result.output
+    result = runner.invoke(app, ["simulate", *args, *most, f"{LEAST}"])
+    assert result.exit_code == 0, result.output  # the CLI's least maximum is the rule's
 
 
 def test_whatif_runs_to_a_precision_too():
@@ -116,7 +119,8 @@ def test_the_first_round_is_the_answer_only_when_far_more_precise_than_asked():
     assert FIRST < LEAST
     assert after_first(0.02 * FIRST_FINAL) is None and after_first(0.0001, 0.0019) is None
     # within the target, but not far within: the spread of 3 is too rough to stop on, the run goes to LEAST
-    assert after_first(0.0021) == LEAST and after_first(0.019) == LEAST and after_first(0.0001, 0.003) == LEAST
+    assert after_first(0.0021) == LEAST and after_first(0.019) == LEAST
+    assert after_first(0.0001, 0.003) == LEAST
     assert after_first(math.inf) == LEAST
     assert Precision(0.02, {"lead_time": 0.019, "staff_hours_per_year": 0.0}, LEAST, 200).next_count is None
 
@@ -174,13 +178,13 @@ RUNS = 4000
     (1.0, 0.92, (7, 8.5)), (1.5, 0.90, (12, 14)), (2.0, 0.90, (19, 21)), (3.0, 0.92, (40, 43))])
 def test_stopping_once_precise_enough_costs_the_interval_little_of_its_coverage(spread: float, least: float,
                                                                                 count: tuple[float, float]):
-    # A fixed count's 95% interval covers the true value in 95% of runs; stopping when the interval is narrow
-    # enough favours spreads estimated low, so a run to a precision covers a little less often: ~95% where the
-    # first round (3) suffices, ~92% at worst — a spread 1.5–2 times the target, and one a tenth of it, where
-    # the first round is sometimes the answer — as docs/results.md says. ``least`` is the coverage at that
-    # spread (95.0%, 94.6%, 92.6%, 93.2%, 93.4%, 91.9%, 92.2%, 93.6% over 8000 runs of two seeds) less three
-    # standard errors of RUNS runs (0.010–0.013), rounded down; ``count`` bounds the mean replications (3.03,
-    # 4.04, 4.8, 4.93, 7.7, 12.8, 20.0, 41.7 in those runs); fixed seed.
+    # A fixed count's 95% interval covers the true value in 95% of runs; stopping when the interval is
+    # narrow enough favours spreads estimated low, so a run to a precision covers a little less often: ~95%
+    # where the first round (3) suffices, ~92% at worst — a spread 1.5–2 times the target, and one a tenth
+    # of it, where the first round is sometimes the answer — as docs/results.md says. ``least`` is the
+    # coverage at that spread (95.0%, 94.6%, 92.6%, 93.2%, 93.4%, 91.9%, 92.2%, 93.6% over 8000 runs of two
+    # seeds) less three standard errors of RUNS runs (0.010–0.013), rounded down; ``count`` bounds the mean
+    # replications (3.03, 4.04, 4.8, 4.93, 7.7, 12.8, 20.0, 41.7 in those runs); fixed seed.
     rng = np.random.default_rng(20261206)
     target = 0.02
     runs = [_covers(rng, spread * target, target) for _ in range(RUNS)]
