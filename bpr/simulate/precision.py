@@ -7,10 +7,9 @@ interval of the lead time and of the staff-hours per year — of their differenc
 when it is far more precise than asked (:data:`FIRST_FINAL`: common random numbers often make a what-if's
 difference so); otherwise :data:`LEAST` replications estimate the spread, the count the spread asks for is
 then run (and again, if the estimate was short), at most twice the count before and never more than
-``max_replications``. Replication ``r`` is the same whichever round ran it,
-so the answer is exactly the one a fixed run of that count gives (:mod:`bpr.simulate.streams`). A run that
-names no fixed count asks for :data:`DEFAULT_TARGET` (:func:`chosen_precision`: the CLI's and the service's
-rule).
+``max_replications``. Replication ``r`` is the same whichever round ran it, so the answer is exactly the one
+a fixed run of that count gives (:mod:`bpr.simulate.streams`). A run that names no fixed count asks for
+:data:`DEFAULT_TARGET` (:func:`chosen_precision`: the CLI's and the service's rule).
 
 The rule apart from the running: :meth:`Precision.of` measures an answer of ``n`` replications, and
 :attr:`Precision.next_count` says what the next round brings the count to, or that the answer is final. The
@@ -33,18 +32,21 @@ from bpr.simulate.results import Comparison, SimulationResult, compare_results, 
 from bpr.simulate.runner import Progress, plan_for, run_jobs
 
 __all__ = ["DEFAULT_MOST", "DEFAULT_TARGET", "FIRST", "FIRST_FINAL", "LEAST", "MEASURES", "Precision",
-           "check_precision", "chosen_precision", "compare_to_precision", "run_to_precision", "simulate_to_precision"]
+           "check_precision", "chosen_precision", "compare_to_precision", "run_to_precision",
+           "simulate_to_precision"]
 
 FIRST = 3
-"""Replications of the first round: the answer when it is far more precise than asked (:data:`FIRST_FINAL`)."""
+"""Replications of the first round: the answer when it is far more precise than asked
+(:data:`FIRST_FINAL`)."""
 
 FIRST_FINAL = 0.1
-"""The first round is the answer only when its intervals are within this share of the target (±0.2% for ±2%).
-A spread from 3 replications is rough (t with 2 degrees of freedom): stopping on it where it only just meets
-the target would favour the rounds whose spread came out low far more than stopping at :data:`LEAST` does;
-a tenth of the target stops only where the answer is many times as precise as asked. Near that spread the
-interval's coverage dips (about 92.6%) where the rule without this first look kept about 95%, but no lower
-than that rule's worst (about 92%, at 1.5–2 times the target): tests/simulate/test_precision.py."""
+"""The first round is the answer only when its intervals are within this share of the target (±0.2% for
+±2%). A spread from 3 replications is rough (t with 2 degrees of freedom): stopping on it where it only
+just meets the target would favour the rounds whose spread came out low far more than stopping at
+:data:`LEAST` does; a tenth of the target stops only where the answer is many times as precise as asked.
+Near that spread the interval's coverage dips (about 92.6%) where the rule without this first look kept
+about 95%, but no lower than that rule's worst (about 92%, at 1.5–2 times the target):
+tests/simulate/test_precision.py."""
 
 LEAST = 5
 """Replications of a run whose first round was not the answer, before the spread decides the count: enough for
@@ -127,9 +129,9 @@ def _relative(estimate: Estimate, reference: float) -> float:
 
 def _needed(count: int, reached: float, target: float, most: int) -> int:
     """The count at which the interval would come down to ``target``: the spread ``count`` replications
-    showed, with the t quantile of the larger count (not ``count``'s: 2.78 for 5), a little over; at least two
-    more, at most twice ``count``: a first round's spread is itself a rough estimate, and doubling at most keeps
-    one wide first round from running many times the replications the answer needs."""
+    showed, with the t quantile of the larger count (not ``count``'s: 2.78 for 5), a little over; at least
+    two more, at most twice ``count``: a first round's spread is itself a rough estimate, and doubling at
+    most keeps one wide first round from running many times the replications the answer needs."""
     if not math.isfinite(reached):
         return min(most, count * 2)
     spread = reached / half_width(1.0, count)  # the relative standard deviation the interval came from
